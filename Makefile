@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: MIT
+# bpfaot build. `make` builds the tools and libraries into build/;
+# `make test` runs every Check suite; `make demo` runs the samples;
+# `make deps` installs the Debian packages the build needs.
+
+PREFIX ?= /usr/local
+BUILD  ?= build
+CC     ?= cc
+BPF_CLANG ?= clang-14
+
+# Debian 12 packages the build, the tests and the demo need.
+DEB_PKGS := make gcc clang-14 llvm-14-dev libclang-14-dev libbpf-dev bpftool libelf-dev \
+	    zlib1g-dev check pkg-config linux-libc-dev libc6-dev
+
+WERROR ?=
+SAN    ?=
+CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -O2 -g -Iinclude -D_GNU_SOURCE
+ifeq ($(WERROR),1)
+CFLAGS_BASE += -Werror
+endif
+ifeq ($(SAN),1)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=address,undefined
+BUILD := build/san
+endif
+CFLAGS ?=
+CFLAGS += $(CFLAGS_BASE)
+RT_CFLAGS := $(CFLAGS) -fvisibility=hidden -Iruntime
+
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+RT_LIBS      := -lbpf -lelf -lz -lpthread
+
+RT_SRCS := $(filter-out runtime/bpfaot-run.c,$(wildcard runtime/*.c))
+RT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RT_SRCS))
+RT_LIB  := $(BUILD)/lib/libbpfaot.a
+RUN_BIN := $(BUILD)/bin/bpfaot-run
+
+SAMPLE_SRCS := $(wildcard samples/*.bpf.c)
+SAMPLE_OBJS := $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.bpf.o,$(SAMPLE_SRCS))
+BPF_CFLAGS  := -target bpf -O2 -g -D__TARGET_ARCH_x86 -Isamples -I/usr/include/x86_64-linux-gnu
+
+TEST_SRCS := $(wildcard tests/check_rt_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps deps-check test demo bench install clean format samples
+all: deps-check $(RT_LIB) $(RUN_BIN) samples
+
+# Installs the Debian packages when any is missing: apt-get as root, sudo otherwise.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	else echo "deps: missing packages:$$missing; run 'make deps' as root or install them with apt-get" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing
+
+# Quietly checks that the tool chain is there; points at `make deps` otherwise.
+deps-check:
+	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists check libbpf libelf || \
+		{ echo "missing build dependencies: run 'make deps' (installs Debian packages)" >&2; exit 1; }
+
+$(BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfaot.h $(wildcard runtime/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+
+$(RT_LIB): $(RT_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(RUN_BIN): runtime/bpfaot-run.c $(RT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) $< -o $@ $(RT_LIB) $(RT_LIBS) $(LDFLAGS_SAN)
+
+samples: $(SAMPLE_OBJS)
+$(BUILD)/samples/%.bpf.o: samples/%.bpf.c $(wildcard samples/*.h)
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h $(RT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+
+# Runs every suite; tests/run-checks prints Check's summary line for the whole run.
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@BUILD=$(BUILD) sh tests/run-checks $(TEST_BINS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh samples/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot
+	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(RT_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/bpfaot/*.h $(DESTDIR)$(PREFIX)/include/bpfaot/
+	sed -e 's|@PREFIX@|$(PREFIX)|' libbpfaot.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libbpfaot.pc
+
+format:
+	clang-format -i runtime/*.c runtime/*.h include/bpfaot/*.h tests/*.c tests/*.h
+
+clean:
+	rm -rf build

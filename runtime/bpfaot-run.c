@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bpfaot-run: runs one program of an object the way `bpftool prog run`
+ * does, on any engine, and prints its return value, the output packet and
+ * the maps. The same printer serves every engine, so outputs can be diffed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rt_internal.h"
+#include "rt_kernel.h"
+
+#define LOG_SIZE (1u << 20) /* room for a verifier log */
+#define MAX_INPUT (RT_MAX_PKT)
+
+/* CLI flags: the one place with mutable file-scope state, as bpftool. */
+struct cli {
+	const char *path;
+	const char *engine_name;
+	enum bpfaot_engine engine;
+	bool engine_set;
+	const char *prog;
+	const char *type;
+	const char *data_in, *ctx_in, *data_out, *ctx_out;
+	const char **map_sets;
+	size_t nr_map_sets;
+	bool dump_maps, json, list, verify_kernel;
+	uint32_t repeat;
+	uint64_t budget;
+};
+
+static const char *progname = "bpfaot-run";
+
+__attribute__((format(printf, 1, 2))) static void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: error: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [OPTIONS] OBJECT\n"
+		"Runs a program of OBJECT (BPF ELF, fat object, or conformance .data file).\n"
+		"\n"
+		"  --engine=ENGINE      aot|interp|jit|llvm-jit|llvm-aot|kernel (default: aot when\n"
+		"                       the object has native code, else interp)\n"
+		"  --prog=NAME          the program to run (default: the first)\n"
+		"  --type=TYPE          program type for legacy section names (xdp, tc, socket,\n"
+		"                       raw_tracepoint, kprobe, ...)\n"
+		"  --data-in=FILE       packet or memory input\n"
+		"  --ctx-in=FILE        context input (struct __sk_buff, xdp_md, pt_regs, args)\n"
+		"  --data-out=FILE      write the packet after the run\n"
+		"  --ctx-out=FILE       write the context after the run\n"
+		"  --map-set=MAP:KEYHEX=VALHEX  set a map entry before the run (repeatable)\n"
+		"  --dump-maps          print every map after the run\n"
+		"  --repeat=N           run N times and print the average duration\n"
+		"  --budget=N           interpreter instruction budget\n"
+		"  --verify=kernel      have the kernel's verifier check the bytecode first\n"
+		"  --json               machine-readable output\n"
+		"  --list               list programs, maps and the engines each can use\n"
+		"  -h, --help           this help\n",
+		progname);
+}
+
+/* ------------------------------------------------------------- input */
+
+static int read_file(const char *path, uint8_t **out, uint32_t *size, uint32_t limit)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		p_err("cannot open '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		p_err("cannot read '%s': not a regular file", path);
+		fclose(f);
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > limit) {
+		p_err("'%s' is %lld bytes, over the limit of %u", path, (long long)st.st_size,
+		      limit);
+		fclose(f);
+		return -E2BIG;
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf || fread(buf, 1, st.st_size, f) != (size_t)st.st_size) {
+		p_err("cannot read '%s'", path);
+		free(buf);
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	*out = buf;
+	*size = (uint32_t)st.st_size;
+	return 0;
+}
+
+static int write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, size, f) != size) {
+		p_err("cannot write '%s': %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parses hex bytes ("0a0b", spaces allowed) into a new buffer. */
+static int parse_hex(const char *s, size_t len, uint8_t **out, uint32_t *size)
+{
+	uint8_t *buf = malloc(len / 2 + 1);
+	uint32_t n = 0;
+	size_t i = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	while (i < len) {
+		int hi, lo;
+
+		if (s[i] == ' ') {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || (hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0) {
+			free(buf);
+			return -EINVAL;
+		}
+		buf[n++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	*out = buf;
+	*size = n;
+	return 0;
+}
+
+struct map_set {
+	char *map;
+	uint8_t *key, *val;
+	uint32_t key_sz, val_sz;
+};
+
+/* MAP:KEYHEX=VALHEX; the map name may itself contain ':' only before the last one. */
+static int parse_map_set(const char *arg, struct map_set *ms)
+{
+	const char *colon = strrchr(arg, ':'), *eq;
+
+	memset(ms, 0, sizeof(*ms));
+	eq = colon ? strchr(colon, '=') : NULL;
+	if (!colon || !eq || colon == arg) {
+		p_err("bad --map-set '%s': expected MAP:KEYHEX=VALHEX", arg);
+		return -EINVAL;
+	}
+	ms->map = strndup(arg, (size_t)(colon - arg));
+	if (!ms->map)
+		return -ENOMEM;
+	if (parse_hex(colon + 1, (size_t)(eq - colon - 1), &ms->key, &ms->key_sz) ||
+	    parse_hex(eq + 1, strlen(eq + 1), &ms->val, &ms->val_sz)) {
+		p_err("bad --map-set '%s': key and value must be hex bytes", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void free_map_set(struct map_set *ms)
+{
+	free(ms->map);
+	free(ms->key);
+	free(ms->val);
+}
+
+/* ------------------------------------------------------------ output */
+
+/* One view of a map for the printer, whichever engine holds it. */
+struct map_view {
+	const char *name;
+	uint32_t type, key_sz, val_sz, max_entries;
+	size_t user_val_sz;
+	int (*next_key)(void *cookie, const void *key, void *next);
+	int (*lookup)(void *cookie, const void *key, void *val);
+	void *cookie;
+};
+
+static const char *map_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[BPF_MAP_TYPE_HASH] = "hash",
+		[BPF_MAP_TYPE_ARRAY] = "array",
+		[BPF_MAP_TYPE_PROG_ARRAY] = "prog_array",
+		[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = "perf_event_array",
+		[BPF_MAP_TYPE_PERCPU_HASH] = "percpu_hash",
+		[BPF_MAP_TYPE_PERCPU_ARRAY] = "percpu_array",
+		[BPF_MAP_TYPE_LRU_HASH] = "lru_hash",
+		[BPF_MAP_TYPE_LRU_PERCPU_HASH] = "lru_percpu_hash",
+		[BPF_MAP_TYPE_ARRAY_OF_MAPS] = "array_of_maps",
+		[BPF_MAP_TYPE_HASH_OF_MAPS] = "hash_of_maps",
+		[BPF_MAP_TYPE_DEVMAP] = "devmap",
+		[BPF_MAP_TYPE_QUEUE] = "queue",
+		[BPF_MAP_TYPE_STACK] = "stack",
+		[BPF_MAP_TYPE_DEVMAP_HASH] = "devmap_hash",
+		[BPF_MAP_TYPE_RINGBUF] = "ringbuf",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	return "unknown";
+}
+
+static void print_hex(FILE *f, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%02x", p[i]);
+}
+
+static bool map_is_dumpable(uint32_t type)
+{
+	return type != BPF_MAP_TYPE_RINGBUF && type != BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
+	       type != BPF_MAP_TYPE_QUEUE && type != BPF_MAP_TYPE_STACK &&
+	       type != BPF_MAP_TYPE_PROG_ARRAY && type != BPF_MAP_TYPE_ARRAY_OF_MAPS &&
+	       type != BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
+/* Prints the entries of one map, "KEY: VALUE" per line, keys in the map's
+ * iteration order (sorted for hash maps so that engines compare). */
+static int dump_map(const struct map_view *v, bool json, bool *first_map)
+{
+	uint8_t *key = NULL, *next = NULL, *val = NULL, *keys = NULL;
+	size_t n = 0, cap = 0, i;
+	int err = 0;
+	bool have = false;
+
+	if (json) {
+		printf("%s{\"name\":\"%s\",\"type\":\"%s\",\"entries\":[", *first_map ? "" : ",",
+		       v->name, map_type_name(v->type));
+	} else {
+		printf("map '%s' (%s, key %u, value %u, max %u):\n", v->name,
+		       map_type_name(v->type), v->key_sz, v->val_sz, v->max_entries);
+	}
+	*first_map = false;
+	if (!map_is_dumpable(v->type))
+		goto out_close;
+	key = calloc(1, v->key_sz + 1);
+	next = calloc(1, v->key_sz + 1);
+	val = calloc(1, v->user_val_sz + 1);
+	if (!key || !next || !val) {
+		err = -ENOMEM;
+		goto out_close;
+	}
+	while (!(err = v->next_key(v->cookie, have ? key : NULL, next))) {
+		if (rt_ensure_mem((void **)&keys, &cap, v->key_sz ? v->key_sz : 1, n + 1)) {
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(keys + n * v->key_sz, next, v->key_sz);
+		n++;
+		memcpy(key, next, v->key_sz);
+		have = true;
+		if (n > (1u << 24))
+			break;
+	}
+	if (err == -ENOENT)
+		err = 0;
+	/* hash maps iterate in an implementation order: sort by key bytes */
+	if (v->type != BPF_MAP_TYPE_ARRAY && v->type != BPF_MAP_TYPE_PERCPU_ARRAY && n > 1) {
+		size_t a, b;
+
+		for (a = 1; a < n; a++)
+			for (b = a; b > 0 && memcmp(keys + (b - 1) * v->key_sz,
+						    keys + b * v->key_sz, v->key_sz) > 0; b--) {
+				memcpy(key, keys + b * v->key_sz, v->key_sz);
+				memcpy(keys + b * v->key_sz, keys + (b - 1) * v->key_sz, v->key_sz);
+				memcpy(keys + (b - 1) * v->key_sz, key, v->key_sz);
+			}
+	}
+	for (i = 0; i < n && !err; i++) {
+		if (v->lookup(v->cookie, keys + i * v->key_sz, val))
+			continue;
+		if (json) {
+			printf("%s{\"key\":\"", i ? "," : "");
+			print_hex(stdout, keys + i * v->key_sz, v->key_sz);
+			printf("\",\"value\":\"");
+			print_hex(stdout, val, v->user_val_sz);
+			printf("\"}");
+		} else {
+			printf("  ");
+			print_hex(stdout, keys + i * v->key_sz, v->key_sz);
+			printf(": ");
+			print_hex(stdout, val, v->user_val_sz);
+			printf("\n");
+		}
+	}
+out_close:
+	if (json)
+		printf("]}");
+	free(keys);
+	free(key);
+	free(next);
+	free(val);
+	return err;
+}
+
+static int rt_view_next(void *cookie, const void *key, void *next)
+{
+	return rt_map__get_next_key(cookie, key, next);
+}
+
+static int rt_view_lookup(void *cookie, const void *key, void *val)
+{
+	return rt_map__user_lookup(cookie, key, val);
+}
+
+struct kview {
+	struct rt_kernel *k;
+	size_t idx;
+};
+
+static int k_view_next(void *cookie, const void *key, void *next)
+{
+	struct kview *kv = cookie;
+
+	return rt_kernel__map_next_key(kv->k, kv->idx, key, next);
+}
+
+static int k_view_lookup(void *cookie, const void *key, void *val)
+{
+	struct kview *kv = cookie;
+
+	return rt_kernel__map_lookup(kv->k, kv->idx, key, val);
+}
+
+struct rb_print {
+	const char *map;
+	bool json;
+	bool first;
+};
+
+static int print_record(void *cookie, const void *data, size_t size)
+{
+	struct rb_print *p = cookie;
+
+	if (p->json) {
+		printf("%s\"", p->first ? "" : ",");
+		print_hex(stdout, data, size);
+		printf("\"");
+	} else {
+		printf("ringbuf '%s' record (%zu bytes): ", p->map, size);
+		print_hex(stdout, data, size);
+		printf("\n");
+	}
+	p->first = false;
+	return 0;
+}
+
+static void print_printk(void *cookie, const char *text, size_t len)
+{
+	fwrite(text, 1, len, stderr);
+	if (len && text[len - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+/* ------------------------------------------------------------ engines */
+
+static void print_result(const struct cli *cli, const struct bpfaot_run_opts *opts)
+{
+	if (cli->json) {
+		printf("\"retval\":%" PRIu64 ",\"duration_ns\":%" PRIu64, opts->retval,
+		       opts->duration_ns);
+		return;
+	}
+	printf("retval: %" PRIu64 "\n", opts->retval);
+	if (cli->repeat > 1)
+		printf("duration (average): %" PRIu64 " ns\n", opts->duration_ns);
+}
+
+static int write_outputs(const struct cli *cli, const struct bpfaot_run_opts *opts)
+{
+	int err = 0;
+
+	if (cli->data_out)
+		err = write_file(cli->data_out, opts->data_out, opts->data_size_out);
+	if (!err && cli->ctx_out)
+		err = write_file(cli->ctx_out, opts->ctx_out, opts->ctx_size_out);
+	return err;
+}
+
+static int run_kernel(const struct cli *cli, struct map_set *sets, struct bpfaot_run_opts *opts,
+		      char *log_buf)
+{
+	struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
+	struct rt_kernel *k;
+	char why[256];
+	size_t i;
+	int err;
+
+	if (!rt_kernel__available(why, sizeof(why))) {
+		p_err("engine 'kernel': %s", why);
+		return -ENOTSUP;
+	}
+	k = rt_kernel__open(cli->path, cli->type, &log);
+	if (!k) {
+		p_err("%s", log_buf);
+		return -errno;
+	}
+	for (i = 0; i < cli->nr_map_sets; i++) {
+		err = rt_kernel__set_initial(k, sets[i].map, sets[i].key, sets[i].key_sz,
+					     sets[i].val, sets[i].val_sz, &log);
+		if (err)
+			goto out_free;
+	}
+	err = rt_kernel__load(k, &log);
+	if (err)
+		goto out_free;
+	err = rt_kernel__run(k, cli->prog, opts, &log);
+	if (err)
+		goto out_free;
+	print_result(cli, opts);
+	err = write_outputs(cli, opts);
+	if (err)
+		goto out_free;
+	if (cli->dump_maps) {
+		bool first = true;
+
+		if (cli->json)
+			printf(",\"maps\":[");
+		for (i = 0; i < rt_kernel__map_cnt(k) && !err; i++) {
+			struct kview kv = { k, i };
+			struct map_view v = { .next_key = k_view_next, .lookup = k_view_lookup,
+					      .cookie = &kv };
+
+			rt_kernel__map_info(k, i, &v.name, &v.type, &v.key_sz, &v.val_sz,
+					    &v.max_entries);
+			v.user_val_sz = rt_kernel__map_user_value_size(k, i);
+			err = dump_map(&v, cli->json, &first);
+			if (!err && v.type == BPF_MAP_TYPE_RINGBUF) {
+				struct rb_print p = { v.name, cli->json, true };
+
+				if (cli->json)
+					printf(",{\"name\":\"%s\",\"records\":[", v.name);
+				err = rt_kernel__ringbuf_consume(k, i, print_record, &p);
+				if (cli->json)
+					printf("]}");
+			}
+		}
+		if (cli->json)
+			printf("]");
+	}
+out_free:
+	if (err && log.set)
+		p_err("%s", log_buf);
+	rt_kernel__free(k);
+	return err;
+}
+
+static int apply_map_sets(struct rt_object *obj, struct map_set *sets, size_t n)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		struct rt_map *m = rt_object__find_map(obj, sets[i].map);
+		const struct rt_map_def *d;
+
+		if (!m) {
+			p_err("--map-set: no map '%s' in '%s'", sets[i].map, obj->path);
+			return -ENOENT;
+		}
+		d = rt_map__def(m);
+		if (sets[i].key_sz != d->key_size ||
+		    sets[i].val_sz != rt_map__user_value_size(m)) {
+			p_err("--map-set: map '%s' has key size %u and value size %zu, not %u and %u",
+			      sets[i].map, d->key_size, rt_map__user_value_size(m), sets[i].key_sz,
+			      sets[i].val_sz);
+			return -EINVAL;
+		}
+		err = rt_map__user_update(m, sets[i].key, sets[i].val, BPF_ANY);
+		if (err) {
+			p_err("--map-set: cannot update map '%s': %s", sets[i].map, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* A conformance file carries its verdict: compare with -- result/-- error. */
+static int check_conformance(const struct rt_object *obj, int run_err, uint64_t retval)
+{
+	const struct rt_conf *c = obj->conf;
+
+	if (run_err) {
+		if (c->has_error)
+			return 0; /* the expected failure; its message is printed */
+		return run_err;
+	}
+	if (c->has_error) {
+		p_err("%s: expected an error ('%s'), but the program returned 0x%" PRIx64,
+		      obj->path, c->error ? c->error : "", retval);
+		return -EINVAL;
+	}
+	if (c->has_result && c->result != retval) {
+		p_err("%s: result 0x%" PRIx64 " differs from the expected 0x%" PRIx64, obj->path,
+		      retval, c->result);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void list_object(const struct rt_object *obj, bool json)
+{
+	size_t i;
+
+	if (json)
+		printf("{\"programs\":[");
+	for (i = 0; i < obj->nr_progs; i++) {
+		const struct rt_prog *p = &obj->progs[i];
+		bool kernel = !obj->is_conformance && p->ctx_kind != RT_CTX_MEM;
+
+		if (json)
+			printf("%s{\"name\":\"%s\",\"section\":\"%s\",\"insns\":%zu,\"engines\":[\"interp\"%s]}",
+			       i ? "," : "", p->name, p->sec_name, p->nr_insns,
+			       kernel ? ",\"kernel\"" : "");
+		else
+			printf("prog '%s' section '%s' (%zu insns) engines: interp%s\n", p->name,
+			       p->sec_name, p->nr_insns, kernel ? " kernel" : "");
+	}
+	if (json)
+		printf("],\"maps\":[");
+	for (i = 0; i < obj->nr_maps; i++) {
+		const struct rt_map_def *d = rt_map__def(obj->maps[i]);
+
+		if (json)
+			printf("%s{\"name\":\"%s\",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u}",
+			       i ? "," : "", d->name, map_type_name(d->type), d->key_size,
+			       d->value_size, d->max_entries);
+		else
+			printf("map '%s' %s key %u value %u max %u\n", d->name,
+			       map_type_name(d->type), d->key_size, d->value_size, d->max_entries);
+	}
+	if (json)
+		printf("]}\n");
+}
+
+static int run_local(const struct cli *cli, struct rt_object *obj, struct map_set *sets,
+		     struct bpfaot_run_opts *opts, char *log_buf)
+{
+	struct rt_prog *prog = cli->prog ? rt_object__find_prog(obj, cli->prog) : &obj->progs[0];
+	bool first = true;
+	size_t i;
+	int err;
+
+	if (!prog) {
+		p_err("no program '%s' in '%s'", cli->prog, cli->path);
+		return -ENOENT;
+	}
+	err = apply_map_sets(obj, sets, cli->nr_map_sets);
+	if (err)
+		return err;
+	err = bpfaot_prog__run((struct bpfaot_prog *)prog, opts);
+	if (obj->is_conformance) {
+		if (err)
+			p_err("%s", log_buf);
+		err = check_conformance(obj, err, opts->retval);
+		if (err)
+			return err;
+		if (obj->conf->has_error)
+			return -EINVAL; /* failed as expected: still a failure */
+	} else if (err) {
+		p_err("%s", log_buf[0] ? log_buf : strerror(-err));
+		return err;
+	}
+	print_result(cli, opts);
+	err = write_outputs(cli, opts);
+	if (err || !cli->dump_maps)
+		return err;
+	if (cli->json)
+		printf(",\"maps\":[");
+	for (i = 0; i < obj->nr_maps && !err; i++) {
+		struct rt_map *m = obj->maps[i];
+		const struct rt_map_def *d = rt_map__def(m);
+		struct map_view v = {
+			.name = d->name, .type = d->type, .key_sz = d->key_size,
+			.val_sz = d->value_size, .max_entries = d->max_entries,
+			.user_val_sz = rt_map__user_value_size(m),
+			.next_key = rt_view_next, .lookup = rt_view_lookup, .cookie = m,
+		};
+
+		err = dump_map(&v, cli->json, &first);
+		if (!err && d->type == BPF_MAP_TYPE_RINGBUF) {
+			struct rb_print p = { d->name, cli->json, true };
+
+			if (cli->json)
+				printf(",{\"name\":\"%s\",\"records\":[", d->name);
+			err = rt_ringbuf__consume(m, print_record, &p);
+			if (cli->json)
+				printf("]}");
+		}
+	}
+	if (cli->json)
+		printf("]");
+	return err;
+}
+
+static int verify_kernel(const struct cli *cli, char *log_buf)
+{
+	struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
+	struct rt_kernel *k;
+	char why[256];
+	int err;
+
+	if (!rt_kernel__available(why, sizeof(why))) {
+		p_err("--verify=kernel: %s", why);
+		return -ENOTSUP;
+	}
+	k = rt_kernel__open(cli->path, cli->type, &log);
+	if (!k) {
+		p_err("--verify=kernel: %s", log_buf);
+		return -errno;
+	}
+	err = rt_kernel__load(k, &log);
+	if (err)
+		p_err("--verify=kernel: the kernel's verifier refused '%s':\n%s", cli->path, log_buf);
+	rt_kernel__free(k);
+	return err;
+}
+
+/* ------------------------------------------------------------- main */
+
+static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || !*s || *end || s[0] == '-' || v > max) {
+		p_err("bad value '%s' for %s", s, opt);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+enum { OPT_ENGINE = 256, OPT_PROG, OPT_TYPE, OPT_DATA_IN, OPT_CTX_IN, OPT_DATA_OUT, OPT_CTX_OUT,
+       OPT_MAP_SET, OPT_DUMP_MAPS, OPT_REPEAT, OPT_VERIFY, OPT_JSON, OPT_LIST, OPT_BUDGET };
+
+static const struct option long_opts[] = {
+	{ "engine", required_argument, NULL, OPT_ENGINE },
+	{ "prog", required_argument, NULL, OPT_PROG },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "data-in", required_argument, NULL, OPT_DATA_IN },
+	{ "ctx-in", required_argument, NULL, OPT_CTX_IN },
+	{ "data-out", required_argument, NULL, OPT_DATA_OUT },
+	{ "ctx-out", required_argument, NULL, OPT_CTX_OUT },
+	{ "map-set", required_argument, NULL, OPT_MAP_SET },
+	{ "dump-maps", no_argument, NULL, OPT_DUMP_MAPS },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_args(int argc, char **argv, struct cli *cli)
+{
+	uint64_t v;
+	int c;
+
+	cli->repeat = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ENGINE:
+			if (bpfaot_engine__by_name(optarg, &cli->engine)) {
+				p_err("unknown engine '%s' (aot, interp, jit, llvm-jit, llvm-aot, kernel)",
+				      optarg);
+				return -EINVAL;
+			}
+			cli->engine_set = true;
+			break;
+		case OPT_PROG:
+			cli->prog = optarg;
+			break;
+		case OPT_TYPE: {
+			uint32_t t;
+
+			if (rt_prog_type_by_name(optarg, &t)) {
+				p_err("unknown program type '%s'", optarg);
+				return -EINVAL;
+			}
+			cli->type = optarg;
+			break;
+		}
+		case OPT_DATA_IN:
+			cli->data_in = optarg;
+			break;
+		case OPT_CTX_IN:
+			cli->ctx_in = optarg;
+			break;
+		case OPT_DATA_OUT:
+			cli->data_out = optarg;
+			break;
+		case OPT_CTX_OUT:
+			cli->ctx_out = optarg;
+			break;
+		case OPT_MAP_SET: {
+			const char **p = realloc(cli->map_sets, (cli->nr_map_sets + 1) * sizeof(*p));
+
+			if (!p)
+				return -ENOMEM;
+			cli->map_sets = p;
+			p[cli->nr_map_sets++] = optarg;
+			break;
+		}
+		case OPT_DUMP_MAPS:
+			cli->dump_maps = true;
+			break;
+		case OPT_REPEAT:
+			if (parse_u64("--repeat", optarg, 100000000, &v) || v == 0) {
+				if (v == 0)
+					p_err("bad value '%s' for --repeat", optarg);
+				return -EINVAL;
+			}
+			cli->repeat = (uint32_t)v;
+			break;
+		case OPT_BUDGET:
+			if (parse_u64("--budget", optarg, UINT64_MAX, &cli->budget))
+				return -EINVAL;
+			break;
+		case OPT_VERIFY:
+			if (strcmp(optarg, "kernel")) {
+				p_err("bad value '%s' for --verify (only 'kernel')", optarg);
+				return -EINVAL;
+			}
+			cli->verify_kernel = true;
+			break;
+		case OPT_JSON:
+			cli->json = true;
+			break;
+		case OPT_LIST:
+			cli->list = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			p_err("unknown option '%s' (see --help)", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		p_err(optind >= argc ? "no object given (see --help)" : "more than one object given");
+		return -EINVAL;
+	}
+	cli->path = argv[optind];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	struct map_set *sets = NULL;
+	uint8_t *data_in = NULL, *ctx_in = NULL, *data_out = NULL, *ctx_out = NULL;
+	uint32_t data_sz = 0, ctx_sz = 0;
+	struct rt_object *obj = NULL;
+	char *log_buf;
+	size_t i;
+	int err;
+
+	log_buf = calloc(1, LOG_SIZE);
+	if (!log_buf)
+		return 1;
+	err = parse_args(argc, argv, &cli);
+	if (err)
+		goto out;
+	sets = calloc(cli.nr_map_sets + 1, sizeof(*sets));
+	if (!sets) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < cli.nr_map_sets; i++) {
+		err = parse_map_set(cli.map_sets[i], &sets[i]);
+		if (err)
+			goto out;
+	}
+	if (cli.data_in && (err = read_file(cli.data_in, &data_in, &data_sz, MAX_INPUT)))
+		goto out;
+	if (cli.ctx_in && (err = read_file(cli.ctx_in, &ctx_in, &ctx_sz, MAX_INPUT)))
+		goto out;
+	data_out = malloc(RT_MAX_PKT + RT_XDP_HEADROOM + RT_PKT_TAILROOM);
+	ctx_out = malloc(MAX_INPUT);
+	if (!data_out || !ctx_out) {
+		err = -ENOMEM;
+		goto out;
+	}
+	{
+		struct bpfaot_open_opts oo = { .sz = sizeof(oo), .prog_type = cli.type,
+					       .log_buf = log_buf, .log_size = LOG_SIZE };
+		struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
+
+		obj = rt_object__open(cli.path, &oo, &log);
+		if (!obj) {
+			err = -errno;
+			p_err("%s", log_buf);
+			goto out;
+		}
+	}
+	if (cli.list) {
+		list_object(obj, cli.json);
+		goto out;
+	}
+	if (!cli.engine_set)
+		cli.engine = BPFAOT_ENGINE_INTERP; /* no native code until the aot issue */
+	if (cli.verify_kernel) {
+		if (obj->is_conformance) {
+			p_err("--verify=kernel: conformance files have no kernel program type");
+			err = -ENOTSUP;
+			goto out;
+		}
+		err = verify_kernel(&cli, log_buf);
+		if (err)
+			goto out;
+	}
+	{
+		struct bpfaot_run_opts opts = {
+			.sz = sizeof(opts), .engine = cli.engine,
+			.data_in = data_in, .data_size_in = data_sz,
+			.data_out = data_out, .data_size_out = RT_MAX_PKT + RT_XDP_HEADROOM + RT_PKT_TAILROOM,
+			.ctx_in = ctx_in, .ctx_size_in = ctx_sz,
+			.ctx_out = ctx_out, .ctx_size_out = MAX_INPUT,
+			.repeat = cli.repeat, .budget = cli.budget,
+			.print = print_printk, .log_buf = log_buf, .log_size = LOG_SIZE,
+		};
+
+		if (cli.json)
+			printf("{\"engine\":\"%s\",", bpfaot_engine__name(cli.engine));
+		if (cli.engine == BPFAOT_ENGINE_KERNEL) {
+			if (obj->is_conformance) {
+				p_err("engine 'kernel': conformance files take raw memory, which no kernel program type does");
+				err = -ENOTSUP;
+			} else {
+				err = run_kernel(&cli, sets, &opts, log_buf);
+			}
+		} else {
+			err = run_local(&cli, obj, sets, &opts, log_buf);
+		}
+		if (cli.json)
+			printf("}\n");
+	}
+out:
+	for (i = 0; sets && i < cli.nr_map_sets; i++)
+		free_map_set(&sets[i]);
+	free(sets);
+	free(cli.map_sets);
+	rt_object__free(obj);
+	free(data_in);
+	free(ctx_in);
+	free(data_out);
+	free(ctx_out);
+	free(log_buf);
+	return err ? 1 : 0;
+}

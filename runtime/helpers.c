@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The helper table and the core helpers: maps, time, random numbers, tail
+ * calls, bpf_loop and for_each_map_elem, ring and perf buffers, spin locks.
+ * Trace helpers (printk, snprintf, probe_read, current task) live in
+ * helpers_trace.c and packet helpers (XDP, skb, checksums, redirects) in
+ * helpers_net.c; this file owns the table that names them all.
+ *
+ * Every helper has the native ABI's signature (five u64 in, u64 out) and
+ * kernel semantics and return values. A helper finds its run through
+ * rt_run__current() because native code passes no context. When the run is
+ * checked (the interpreter), every pointer a helper dereferences must be
+ * program memory (rt_run__mem_ok); a bad one records -EFAULT with a
+ * "helper bpf_xxx: ..." message through rt_run__fail() and the helper
+ * returns a negative errno, so the engine stops at its next check.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rt_internal.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* BPF_MAX_LOOPS in kernel/bpf/bpf_iter.c */
+#define RT_MAX_LOOPS (1u << 23)
+
+/*
+ * bpf_jiffies64 needs the kernel's HZ, which user space cannot read
+ * (sysconf(_SC_CLK_TCK) is USER_HZ). 250 is Debian's CONFIG_HZ. The kernel
+ * starts jiffies at INITIAL_JIFFIES (-300 s, as an unsigned 32-bit value) so
+ * that wrap-around bugs show early; we keep that offset.
+ */
+#define RT_HZ 250
+#define RT_INITIAL_JIFFIES ((uint64_t)(uint32_t)(-300 * RT_HZ))
+
+/* Defined in helpers_trace.c. */
+uint64_t rt_helper_trace_printk(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_snprintf(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_probe_read(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_probe_read_str(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_get_current_pid_tgid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_get_current_uid_gid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_get_current_comm(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_get_current_task(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_strncmp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* Defined in helpers_net.c. */
+uint64_t rt_helper_xdp_adjust_head(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_xdp_adjust_tail(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_xdp_adjust_meta(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_load_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_store_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_l3_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_l4_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_csum_diff(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_csum_update(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_set_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_get_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* ------------------------------------------------------------ checks */
+
+/* The checked-mode test of one pointer argument; see the file comment. */
+static bool mem_check(struct rt_run *run, const char *helper, const char *what, const void *p,
+		      uint64_t len, bool write)
+{
+	if (!run || !run->checked || !len || rt_run__mem_ok(run, p, len, write))
+		return true;
+	rt_run__fail(run, -EFAULT, "helper %s: %s %p (%llu bytes) is not %s program memory", helper,
+		     what, p, (unsigned long long)len, write ? "writable" : "readable");
+	return false;
+}
+
+/*
+ * Map arguments are resolved by the engine, but the interpreter has no
+ * verifier to prove that r1 still holds one, so in checked mode the pointer
+ * must be one of the object's maps.
+ */
+static bool map_check(struct rt_run *run, const char *helper, const struct rt_map *map)
+{
+	size_t i;
+
+	if (!run || !run->checked)
+		return map != NULL;
+	if (map && run->obj) {
+		for (i = 0; i < run->obj->nr_maps; i++)
+			if (run->obj->maps[i] == map)
+				return true;
+	} else if (map) {
+		return true;
+	}
+	rt_run__fail(run, -EFAULT, "helper %s: %p is not a map of this object", helper,
+		     (const void *)map);
+	return false;
+}
+
+/* ------------------------------------------------------------- maps */
+
+static uint64_t map_lookup_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	const void *key = (const void *)(uintptr_t)r2;
+
+	if (!map_check(run, "bpf_map_lookup_elem", map) ||
+	    !mem_check(run, "bpf_map_lookup_elem", "key", key, rt_map__def(map)->key_size, false))
+		return 0;
+	return (uintptr_t)rt_map__lookup(map, key);
+}
+
+static uint64_t map_update_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	const void *key = (const void *)(uintptr_t)r2, *value = (const void *)(uintptr_t)r3;
+
+	if (!map_check(run, "bpf_map_update_elem", map) ||
+	    !mem_check(run, "bpf_map_update_elem", "key", key, rt_map__def(map)->key_size, false) ||
+	    !mem_check(run, "bpf_map_update_elem", "value", value, rt_map__def(map)->value_size,
+		       false))
+		return -EFAULT;
+	return rt_map__update(map, key, value, r4);
+}
+
+static uint64_t map_delete_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	const void *key = (const void *)(uintptr_t)r2;
+
+	if (!map_check(run, "bpf_map_delete_elem", map) ||
+	    !mem_check(run, "bpf_map_delete_elem", "key", key, rt_map__def(map)->key_size, false))
+		return -EFAULT;
+	return rt_map__delete(map, key);
+}
+
+static uint64_t map_push_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	const void *value = (const void *)(uintptr_t)r2;
+
+	if (!map_check(run, "bpf_map_push_elem", map) ||
+	    !mem_check(run, "bpf_map_push_elem", "value", value, rt_map__def(map)->value_size, false))
+		return -EFAULT;
+	return rt_map__push(map, value, r3);
+}
+
+/* pop and peek write the value: the buffer must be writable. */
+static uint64_t map_pop_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	void *value = (void *)(uintptr_t)r2;
+
+	if (!map_check(run, "bpf_map_pop_elem", map) ||
+	    !mem_check(run, "bpf_map_pop_elem", "value", value, rt_map__def(map)->value_size, true))
+		return -EFAULT;
+	return rt_map__pop(map, value);
+}
+
+static uint64_t map_peek_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	void *value = (void *)(uintptr_t)r2;
+
+	if (!map_check(run, "bpf_map_peek_elem", map) ||
+	    !mem_check(run, "bpf_map_peek_elem", "value", value, rt_map__def(map)->value_size, true))
+		return -EFAULT;
+	return rt_map__peek(map, value);
+}
+
+/* ------------------------------------------------------------- time */
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t ktime_get_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+static uint64_t ktime_get_boot_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return clock_ns(CLOCK_BOOTTIME);
+}
+
+static uint64_t ktime_get_coarse_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				    uint64_t r5)
+{
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
+static uint64_t ktime_get_tai_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return clock_ns(CLOCK_TAI);
+}
+
+static uint64_t jiffies64(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return RT_INITIAL_JIFFIES + clock_ns(CLOCK_MONOTONIC_COARSE) / (1000000000ull / RT_HZ);
+}
+
+/* ------------------------------------------------------ small things */
+
+/*
+ * xorshift64* on the run's state: reproducible for a given engine seed,
+ * which the kernel's per-CPU prandom is not. A zero state would stay zero,
+ * so it is replaced by a fixed odd constant.
+ */
+static uint64_t get_prandom_u32(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	uint64_t x;
+
+	if (!run)
+		return 0;
+	x = run->prandom_state ? run->prandom_state : 0x9e3779b97f4a7c15ull;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	run->prandom_state = x;
+	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+/* The runtime runs on one logical CPU, node 0: per-CPU maps use slot 0. */
+static uint64_t get_smp_processor_id(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				     uint64_t r5)
+{
+	return 0;
+}
+
+static uint64_t get_numa_node_id(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return 0;
+}
+
+static uint64_t spin_lock(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	void *lock = (void *)(uintptr_t)r1;
+
+	if (!mem_check(rt_run__current(), "bpf_spin_lock", "lock", lock,
+		       sizeof(struct bpf_spin_lock), true))
+		return -EFAULT;
+	rt_spin_lock(lock);
+	return 0;
+}
+
+static uint64_t spin_unlock(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	void *lock = (void *)(uintptr_t)r1;
+
+	if (!mem_check(rt_run__current(), "bpf_spin_unlock", "lock", lock,
+		       sizeof(struct bpf_spin_lock), true))
+		return -EFAULT;
+	rt_spin_unlock(lock);
+	return 0;
+}
+
+/* ------------------------------------------------------- tail calls */
+
+/*
+ * Follows the kernel's order (kernel/bpf/core.c, the x86 JIT): the index is
+ * checked first, then the count, which is incremented before the slot is
+ * read, so a call to an empty slot still uses up one of the 33 tail calls.
+ * On success the engine jumps to run->tail_target instead of returning.
+ */
+static uint64_t tail_call(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r2;
+	uint32_t index = (uint32_t)r3;
+	struct rt_prog *prog;
+
+	if (!run || !map_check(run, "bpf_tail_call", map))
+		return -EINVAL;
+	if (rt_map__def(map)->type != BPF_MAP_TYPE_PROG_ARRAY) {
+		rt_run__fail(run, -EINVAL, "helper bpf_tail_call: map '%s' is not a prog array",
+			     rt_map__name(map));
+		return -EINVAL;
+	}
+	if (index >= rt_map__def(map)->max_entries)
+		return -EINVAL;
+	if (run->tail_calls >= RT_MAX_TAIL_CALLS)
+		return -E2BIG;
+	run->tail_calls++;
+	prog = rt_map__lookup_ptr(map, &index);
+	if (!prog)
+		return -ENOENT;
+	run->tail_target = prog;
+	return 0;
+}
+
+/* -------------------------------------------------------- callbacks */
+
+static bool callback_check(struct rt_run *run, const char *helper)
+{
+	if (run && run->callback)
+		return true;
+	rt_run__fail(run, -ENOTSUP, "helper %s: the engine does not support callbacks", helper);
+	return false;
+}
+
+static uint64_t loop(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	uint32_t nr_loops = (uint32_t)r1, i;
+
+	/* the kernel's order: flags, then the count (kernel/bpf/bpf_iter.c) */
+	if (r4)
+		return -EINVAL;
+	if (nr_loops > RT_MAX_LOOPS)
+		return -E2BIG;
+	if (!callback_check(run, "bpf_loop"))
+		return -ENOTSUP;
+	for (i = 0; i < nr_loops; i++) {
+		uint64_t ret = run->callback(run, r2, i, r3, 0, 0, 0);
+
+		/* a failed callback (fault, budget) ends the run, not just the loop */
+		if (ret || run->err)
+			return (uint64_t)i + 1;
+	}
+	return i;
+}
+
+/*
+ * Adds a read-only region for a key the helper owns, so that a checked
+ * callback may read it. Returns false when the region table is full.
+ */
+static bool push_region(struct rt_run *run, const void *p, size_t len)
+{
+	if (!run->checked)
+		return true;
+	if (run->nr_regions >= ARRAY_SIZE(run->regions))
+		return false;
+	run->regions[run->nr_regions++] = (struct rt_region){
+		.start = (uintptr_t)p,
+		.end = (uintptr_t)p + len,
+		.writable = false,
+	};
+	return true;
+}
+
+static void pop_region(struct rt_run *run)
+{
+	if (run->checked)
+		run->nr_regions--;
+}
+
+static bool is_array_type(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_ARRAY || type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+static bool is_hash_type(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       type == BPF_MAP_TYPE_LRU_HASH || type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/*
+ * Hash maps are walked over a snapshot of their keys, taken first, because
+ * the callback may delete elements (which the kernel allows) and
+ * get_next_key restarts from the first key when its argument is gone.
+ * Keys deleted meanwhile are skipped. The count returned is the number of
+ * callbacks made, the stopping one included, as in the kernel.
+ */
+static uint64_t for_each_map_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	const struct rt_map_def *def;
+	uint8_t *keys = NULL;
+	uint64_t n = 0, nr_keys = 0, i;
+	long ret = 0;
+
+	if (!map_check(run, "bpf_for_each_map_elem", map))
+		return -EFAULT;
+	if (r4)
+		return -EINVAL;
+	if (!callback_check(run, "bpf_for_each_map_elem"))
+		return -ENOTSUP;
+	def = rt_map__def(map);
+	if (!is_array_type(def->type) && !is_hash_type(def->type)) {
+		rt_run__fail(run, -ENOTSUP,
+			     "helper bpf_for_each_map_elem: map '%s' is neither an array nor a hash",
+			     rt_map__name(map));
+		return -ENOTSUP;
+	}
+	keys = calloc(is_array_type(def->type) ? 1 : (size_t)def->max_entries + 1,
+		      def->key_size ? def->key_size : 1);
+	if (!keys)
+		return -ENOMEM;
+	if (is_array_type(def->type)) {
+		nr_keys = def->max_entries;
+	} else {
+		const void *prev = NULL;
+
+		while (nr_keys < def->max_entries &&
+		       !rt_map__get_next_key(map, prev, keys + nr_keys * def->key_size)) {
+			prev = keys + nr_keys * def->key_size;
+			nr_keys++;
+		}
+	}
+	for (i = 0; i < nr_keys; i++) {
+		uint8_t *key = is_array_type(def->type) ? keys : keys + i * def->key_size;
+		void *value;
+		uint64_t cb;
+
+		if (is_array_type(def->type))
+			memcpy(key, &(uint32_t){ (uint32_t)i }, sizeof(uint32_t));
+		value = rt_map__lookup(map, key);
+		if (!value)
+			continue;
+		if (!push_region(run, key, def->key_size)) {
+			rt_run__fail(run, -E2BIG, "helper bpf_for_each_map_elem: too many regions");
+			ret = -E2BIG;
+			break;
+		}
+		n++;
+		cb = run->callback(run, r2, (uintptr_t)map, (uintptr_t)key, (uintptr_t)value, r3, 0);
+		pop_region(run);
+		if (cb || run->err)
+			break;
+	}
+	free(keys);
+	return ret ? (uint64_t)ret : n;
+}
+
+/* ---------------------------------------------- ring and perf buffers */
+
+static uint64_t ringbuf_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	const void *data = (const void *)(uintptr_t)r2;
+
+	if (!map_check(run, "bpf_ringbuf_output", map) ||
+	    !mem_check(run, "bpf_ringbuf_output", "data", data, r3, false))
+		return -EFAULT;
+	return rt_ringbuf__output(map, data, r3, r4);
+}
+
+static uint64_t ringbuf_reserve(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+
+	if (!map_check(run, "bpf_ringbuf_reserve", map))
+		return 0;
+	return (uintptr_t)rt_ringbuf__reserve(map, r2, r3);
+}
+
+/*
+ * bpf_ringbuf_submit/discard get only the record, but rt_ringbuf__submit
+ * wants its map: it is the object's ring buffer whose memory holds the
+ * record. NULL when none does.
+ */
+static struct rt_map *ringbuf_of(struct rt_run *run, const void *data)
+{
+	size_t i;
+
+	if (!run || !run->obj)
+		return NULL;
+	for (i = 0; i < run->obj->nr_maps; i++) {
+		struct rt_map *map = run->obj->maps[i];
+		const void *start;
+		size_t size;
+
+		if (rt_map__def(map)->type != BPF_MAP_TYPE_RINGBUF)
+			continue;
+		rt_map__region(map, &start, &size);
+		if (start && (uintptr_t)data >= (uintptr_t)start &&
+		    (uintptr_t)data < (uintptr_t)start + size)
+			return map;
+	}
+	return NULL;
+}
+
+static void ringbuf_finish(const char *helper, void *data, uint64_t flags, bool submit)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = ringbuf_of(run, data);
+
+	if (!map) {
+		rt_run__fail(run, -EFAULT, "helper %s: %p is not a ring buffer record", helper, data);
+		return;
+	}
+	if (submit)
+		rt_ringbuf__submit(map, data, flags);
+	else
+		rt_ringbuf__discard(map, data, flags);
+}
+
+static uint64_t ringbuf_submit(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	ringbuf_finish("bpf_ringbuf_submit", (void *)(uintptr_t)r1, r2, true);
+	return 0;
+}
+
+static uint64_t ringbuf_discard(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	ringbuf_finish("bpf_ringbuf_discard", (void *)(uintptr_t)r1, r2, false);
+	return 0;
+}
+
+static uint64_t ringbuf_query(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+
+	if (!map_check(rt_run__current(), "bpf_ringbuf_query", map))
+		return 0;
+	return rt_ringbuf__query(map, r2);
+}
+
+static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r2;
+	const void *data = (const void *)(uintptr_t)r4;
+
+	if (!map_check(run, "bpf_perf_event_output", map) ||
+	    !mem_check(run, "bpf_perf_event_output", "data", data, r5, false))
+		return -EFAULT;
+	/* the kernel's check in bpf_perf_event_output: only the CPU index bits */
+	if (r3 & ~(uint64_t)BPF_F_INDEX_MASK)
+		return -EINVAL;
+	return rt_perfbuf__output(map, r3, data, r5);
+}
+
+/* ------------------------------------------------------------ table */
+
+/* One entry: the kernel id, the name, the function, the return and argument
+ * kinds, and the prototype exactly as bpf_helper_defs.h declares it. */
+#define H(NAME, FN, RET, PROTO, ...)                                                               \
+	[BPF_FUNC_##NAME] = {                                                                      \
+		.id = BPF_FUNC_##NAME,                                                             \
+		.name = "bpf_" #NAME,                                                              \
+		.fn = FN,                                                                          \
+		.ret = RT_RET_##RET,                                                               \
+		.args = { __VA_ARGS__ },                                                           \
+		.proto = PROTO,                                                                    \
+	}
+
+#define NONE RT_ARG_NONE
+#define ANY RT_ARG_ANY
+#define CTX RT_ARG_CTX
+#define MAP RT_ARG_MAP
+#define PTR RT_ARG_PTR
+#define PTR0 RT_ARG_PTR_OR_NULL
+#define SIZE RT_ARG_SIZE
+#define FUNC RT_ARG_FUNC
+
+static const struct rt_helper helpers[] = {
+	H(map_lookup_elem, map_lookup_elem, PTR_OR_NULL,
+	  "void *bpf_map_lookup_elem(void *map, const void *key)", MAP, PTR),
+	H(map_update_elem, map_update_elem, INT,
+	  "long bpf_map_update_elem(void *map, const void *key, const void *value, __u64 flags)",
+	  MAP, PTR, PTR, ANY),
+	H(map_delete_elem, map_delete_elem, INT,
+	  "long bpf_map_delete_elem(void *map, const void *key)", MAP, PTR),
+	H(probe_read, rt_helper_probe_read, INT,
+	  "long bpf_probe_read(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, ANY),
+	H(ktime_get_ns, ktime_get_ns, U64, "__u64 bpf_ktime_get_ns(void)"),
+	H(trace_printk, rt_helper_trace_printk, INT,
+	  "long bpf_trace_printk(const char *fmt, __u32 fmt_size, ...)", PTR, SIZE, ANY, ANY, ANY),
+	H(get_prandom_u32, get_prandom_u32, U64, "__u32 bpf_get_prandom_u32(void)"),
+	H(get_smp_processor_id, get_smp_processor_id, U64, "__u32 bpf_get_smp_processor_id(void)"),
+	H(skb_store_bytes, rt_helper_skb_store_bytes, INT,
+	  "long bpf_skb_store_bytes(struct __sk_buff *skb, __u32 offset, const void *from, "
+	  "__u32 len, __u64 flags)",
+	  CTX, ANY, PTR, SIZE, ANY),
+	H(l3_csum_replace, rt_helper_l3_csum_replace, INT,
+	  "long bpf_l3_csum_replace(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, "
+	  "__u64 size)",
+	  CTX, ANY, ANY, ANY, ANY),
+	H(l4_csum_replace, rt_helper_l4_csum_replace, INT,
+	  "long bpf_l4_csum_replace(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, "
+	  "__u64 flags)",
+	  CTX, ANY, ANY, ANY, ANY),
+	H(tail_call, tail_call, INT,
+	  "long bpf_tail_call(void *ctx, void *prog_array_map, __u32 index)", CTX, MAP, ANY),
+	H(get_current_pid_tgid, rt_helper_get_current_pid_tgid, U64,
+	  "__u64 bpf_get_current_pid_tgid(void)"),
+	H(get_current_uid_gid, rt_helper_get_current_uid_gid, U64,
+	  "__u64 bpf_get_current_uid_gid(void)"),
+	H(get_current_comm, rt_helper_get_current_comm, INT,
+	  "long bpf_get_current_comm(void *buf, __u32 size_of_buf)", PTR, SIZE),
+	H(skb_get_tunnel_key, rt_helper_skb_get_tunnel_key, INT,
+	  "long bpf_skb_get_tunnel_key(struct __sk_buff *skb, struct bpf_tunnel_key *key, "
+	  "__u32 size, __u64 flags)",
+	  CTX, PTR, SIZE, ANY),
+	H(skb_set_tunnel_key, rt_helper_skb_set_tunnel_key, INT,
+	  "long bpf_skb_set_tunnel_key(struct __sk_buff *skb, struct bpf_tunnel_key *key, "
+	  "__u32 size, __u64 flags)",
+	  CTX, PTR, SIZE, ANY),
+	H(redirect, rt_helper_redirect, INT, "long bpf_redirect(__u32 ifindex, __u64 flags)", ANY,
+	  ANY),
+	H(perf_event_output, perf_event_output, INT,
+	  "long bpf_perf_event_output(void *ctx, void *map, __u64 flags, void *data, __u64 size)",
+	  CTX, MAP, ANY, PTR, SIZE),
+	H(skb_load_bytes, rt_helper_skb_load_bytes, INT,
+	  "long bpf_skb_load_bytes(const void *skb, __u32 offset, void *to, __u32 len)", CTX, ANY,
+	  PTR, SIZE),
+	H(csum_diff, rt_helper_csum_diff, INT,
+	  "__s64 bpf_csum_diff(__be32 *from, __u32 from_size, __be32 *to, __u32 to_size, "
+	  "__wsum seed)",
+	  PTR0, SIZE, PTR0, SIZE, ANY),
+	H(get_current_task, rt_helper_get_current_task, U64, "__u64 bpf_get_current_task(void)"),
+	H(csum_update, rt_helper_csum_update, INT,
+	  "__s64 bpf_csum_update(struct __sk_buff *skb, __wsum csum)", CTX, ANY),
+	H(get_numa_node_id, get_numa_node_id, INT, "long bpf_get_numa_node_id(void)"),
+	H(xdp_adjust_head, rt_helper_xdp_adjust_head, INT,
+	  "long bpf_xdp_adjust_head(struct xdp_md *xdp_md, int delta)", CTX, ANY),
+	H(probe_read_str, rt_helper_probe_read_str, INT,
+	  "long bpf_probe_read_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, ANY),
+	H(redirect_map, rt_helper_redirect_map, INT,
+	  "long bpf_redirect_map(void *map, __u64 key, __u64 flags)", MAP, ANY, ANY),
+	H(xdp_adjust_meta, rt_helper_xdp_adjust_meta, INT,
+	  "long bpf_xdp_adjust_meta(struct xdp_md *xdp_md, int delta)", CTX, ANY),
+	H(xdp_adjust_tail, rt_helper_xdp_adjust_tail, INT,
+	  "long bpf_xdp_adjust_tail(struct xdp_md *xdp_md, int delta)", CTX, ANY),
+	H(map_push_elem, map_push_elem, INT,
+	  "long bpf_map_push_elem(void *map, const void *value, __u64 flags)", MAP, PTR, ANY),
+	H(map_pop_elem, map_pop_elem, INT, "long bpf_map_pop_elem(void *map, void *value)", MAP,
+	  PTR),
+	H(map_peek_elem, map_peek_elem, INT, "long bpf_map_peek_elem(void *map, void *value)", MAP,
+	  PTR),
+	H(spin_lock, spin_lock, INT, "long bpf_spin_lock(struct bpf_spin_lock *lock)", PTR),
+	H(spin_unlock, spin_unlock, INT, "long bpf_spin_unlock(struct bpf_spin_lock *lock)", PTR),
+	H(probe_read_user, rt_helper_probe_read, INT,
+	  "long bpf_probe_read_user(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE,
+	  ANY),
+	H(probe_read_kernel, rt_helper_probe_read, INT,
+	  "long bpf_probe_read_kernel(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE,
+	  ANY),
+	H(probe_read_user_str, rt_helper_probe_read_str, INT,
+	  "long bpf_probe_read_user_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE,
+	  ANY),
+	H(probe_read_kernel_str, rt_helper_probe_read_str, INT,
+	  "long bpf_probe_read_kernel_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR,
+	  SIZE, ANY),
+	H(jiffies64, jiffies64, U64, "__u64 bpf_jiffies64(void)"),
+	H(ktime_get_boot_ns, ktime_get_boot_ns, U64, "__u64 bpf_ktime_get_boot_ns(void)"),
+	H(ringbuf_output, ringbuf_output, INT,
+	  "long bpf_ringbuf_output(void *ringbuf, void *data, __u64 size, __u64 flags)", MAP, PTR,
+	  SIZE, ANY),
+	H(ringbuf_reserve, ringbuf_reserve, PTR_OR_NULL,
+	  "void *bpf_ringbuf_reserve(void *ringbuf, __u64 size, __u64 flags)", MAP, ANY, ANY),
+	H(ringbuf_submit, ringbuf_submit, VOID, "void bpf_ringbuf_submit(void *data, __u64 flags)",
+	  PTR, ANY),
+	H(ringbuf_discard, ringbuf_discard, VOID,
+	  "void bpf_ringbuf_discard(void *data, __u64 flags)", PTR, ANY),
+	H(ringbuf_query, ringbuf_query, U64, "__u64 bpf_ringbuf_query(void *ringbuf, __u64 flags)",
+	  MAP, ANY),
+	H(ktime_get_coarse_ns, ktime_get_coarse_ns, U64, "__u64 bpf_ktime_get_coarse_ns(void)"),
+	H(for_each_map_elem, for_each_map_elem, INT,
+	  "long bpf_for_each_map_elem(void *map, void *callback_fn, void *callback_ctx, "
+	  "__u64 flags)",
+	  MAP, FUNC, PTR0, ANY),
+	H(snprintf, rt_helper_snprintf, INT,
+	  "long bpf_snprintf(char *str, __u32 str_size, const char *fmt, __u64 *data, "
+	  "__u32 data_len)",
+	  PTR0, SIZE, PTR, PTR0, SIZE),
+	H(loop, loop, INT,
+	  "long bpf_loop(__u32 nr_loops, void *callback_fn, void *callback_ctx, __u64 flags)", ANY,
+	  FUNC, PTR0, ANY),
+	H(strncmp, rt_helper_strncmp, INT,
+	  "long bpf_strncmp(const char *s1, __u32 s1_sz, const char *s2)", PTR, SIZE, PTR),
+	H(ktime_get_tai_ns, ktime_get_tai_ns, U64, "__u64 bpf_ktime_get_tai_ns(void)"),
+};
+
+#undef NONE
+#undef ANY
+#undef CTX
+#undef MAP
+#undef PTR
+#undef PTR0
+#undef SIZE
+#undef FUNC
+#undef H
+
+const struct rt_helper *rt_helper__by_id(uint32_t id)
+{
+	if (id >= ARRAY_SIZE(helpers) || !helpers[id].fn) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return &helpers[id];
+}
+
+const struct rt_helper *rt_helper__by_name(const char *name)
+{
+	const struct rt_helper *h = NULL;
+
+	while ((h = rt_helper__next(h)))
+		if (!strcmp(h->name, name))
+			return h;
+	errno = ENOENT;
+	return NULL;
+}
+
+const struct rt_helper *rt_helper__next(const struct rt_helper *prev)
+{
+	const struct rt_helper *h = prev ? prev + 1 : helpers;
+
+	for (; h < helpers + ARRAY_SIZE(helpers); h++)
+		if (h->fn)
+			return h;
+	return NULL;
+}

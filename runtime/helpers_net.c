@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Packet helpers: XDP head/tail/metadata adjustment, skb byte loads and
+ * stores, the checksum helpers with the x86-64 kernel's exact arithmetic,
+ * redirects and tunnel keys. The table in helpers.c points here; the
+ * checked-mode rules are the ones described there.
+ *
+ * The packet is run->pkt_buf[0..pkt_cap), allocated by the engine in the low
+ * 4 GiB so that the 32-bit data/data_end/data_meta fields of struct xdp_md
+ * and struct __sk_buff hold real addresses. pkt_buf plays the kernel's
+ * data_hard_start. Helpers that move the packet's edges update run->data,
+ * run->data_end and run->data_meta and rewrite the context's fields.
+ *
+ * The reference is a BPF_PROG_TEST_RUN skb: linear, ip_summed ==
+ * CHECKSUM_NONE, so checksum helpers never touch skb->csum and
+ * bpf_csum_update returns -ENOTSUPP, as the kernel does for such an skb.
+ * The expected values in tests/check_rt_helpers.c come from the kernel.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+#define ETH_HLEN 14
+#define XDP_FRAME_SZ 40		/* sizeof(struct xdp_frame), kept free at the head */
+#define XDP_META_MAX 255	/* type_max(skb_shared_info.meta_len) */
+#define CSUM_MANGLED_0 0xffff
+#define ENOTSUPP 524		/* the kernel's internal "not supported", seen by programs */
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+
+/* Newer than the uapi headers we build against. */
+#ifndef BPF_F_IPV6
+#define BPF_F_IPV6 (1ULL << 7)
+#endif
+#ifndef BPF_F_NO_TUNNEL_KEY
+#define BPF_F_NO_TUNNEL_KEY (1ULL << 4)
+#endif
+
+uint64_t rt_helper_xdp_adjust_head(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_xdp_adjust_tail(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_xdp_adjust_meta(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_load_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_store_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_l3_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_l4_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_csum_diff(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_csum_update(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_set_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t rt_helper_skb_get_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* As mem_check() in helpers.c. */
+static bool mem_check(struct rt_run *run, const char *helper, const char *what, const void *p,
+		      uint64_t len, bool write)
+{
+	if (!run || !run->checked || !len || rt_run__mem_ok(run, p, len, write))
+		return true;
+	rt_run__fail(run, -EFAULT, "helper %s: %s %p (%llu bytes) is not %s program memory", helper,
+		     what, p, (unsigned long long)len, write ? "writable" : "readable");
+	return false;
+}
+
+/* Bytes of packet between data and data_end; 0 without a packet. */
+static size_t pkt_len(const struct rt_run *run)
+{
+	return run && run->data ? (size_t)(run->data_end - run->data) : 0;
+}
+
+/* ------------------------------------------------------------- XDP */
+
+/*
+ * The context argument of an XDP helper. The kernel's verifier proves it is
+ * the context; in checked mode we require the run's own, elsewhere we trust
+ * the native caller.
+ */
+static struct xdp_md *xdp_ctx(struct rt_run *run, const char *helper, uint64_t r1)
+{
+	struct xdp_md *md = (struct xdp_md *)(uintptr_t)r1;
+
+	if (!run || !run->pkt_buf || !run->data) {
+		rt_run__fail(run, -EINVAL, "helper %s: the program has no packet", helper);
+		return NULL;
+	}
+	if (run->checked && (void *)md != run->ctx) {
+		rt_run__fail(run, -EFAULT, "helper %s: %p is not the program's context", helper,
+			     (void *)md);
+		return NULL;
+	}
+	return md;
+}
+
+/* Rewrites the 32-bit address fields after data, data_end or data_meta moved. */
+static void xdp_sync(const struct rt_run *run, struct xdp_md *md)
+{
+	md->data = (uint32_t)(uintptr_t)run->data;
+	md->data_end = (uint32_t)(uintptr_t)run->data_end;
+	md->data_meta = (uint32_t)(uintptr_t)(run->data_meta ? run->data_meta : run->data);
+}
+
+/*
+ * Addresses are compared as integers: a delta may point far outside the
+ * buffer, and forming such a pointer is undefined behaviour.
+ */
+uint64_t rt_helper_xdp_adjust_head(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct xdp_md *md = xdp_ctx(run, "bpf_xdp_adjust_head", r1);
+	int delta = (int)r2;
+	uintptr_t data, start;
+	size_t metalen;
+
+	if (!md)
+		return -EINVAL;
+	metalen = run->data_meta ? (size_t)(run->data - run->data_meta) : 0;
+	start = (uintptr_t)run->pkt_buf + XDP_FRAME_SZ + metalen;
+	data = (uintptr_t)run->data + (intptr_t)delta;
+	if (data < start || data > (uintptr_t)run->data_end - ETH_HLEN)
+		return -EINVAL;
+	if (metalen)
+		memmove(run->data_meta + delta, run->data_meta, metalen);
+	if (run->data_meta)
+		run->data_meta += delta;
+	run->data = (uint8_t *)data;
+	xdp_sync(run, md);
+	return 0;
+}
+
+uint64_t rt_helper_xdp_adjust_meta(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct xdp_md *md = xdp_ctx(run, "bpf_xdp_adjust_meta", r1);
+	int delta = (int)r2;
+	uintptr_t meta;
+	size_t metalen;
+
+	if (!md)
+		return -EINVAL;
+	if (!run->data_meta)
+		return -ENOTSUPP;
+	meta = (uintptr_t)run->data_meta + (intptr_t)delta;
+	if (meta < (uintptr_t)run->pkt_buf + XDP_FRAME_SZ || meta > (uintptr_t)run->data)
+		return -EINVAL;
+	metalen = (uintptr_t)run->data - meta;
+	if ((metalen & 3) || metalen > XDP_META_MAX)
+		return -EACCES;
+	run->data_meta = (uint8_t *)meta;
+	xdp_sync(run, md);
+	return 0;
+}
+
+/* Growth is bounded by the engine's buffer (the kernel's frame size). */
+uint64_t rt_helper_xdp_adjust_tail(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct xdp_md *md = xdp_ctx(run, "bpf_xdp_adjust_tail", r1);
+	int delta = (int)r2;
+	uintptr_t end;
+
+	if (!md)
+		return -EINVAL;
+	end = (uintptr_t)run->data_end + (intptr_t)delta;
+	if (end > (uintptr_t)run->pkt_buf + run->pkt_cap || end < (uintptr_t)run->data + ETH_HLEN)
+		return -EINVAL;
+	/* new tail bytes are zero, as the kernel clears them */
+	if (delta > 0)
+		memset(run->data_end, 0, (size_t)delta);
+	run->data_end = (uint8_t *)end;
+	xdp_sync(run, md);
+	return 0;
+}
+
+/* ------------------------------------------------------------- skb */
+
+uint64_t rt_helper_skb_load_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				  uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	uint32_t offset = (uint32_t)r2, len = (uint32_t)r4;
+	void *to = (void *)(uintptr_t)r3;
+
+	if (!mem_check(run, "bpf_skb_load_bytes", "to", to, len, true))
+		return -EFAULT;
+	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run))) {
+		memset(to, 0, len);
+		return -EFAULT;
+	}
+	memcpy(to, run->data + offset, len);
+	return 0;
+}
+
+uint64_t rt_helper_skb_store_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	uint32_t offset = (uint32_t)r2, len = (uint32_t)r4;
+	const void *from = (const void *)(uintptr_t)r3;
+
+	/* a linear CHECKSUM_NONE skb has no csum to recompute and no hash to clear */
+	if (r5 & ~(uint64_t)(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH))
+		return -EINVAL;
+	if (!mem_check(run, "bpf_skb_store_bytes", "from", from, len, false))
+		return -EFAULT;
+	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run)))
+		return -EFAULT;
+	memmove(run->data + offset, from, len);
+	return 0;
+}
+
+/* ------------------------------------------------------- checksums */
+
+/* include/net/checksum.h and arch/x86/include/asm/checksum_64.h */
+static uint32_t csum_add(uint32_t csum, uint32_t addend)
+{
+	uint32_t res = csum + addend;
+
+	return res + (res < addend);
+}
+
+static uint32_t csum_sub(uint32_t csum, uint32_t addend)
+{
+	return csum_add(csum, ~addend);
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static uint16_t csum16_add(uint16_t csum, uint16_t addend)
+{
+	uint16_t res = (uint16_t)(csum + addend);
+
+	return (uint16_t)(res + (res < addend));
+}
+
+static uint16_t csum16_sub(uint16_t csum, uint16_t addend)
+{
+	return csum16_add(csum, (uint16_t)~addend);
+}
+
+static uint16_t csum_replace_by_diff(uint16_t sum, uint32_t diff)
+{
+	return csum_fold(csum_add(diff, ~(uint32_t)sum));
+}
+
+static uint16_t csum_replace4(uint16_t sum, uint32_t from, uint32_t to)
+{
+	return csum_fold(csum_add(csum_sub(~(uint32_t)sum, from), to));
+}
+
+static uint16_t csum_replace2(uint16_t sum, uint16_t from, uint16_t to)
+{
+	return (uint16_t)~csum16_add(csum16_sub((uint16_t)~sum, from), to);
+}
+
+/*
+ * arch/x86/lib/csum-partial_64.c: little-endian 64-bit words added with
+ * end-around carry, the 1..7 trailing bytes zero-extended into one more
+ * word, then folded to 32 bits with carry. The order of additions does not
+ * change the result (one's complement addition is associative and never
+ * yields 0 from non-zero input), so a plain loop matches the kernel's
+ * unrolled 40- and 80-byte blocks.
+ */
+static uint32_t csum_partial(const uint8_t *p, size_t len, uint32_t seed)
+{
+	uint64_t sum = seed, w, r;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		sum += w;
+		sum += sum < w;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, p, len);
+		sum += w;
+		sum += sum < w;
+	}
+	r = sum + (sum >> 32 | sum << 32);
+	return (uint32_t)(r >> 32);
+}
+
+/* Since Linux 6.13 bpf_csum_diff folds its result to 16 bits on every arch. */
+static uint16_t csum_from32to16(uint32_t sum)
+{
+	sum += sum >> 16 | sum << 16;
+	return (uint16_t)(sum >> 16);
+}
+
+uint64_t rt_helper_csum_diff(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	const uint8_t *from = (const uint8_t *)(uintptr_t)r1, *to = (const uint8_t *)(uintptr_t)r3;
+	uint32_t from_size = (uint32_t)r2, to_size = (uint32_t)r4, ret = (uint32_t)r5;
+
+	if (!mem_check(run, "bpf_csum_diff", "from", from, from_size, false) ||
+	    !mem_check(run, "bpf_csum_diff", "to", to, to_size, false))
+		return -EFAULT;
+	if (from_size && to_size)
+		ret = csum_sub(csum_partial(to, to_size, ret), csum_partial(from, from_size, 0));
+	else if (to_size)
+		ret = csum_partial(to, to_size, ret);
+	else if (from_size)
+		ret = ~csum_partial(from, from_size, ~ret);
+	return csum_from32to16(ret);
+}
+
+/*
+ * The checksum field at offset, for l3/l4_csum_replace: even, within the
+ * first 64 KiB and inside the packet, or -EFAULT.
+ */
+static int csum_field(struct rt_run *run, uint32_t offset, uint16_t **field)
+{
+	if (offset > 0xffff || (offset & 1) || !rt_bounds_ok(offset, 2, pkt_len(run)))
+		return -EFAULT;
+	*field = (uint16_t *)(void *)(run->data + offset);
+	return 0;
+}
+
+/* csum_replace for a 0 (by diff), 2 or 4 byte field; -EINVAL otherwise. */
+static int csum_apply(uint16_t *field, uint64_t size, uint64_t from, uint64_t to)
+{
+	uint16_t sum;
+
+	memcpy(&sum, field, sizeof(sum));
+	switch (size) {
+	case 0:
+		if (from)
+			return -EINVAL;
+		sum = csum_replace_by_diff(sum, (uint32_t)to);
+		break;
+	case 2:
+		sum = csum_replace2(sum, (uint16_t)from, (uint16_t)to);
+		break;
+	case 4:
+		sum = csum_replace4(sum, (uint32_t)from, (uint32_t)to);
+		break;
+	default:
+		return -EINVAL;
+	}
+	memcpy(field, &sum, sizeof(sum));
+	return 0;
+}
+
+uint64_t rt_helper_l3_csum_replace(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	uint16_t *field;
+	int err;
+
+	if (r5 & ~(uint64_t)BPF_F_HDR_FIELD_MASK)
+		return -EINVAL;
+	err = csum_field(rt_run__current(), (uint32_t)r2, &field);
+	if (err)
+		return err;
+	return csum_apply(field, r5 & BPF_F_HDR_FIELD_MASK, r3, r4);
+}
+
+/*
+ * BPF_F_PSEUDO_HDR only matters for CHECKSUM_COMPLETE/PARTIAL skbs, so it is
+ * accepted and has no further effect, as in a kernel test run.
+ */
+uint64_t rt_helper_l4_csum_replace(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	const uint64_t valid = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR |
+			       BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
+	bool mangled0 = r5 & BPF_F_MARK_MANGLED_0, enforce = r5 & BPF_F_MARK_ENFORCE;
+	uint16_t *field, sum;
+	int err;
+
+	if (r5 & ~valid)
+		return -EINVAL;
+	err = csum_field(rt_run__current(), (uint32_t)r2, &field);
+	if (err)
+		return err;
+	memcpy(&sum, field, sizeof(sum));
+	/* a zero UDP checksum means "none": leave it alone unless enforced */
+	if (mangled0 && !enforce && !sum)
+		return 0;
+	err = csum_apply(field, r5 & BPF_F_HDR_FIELD_MASK, r3, r4);
+	if (err)
+		return err;
+	memcpy(&sum, field, sizeof(sum));
+	if (mangled0 && !sum) {
+		sum = CSUM_MANGLED_0;
+		memcpy(field, &sum, sizeof(sum));
+	}
+	return 0;
+}
+
+uint64_t rt_helper_csum_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	return -ENOTSUPP;
+}
+
+/* -------------------------------------------------------- redirects */
+
+static bool run_is_xdp(const struct rt_run *run)
+{
+	return run && run->prog && run->prog->type == BPF_PROG_TYPE_XDP;
+}
+
+/* bpf_xdp_redirect for XDP programs, bpf_redirect for the others. */
+uint64_t rt_helper_redirect(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	bool xdp = run_is_xdp(run);
+
+	if (xdp ? r2 != 0 : (r2 & ~(uint64_t)BPF_F_INGRESS) != 0)
+		return xdp ? XDP_ABORTED : TC_ACT_SHOT;
+	if (run)
+		run->redirect = (struct rt_redirect){
+			.set = true,
+			.ifindex = (uint32_t)r1,
+			.flags = r2,
+			.map_idx = -1,
+		};
+	return xdp ? XDP_REDIRECT : TC_ACT_REDIRECT;
+}
+
+/* Map types bpf_redirect_map accepts, with the flags each allows. */
+static const struct {
+	uint32_t type;
+	uint64_t flags;
+	bool value_is_ifindex;	/* struct bpf_devmap_val starts with the ifindex */
+} redirect_maps[] = {
+	{ BPF_MAP_TYPE_DEVMAP, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS, true },
+	{ BPF_MAP_TYPE_DEVMAP_HASH, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS, true },
+	{ BPF_MAP_TYPE_CPUMAP, 0, false },
+	{ BPF_MAP_TYPE_XSKMAP, 0, false },
+};
+
+static int map_index(const struct rt_run *run, const struct rt_map *map)
+{
+	size_t i;
+
+	for (i = 0; run->obj && i < run->obj->nr_maps; i++)
+		if (run->obj->maps[i] == map)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * __bpf_xdp_redirect_map(): the low two bits of flags are the action to
+ * return when the key is missing, which also forgets an earlier redirect.
+ */
+uint64_t rt_helper_redirect_map(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	const uint64_t action_mask = XDP_ABORTED | XDP_DROP | XDP_PASS | XDP_TX;
+	struct rt_run *run = rt_run__current();
+	struct rt_map *map = (struct rt_map *)(uintptr_t)r1;
+	uint32_t key = (uint32_t)r2, type, ifindex = 0;
+	size_t i;
+	void *value;
+
+	if (!run || !map)
+		return XDP_ABORTED;
+	type = rt_map__def(map)->type;
+	for (i = 0; i < sizeof(redirect_maps) / sizeof(redirect_maps[0]); i++)
+		if (redirect_maps[i].type == type)
+			break;
+	if (i == sizeof(redirect_maps) / sizeof(redirect_maps[0]) ||
+	    (run->checked && map_index(run, map) < 0)) {
+		rt_run__fail(run, -EINVAL,
+			     "helper bpf_redirect_map: %p is not a devmap, cpumap or xskmap of this object",
+			     (void *)map);
+		return XDP_ABORTED;
+	}
+	if (r3 & ~(action_mask | redirect_maps[i].flags))
+		return XDP_ABORTED;
+	value = rt_map__lookup(map, &key);
+	if (!value && !(r3 & BPF_F_BROADCAST)) {
+		run->redirect.set = false;
+		return r3 & action_mask;
+	}
+	if (value && redirect_maps[i].value_is_ifindex)
+		memcpy(&ifindex, value, sizeof(ifindex));
+	run->redirect = (struct rt_redirect){
+		.set = true,
+		.ifindex = ifindex,
+		.flags = r3 & BPF_F_BROADCAST ? r3 : 0,
+		.map_idx = map_index(run, map),
+		.key = key,
+	};
+	return XDP_REDIRECT;
+}
+
+/* ------------------------------------------------------ tunnel keys */
+
+/*
+ * Older, shorter layouts of struct bpf_tunnel_key that the kernel still
+ * accepts (the missing tail reads as zero).
+ */
+static bool tunnel_key_compat_size(uint32_t size)
+{
+	return size == offsetof(struct bpf_tunnel_key, local_ipv4) ||
+	       size == offsetof(struct bpf_tunnel_key, tunnel_label) ||
+	       size == offsetof(struct bpf_tunnel_key, tunnel_ext) ||
+	       size == offsetof(struct bpf_tunnel_key, remote_ipv6[1]);
+}
+
+/*
+ * Records the key in run->tunnel_key as the program gave it (remote =
+ * destination, local = source), IPv4 addresses' unused words cleared, the
+ * label cut to its 20 bits. tunnel_flags, which a valid key leaves 0, keeps
+ * the BPF_F_* flags of the call (host order) so that the engine and
+ * bpf_skb_get_tunnel_key know the address family.
+ */
+uint64_t rt_helper_skb_set_tunnel_key(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				      uint64_t r5)
+{
+	const uint64_t valid = BPF_F_TUNINFO_IPV6 | BPF_F_ZERO_CSUM_TX | BPF_F_DONT_FRAGMENT |
+			       BPF_F_SEQ_NUMBER | BPF_F_NO_TUNNEL_KEY;
+	struct rt_run *run = rt_run__current();
+	const void *from = (const void *)(uintptr_t)r2;
+	uint32_t size = (uint32_t)r3;
+	struct bpf_tunnel_key key = { 0 };
+
+	if (r5 & ~valid)
+		return -EINVAL;
+	if (size != sizeof(key) && !tunnel_key_compat_size(size))
+		return -EINVAL;
+	if (!mem_check(run, "bpf_skb_set_tunnel_key", "key", from, size, false))
+		return -EFAULT;
+	memcpy(&key, from, size);
+	if ((!(r5 & BPF_F_TUNINFO_IPV6) && key.tunnel_label) || key.tunnel_ext)
+		return -EINVAL;
+	if (!run)
+		return 0;
+	if (r5 & BPF_F_TUNINFO_IPV6) {
+		key.tunnel_label &= 0xfffff;
+	} else {
+		memset(&key.remote_ipv6[1], 0, 3 * sizeof(uint32_t));
+		memset(&key.local_ipv6[1], 0, 3 * sizeof(uint32_t));
+	}
+	key.tunnel_flags = (uint16_t)r5;
+	run->tunnel_key = key;
+	run->tunnel_key_set = true;
+	return 0;
+}
+
+/*
+ * The key set earlier in this run, seen from the receiving side as the
+ * kernel reports it: remote and local swap places. Without one, -EINVAL
+ * (a test-run skb has no tunnel info); a family other than the flags ask
+ * for, -EPROTO. The destination is cleared on every error.
+ */
+uint64_t rt_helper_skb_get_tunnel_key(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				      uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	void *to = (void *)(uintptr_t)r2;
+	uint32_t size = (uint32_t)r3;
+	struct bpf_tunnel_key key = { 0 };
+	bool v6;
+	int err = -EINVAL;
+
+	if (!mem_check(run, "bpf_skb_get_tunnel_key", "key", to, size, true))
+		return -EFAULT;
+	if (!run || !run->tunnel_key_set || (r5 & ~(uint64_t)BPF_F_TUNINFO_IPV6))
+		goto err_clear;
+	v6 = run->tunnel_key.tunnel_flags & BPF_F_TUNINFO_IPV6;
+	if (v6 != !!(r5 & BPF_F_TUNINFO_IPV6)) {
+		err = -EPROTO;
+		goto err_clear;
+	}
+	if (size != sizeof(key) &&
+	    (!tunnel_key_compat_size(size) ||
+	     (size == offsetof(struct bpf_tunnel_key, remote_ipv6[1]) && v6)))
+		goto err_clear;
+	key.tunnel_id = run->tunnel_key.tunnel_id;
+	key.tunnel_tos = run->tunnel_key.tunnel_tos;
+	key.tunnel_ttl = run->tunnel_key.tunnel_ttl;
+	memcpy(key.remote_ipv6, run->tunnel_key.local_ipv6, sizeof(key.remote_ipv6));
+	memcpy(key.local_ipv6, run->tunnel_key.remote_ipv6, sizeof(key.local_ipv6));
+	if (v6)
+		key.tunnel_label = run->tunnel_key.tunnel_label;
+	memcpy(to, &key, size);
+	return 0;
+err_clear:
+	memset(to, 0, size);
+	return err;
+}

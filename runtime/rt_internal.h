@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations of libbpfaot, the runtime: the object model (programs,
+ * maps, global data), the bounds-checked ELF reader, maps, helpers, the run
+ * state that helpers and engines share, the instruction list, and the
+ * engines. Nothing here may include LLVM, libclang or the compiler modules.
+ */
+#ifndef BPFAOT_RT_INTERNAL_H
+#define BPFAOT_RT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+
+#include "bpfaot/bpfaot.h"
+
+#define RT_INSN_SZ 8
+#define RT_STACK_SIZE 512	/* per frame, as the kernel */
+#define RT_MAX_CALL_DEPTH 8	/* BPF-to-BPF frames, as MAX_CALL_FRAMES */
+#define RT_MAX_TAIL_CALLS 33	/* MAX_TAIL_CALL_CNT */
+#define RT_MAX_INSNS (1u << 20) /* BPF_COMPLEXITY_LIMIT_INSNS */
+#define RT_DEFAULT_BUDGET (1ull << 32)
+#define RT_XDP_HEADROOM 256	/* XDP_PACKET_HEADROOM */
+#define RT_PKT_TAILROOM 256	/* room for xdp_adjust_tail growth */
+#define RT_MAX_PKT (64u << 10)
+
+/* ---------------------------------------------------------------- util */
+
+/* One sticky log, kernel/libbpf style: the first error wins. */
+struct rt_log {
+	char *buf;
+	size_t size;
+	bool set;
+};
+
+__attribute__((format(printf, 2, 3))) void rt_log__err(struct rt_log *log, const char *fmt, ...);
+void rt_log__verr(struct rt_log *log, const char *fmt, va_list ap);
+
+/* Grows (*data, *cap) to hold need elements of elem_sz bytes (libbpf_ensure_mem). */
+int rt_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need);
+
+/* true when [off, off+len) lies inside [0, size), overflow-safe. */
+static inline bool rt_bounds_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* ------------------------------------------------------------- insns */
+
+struct rt_insn {
+	uint8_t code;
+	uint8_t dst : 4;
+	uint8_t src : 4;
+	int16_t off;
+	int32_t imm;
+};
+_Static_assert(sizeof(struct rt_insn) == 8, "insn layout");
+
+/* ------------------------------------------------------------ ELF64 */
+
+/* A validated view of an ELF64 little-endian file held in memory. */
+struct rt_elf_sec {
+	const char *name;	/* points into the file's shstrtab */
+	uint32_t type;
+	uint64_t flags;
+	uint64_t size;
+	const uint8_t *data;	/* NULL for SHT_NOBITS */
+	uint32_t link, info;
+	uint64_t entsize, addralign;
+};
+
+struct rt_elf_sym {
+	const char *name;
+	uint64_t value, size;
+	uint16_t shndx;
+	uint8_t type, bind;
+};
+
+struct rt_elf_rel {
+	uint64_t offset;
+	uint32_t type;
+	uint32_t sym;
+	int64_t addend;
+};
+
+struct rt_elf {
+	const char *path;	/* for messages; borrowed */
+	const uint8_t *data;
+	size_t size;
+	uint16_t machine, type;
+	struct rt_elf_sec *secs;
+	size_t nr_secs;
+	struct rt_elf_sym *syms;
+	size_t nr_syms;
+	int symtab_idx;
+};
+
+/* Parses and validates the whole file (every header, section, symbol and
+ * string offset) before returning. data is borrowed and must outlive elf. */
+int rt_elf__parse(struct rt_elf *elf, const void *data, size_t size, const char *path,
+		  struct rt_log *log);
+void rt_elf__release(struct rt_elf *elf);
+/* Relocations of section relsec (SHT_REL or SHT_RELA), validated against
+ * the symbol table and the target section. Caller frees *out with free(). */
+int rt_elf__relocs(const struct rt_elf *elf, size_t relsec, struct rt_elf_rel **out, size_t *cnt,
+		   struct rt_log *log);
+int rt_elf__find_sec(const struct rt_elf *elf, const char *name);
+
+/* ------------------------------------------------------------ maps */
+
+struct rt_map_def {
+	char name[64];
+	uint32_t type;		/* enum bpf_map_type */
+	uint32_t key_size, value_size, max_entries, map_flags;
+	int32_t spin_lock_off;		/* offset of struct bpf_spin_lock in the value, -1 if none */
+	struct rt_map_def *inner;	/* map-in-map template; owned by the def */
+};
+
+struct rt_map;
+
+/* Creates a map. Refuses unsupported types (-ENOTSUP) and bad layouts
+ * (-EINVAL) with a message in log; returns NULL with errno set. */
+struct rt_map *rt_map__new(const struct rt_map_def *def, struct rt_log *log);
+void rt_map__free(struct rt_map *map);
+const struct rt_map_def *rt_map__def(const struct rt_map *map);
+const char *rt_map__name(const struct rt_map *map);
+
+/* Program-side operations, kernel semantics (per-CPU maps act on the slot of
+ * the current CPU, see rt_map__set_cpu). lookup returns a pointer into the
+ * map's storage or NULL. The others return 0 or -errno. */
+void *rt_map__lookup(struct rt_map *map, const void *key);
+int rt_map__update(struct rt_map *map, const void *key, const void *value, uint64_t flags);
+int rt_map__delete(struct rt_map *map, const void *key);
+int rt_map__push(struct rt_map *map, const void *value, uint64_t flags);
+int rt_map__pop(struct rt_map *map, void *value);
+int rt_map__peek(struct rt_map *map, void *value);
+
+/* User-side (syscall-like) operations: per-CPU values are copied for all
+ * CPUs (value_size rounded up to 8, times rt_map__nr_cpus), as bpf(2). */
+int rt_map__get_next_key(struct rt_map *map, const void *key, void *next_key);
+int rt_map__user_lookup(struct rt_map *map, const void *key, void *value);
+int rt_map__user_update(struct rt_map *map, const void *key, const void *value, uint64_t flags);
+size_t rt_map__user_value_size(const struct rt_map *map);
+unsigned int rt_map__nr_cpus(const struct rt_map *map);
+void rt_map__set_cpu(struct rt_map *map, unsigned int cpu);
+
+/* Memory the program may touch through pointers into this map (values,
+ * ring buffer records). Used by the interpreter's bounds checks. */
+void rt_map__region(const struct rt_map *map, const void **start, size_t *len);
+
+/* Map-in-map and prog array values are stored as 32-bit ids; the host sets
+ * the resolver that turns them into objects. */
+void *rt_map__lookup_ptr(struct rt_map *map, const void *key); /* map/prog arrays: the object */
+void rt_map__set_ptr_resolver(struct rt_map *map, void *(*resolve)(void *cookie, uint32_t id),
+			      void *cookie);
+
+/* Ring buffer (BPF_MAP_TYPE_RINGBUF) and perf event array. */
+void *rt_ringbuf__reserve(struct rt_map *map, uint64_t size, uint64_t flags);
+void rt_ringbuf__submit(struct rt_map *map, void *data, uint64_t flags);
+void rt_ringbuf__discard(struct rt_map *map, void *data, uint64_t flags);
+int rt_ringbuf__output(struct rt_map *map, const void *data, uint64_t size, uint64_t flags);
+uint64_t rt_ringbuf__query(struct rt_map *map, uint64_t flags);
+/* Host side: calls fn for each submitted record in order and consumes them. */
+int rt_ringbuf__consume(struct rt_map *map, int (*fn)(void *cookie, const void *data, size_t size),
+			void *cookie);
+int rt_perfbuf__output(struct rt_map *map, uint64_t flags, const void *data, uint64_t size);
+int rt_perfbuf__consume(struct rt_map *map, int (*fn)(void *cookie, int cpu, const void *data,
+						     size_t size),
+			void *cookie);
+
+/* Spin locks inside map values (bpf_spin_lock). */
+void rt_spin_lock(void *lock);
+void rt_spin_unlock(void *lock);
+
+/* ---------------------------------------------------------- object */
+
+enum rt_ctx_kind {
+	RT_CTX_MEM,	/* r1 = data, r2 = len (ubpf / conformance) */
+	RT_CTX_XDP,	/* struct xdp_md */
+	RT_CTX_SKB,	/* struct __sk_buff */
+	RT_CTX_REGS,	/* struct pt_regs from --ctx-in */
+	RT_CTX_RAW,	/* opaque context from --ctx-in (raw tracepoints, ...) */
+};
+
+struct rt_prog {
+	char *name;		/* function name */
+	char *sec_name;
+	uint32_t type;		/* enum bpf_prog_type */
+	uint32_t expected_attach_type;
+	enum rt_ctx_kind ctx_kind;
+	struct rt_insn *insns;	/* linked: subprograms appended, relocations in
+				 * kernel form (src=BPF_PSEUDO_MAP_FD/VALUE with
+				 * imm = map index and insn[1].imm = offset) */
+	size_t nr_insns;
+	struct rt_object *obj;
+	void *engine_state[BPFAOT_ENGINE__COUNT]; /* prepared code per engine */
+	void (*engine_free[BPFAOT_ENGINE__COUNT])(void *state);
+};
+
+struct rt_object {
+	char *path;
+	char *name;
+	uint8_t *file;		/* the whole file, owned */
+	size_t file_size;
+	struct rt_prog *progs;
+	size_t nr_progs;
+	struct rt_map **maps;
+	size_t nr_maps;
+	char license[64];
+	bool is_conformance;	/* a .data test file: see conf */
+	struct rt_conf *conf;	/* parsed .data file, or NULL */
+};
+
+/* Opens a BPF ELF (or, from the extension .data, a conformance file). */
+struct rt_object *rt_object__open(const char *path, const struct bpfaot_open_opts *opts,
+				  struct rt_log *log);
+struct rt_object *rt_object__open_mem(const void *data, size_t size, const char *name,
+				      const struct bpfaot_open_opts *opts, struct rt_log *log);
+void rt_object__free(struct rt_object *obj);
+struct rt_prog *rt_object__find_prog(struct rt_object *obj, const char *name);
+struct rt_map *rt_object__find_map(struct rt_object *obj, const char *name);
+/* Program type and context from a libbpf section name; false if unknown. */
+bool rt_prog_type_from_sec(const char *sec, uint32_t *type, uint32_t *attach);
+enum rt_ctx_kind rt_ctx_kind_of(uint32_t prog_type);
+int rt_prog_type_by_name(const char *name, uint32_t *type);
+
+/* Static checks every engine relies on: known opcodes, zero unused fields,
+ * registers in range, r10 read-only, jumps inside the program and not into
+ * an lddw's second half, calls to known helpers or valid subprograms, the
+ * last instruction an exit or a jump, no register read before any path
+ * writes it. */
+int rt_prog__validate(const struct rt_prog *prog, struct rt_log *log);
+
+/* ------------------------------------------------- conformance files */
+
+struct rt_conf {
+	struct rt_insn *insns;
+	size_t nr_insns;
+	uint8_t *mem;
+	size_t mem_size;
+	bool has_result;
+	uint64_t result;
+	bool has_error;
+	char *error;		/* expected error text, or NULL */
+};
+
+/* Parses a .data test file: its -- asm (assembled) or -- raw, -- mem,
+ * -- result and -- error. Errors name the line: "f.data:12: invalid register". */
+struct rt_conf *rt_conf__parse(const char *text, size_t len, const char *path, struct rt_log *log);
+void rt_conf__free(struct rt_conf *conf);
+/* Assembles ubpf-syntax assembler text into instructions. */
+int rt_asm(const char *text, const char *path, int first_line, struct rt_insn **out, size_t *cnt,
+	   struct rt_log *log);
+
+/* --------------------------------------------------------- run state */
+
+struct rt_run;
+
+/* How helpers that take callbacks (bpf_loop, for_each_map_elem) call back
+ * into the program: fn_addr is what the program passed (engine-specific:
+ * an instruction address for the interpreter, a native address for native
+ * code). Set by the engine before the run. */
+typedef uint64_t (*rt_callback_fn)(struct rt_run *run, uint64_t fn_addr, uint64_t r1, uint64_t r2,
+				   uint64_t r3, uint64_t r4, uint64_t r5);
+
+struct rt_region {
+	uintptr_t start, end;
+	bool writable;
+};
+
+struct rt_redirect {
+	bool set;
+	uint32_t ifindex;
+	uint64_t flags;
+	int32_t map_idx;	/* -1 for bpf_redirect */
+	uint32_t key;
+};
+
+/* Everything a run of one program needs and produces. Helpers find it
+ * through rt_run__current() because the native ABI gives them no context
+ * argument. */
+struct rt_run {
+	struct rt_object *obj;
+	struct rt_prog *prog;
+	enum bpfaot_engine engine;
+	/* context */
+	void *ctx;
+	size_t ctx_size;
+	/* packet: buf[0..cap) with data at buf + headroom; 32-bit addressable */
+	uint8_t *pkt_buf;
+	size_t pkt_cap;
+	uint8_t *data, *data_end, *data_meta;
+	/* safety */
+	bool checked;			/* bounds-check helper pointers (interp) */
+	/* extra regions helpers lend to callbacks (keys they own) */
+	struct rt_region regions[8];
+	size_t nr_regions;
+	/* the engine's own check of everything else (stack, ctx, packet, maps) */
+	bool (*mem_check)(struct rt_run *run, uintptr_t addr, uint64_t len, bool write);
+	uint64_t budget;		/* instructions left (interp) */
+	uint64_t budget_limit;		/* budget of each run, 0 = RT_DEFAULT_BUDGET */
+	int tail_calls;
+	struct rt_prog *tail_target;	/* set by bpf_tail_call for the engine */
+	rt_callback_fn callback;
+	/* outputs */
+	struct rt_redirect redirect;
+	struct bpf_tunnel_key tunnel_key;
+	bool tunnel_key_set;
+	void (*print)(void *cookie, const char *text, size_t len);
+	void *print_cookie;
+	int err;			/* runtime error (-errno), sticky */
+	struct rt_log *log;
+	uint64_t prandom_state;
+};
+
+struct rt_run *rt_run__current(void);
+void rt_run__set_current(struct rt_run *run);
+/* true when [p, p+len) is memory the program may access; with write, writable. */
+bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write);
+/* Records a runtime error once; the engine stops at the next check. */
+__attribute__((format(printf, 3, 4))) void rt_run__fail(struct rt_run *run, int err,
+							 const char *fmt, ...);
+
+/* ------------------------------------------------------------ helpers */
+
+typedef uint64_t (*rt_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
+
+enum rt_arg {
+	RT_ARG_NONE,
+	RT_ARG_ANY,		/* scalar */
+	RT_ARG_CTX,
+	RT_ARG_MAP,		/* const struct bpf_map * */
+	RT_ARG_PTR,		/* pointer to memory, size from the next arg or map */
+	RT_ARG_PTR_OR_NULL,
+	RT_ARG_SIZE,
+	RT_ARG_FUNC,		/* callback (bpf_loop, for_each_map_elem) */
+};
+
+enum rt_ret {
+	RT_RET_VOID,
+	RT_RET_INT,		/* long */
+	RT_RET_U64,
+	RT_RET_PTR_OR_NULL,	/* map value / ringbuf record */
+};
+
+struct rt_helper {
+	uint32_t id;
+	const char *name;	/* "bpf_map_lookup_elem" */
+	rt_helper_fn fn;
+	enum rt_ret ret;
+	enum rt_arg args[5];
+	const char *proto;	/* C prototype, for the linker's checks */
+};
+
+/* The helper with this kernel id, or NULL. */
+const struct rt_helper *rt_helper__by_id(uint32_t id);
+const struct rt_helper *rt_helper__by_name(const char *name);
+/* Iterates the table (for --list, docs and tests). */
+const struct rt_helper *rt_helper__next(const struct rt_helper *prev);
+
+
+/* --------------------------------------------------------- engines */
+
+/* Sets up the context for prog from the run options: packet buffer (in the
+ * low 4 GiB so that 32-bit context fields hold real pointers), xdp_md or
+ * __sk_buff, pt_regs or raw ctx. Writes back data_out/ctx_out after. */
+int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_run_opts *opts,
+		  struct rt_log *log);
+int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t retval);
+/* Rewrites xdp_md/__sk_buff packet fields after a helper moved the packet. */
+void rt_run__sync_ctx(struct rt_run *run);
+void rt_run__release(struct rt_run *run);
+
+int rt_interp__run(struct rt_run *run, uint64_t *retval);
+
+/* The kernel engine lives in rt_kernel.h. */
+
+#endif /* BPFAOT_RT_INTERNAL_H */

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run state shared by engines and helpers: which run is current on this
+ * thread, the memory regions a program may touch, and runtime errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/ptrace.h>
+
+#include "rt_internal.h"
+
+/*
+ * The native ABI (_bpf_helper_ext_NNNN(r1..r5)) gives helpers no context
+ * argument, so the run being executed is found through this thread-local
+ * pointer. Each thread runs at most one program at a time; nested runs
+ * (none today) would save and restore it.
+ */
+static __thread struct rt_run *current_run;
+
+struct rt_run *rt_run__current(void)
+{
+	return current_run;
+}
+
+void rt_run__set_current(struct rt_run *run)
+{
+	current_run = run;
+}
+
+bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t i;
+
+	if (!run || !run->checked)
+		return true;
+	if (a + len < a)
+		return false;
+	for (i = 0; i < run->nr_regions; i++) {
+		const struct rt_region *r = &run->regions[i];
+
+		if (a >= r->start && a + len <= r->end)
+			return !write || r->writable;
+	}
+	if (run->mem_check)
+		return run->mem_check(run, a, len, write);
+	if (run->obj) {
+		for (i = 0; i < run->obj->nr_maps; i++) {
+			const void *start;
+			size_t size;
+
+			rt_map__region(run->obj->maps[i], &start, &size);
+			if (start && a >= (uintptr_t)start && a + len <= (uintptr_t)start + size)
+				return true;
+		}
+	}
+	return false;
+}
+
+void rt_run__fail(struct rt_run *run, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!run || run->err)
+		return;
+	run->err = err;
+	va_start(ap, fmt);
+	rt_log__verr(run->log, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ contexts */
+
+#ifndef MAP_32BIT
+#define MAP_32BIT 0
+#endif
+
+/*
+ * The packet buffer lives in the low 4 GiB (MAP_32BIT) so that the 32-bit
+ * data/data_end/data_meta fields of xdp_md and __sk_buff hold its real
+ * addresses and the bytecode's `(void *)(long)ctx->data` is a usable
+ * pointer without rewriting context accesses. Layout: XDP_PACKET_HEADROOM,
+ * the packet, then tailroom for bpf_xdp_adjust_tail.
+ */
+static int alloc_packet(struct rt_run *run, const void *data, uint32_t size, size_t headroom,
+			struct rt_log *log)
+{
+	size_t cap = (headroom + size + RT_PKT_TAILROOM + 4095) & ~(size_t)4095;
+	void *p;
+
+	if (size > RT_MAX_PKT) {
+		rt_log__err(log, "input of %u bytes is over the limit of %u", size, RT_MAX_PKT);
+		return -E2BIG;
+	}
+	p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (p == MAP_FAILED) {
+		rt_log__err(log, "cannot map a packet buffer of %zu bytes", cap);
+		return -ENOMEM;
+	}
+	if ((uintptr_t)p + cap > UINT32_MAX) {
+		munmap(p, cap);
+		rt_log__err(log, "cannot place the packet buffer below 4 GiB");
+		return -ENOMEM;
+	}
+	run->pkt_buf = p;
+	run->pkt_cap = cap;
+	run->data = run->pkt_buf + headroom;
+	run->data_meta = run->data;
+	run->data_end = run->data + size;
+	if (size)
+		memcpy(run->data, data, size);
+	return 0;
+}
+
+static uint32_t addr32(const void *p)
+{
+	return (uint32_t)(uintptr_t)p;
+}
+
+/* Refreshes the context's packet pointers after the packet moved. */
+void rt_run__sync_ctx(struct rt_run *run)
+{
+	if (run->prog->ctx_kind == RT_CTX_XDP) {
+		struct xdp_md *md = run->ctx;
+
+		md->data = addr32(run->data);
+		md->data_end = addr32(run->data_end);
+		md->data_meta = addr32(run->data_meta);
+	} else if (run->prog->ctx_kind == RT_CTX_SKB) {
+		struct __sk_buff *skb = run->ctx;
+
+		skb->data = addr32(run->data);
+		skb->data_end = addr32(run->data_end);
+		skb->data_meta = addr32(run->data_meta);
+		skb->len = (uint32_t)(run->data_end - run->data);
+	}
+}
+
+/* Whether the program type sees the packet from its Ethernet header, as
+ * bpf_prog_test_run_skb() decides (is_l2). */
+static bool skb_is_l2(uint32_t type)
+{
+	return type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT;
+}
+
+static int setup_skb(struct rt_run *run, const struct bpfaot_run_opts *opts, struct rt_log *log)
+{
+	struct __sk_buff *skb;
+	const uint8_t *eth = opts->data_in;
+	static const uint8_t bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zero[ETH_ALEN];
+
+	if (opts->data_size_in < ETH_HLEN) {
+		rt_log__err(log, "packet of %u bytes is shorter than an Ethernet header",
+			    opts->data_size_in);
+		return -EINVAL;
+	}
+	skb = calloc(1, sizeof(*skb));
+	if (!skb)
+		return -ENOMEM;
+	run->ctx = skb;
+	run->ctx_size = sizeof(*skb);
+	if (opts->ctx_in) {
+		if (opts->ctx_size_in > sizeof(*skb)) {
+			rt_log__err(log, "context of %u bytes is larger than struct __sk_buff (%zu)",
+				    opts->ctx_size_in, sizeof(*skb));
+			return -EINVAL;
+		}
+		memcpy(skb, opts->ctx_in, opts->ctx_size_in);
+	}
+	skb->protocol = (uint32_t)(eth[12] | eth[13] << 8); /* __be16, as stored by the kernel */
+	if (eth[0] & 1)
+		skb->pkt_type = memcmp(eth, bcast, ETH_ALEN) ? PACKET_MULTICAST : PACKET_BROADCAST;
+	else
+		skb->pkt_type = memcmp(eth, zero, ETH_ALEN) ? PACKET_OTHERHOST : PACKET_HOST;
+	if (!skb->ifindex)
+		skb->ifindex = 1; /* the kernel's test runs use the loopback device */
+	if (!skb_is_l2(run->prog->type))
+		run->data += ETH_HLEN;
+	run->data_meta = run->data;
+	rt_run__sync_ctx(run);
+	return 0;
+}
+
+int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_run_opts *opts,
+		  struct rt_log *log)
+{
+	const struct rt_object *obj = prog->obj;
+	const void *data = opts->data_in;
+	uint32_t size = opts->data_size_in;
+	int err;
+
+	memset(run, 0, sizeof(*run));
+	run->obj = prog->obj;
+	run->prog = prog;
+	run->engine = opts->engine;
+	run->log = log;
+	run->budget_limit = opts->budget;
+	run->print = opts->print;
+	run->print_cookie = opts->print_cookie;
+	run->prandom_state = 0x9e3779b97f4a7c15ull;
+	run->redirect.map_idx = -1;
+	if (obj->is_conformance && !data) {
+		data = obj->conf->mem;
+		size = (uint32_t)obj->conf->mem_size;
+	}
+	switch (prog->ctx_kind) {
+	case RT_CTX_MEM:
+		if (opts->ctx_in) {
+			rt_log__err(log, "program '%s' takes raw memory, not a context", prog->name);
+			return -EINVAL;
+		}
+		if (!size)
+			return 0; /* r1 = r2 = 0, as the conformance suite expects */
+		err = alloc_packet(run, data, size, 0, log);
+		if (err)
+			return err;
+		run->ctx = run->data;
+		run->ctx_size = size;
+		return 0;
+	case RT_CTX_XDP: {
+		struct xdp_md *md;
+
+		if (size < ETH_HLEN) {
+			rt_log__err(log, "XDP program '%s' needs a packet of at least %d bytes (--data-in)",
+				    prog->name, ETH_HLEN);
+			return -EINVAL;
+		}
+		err = alloc_packet(run, data, size, RT_XDP_HEADROOM, log);
+		if (err)
+			return err;
+		md = calloc(1, sizeof(*md));
+		if (!md)
+			return -ENOMEM;
+		run->ctx = md;
+		run->ctx_size = sizeof(*md);
+		if (opts->ctx_in) {
+			if (opts->ctx_size_in > sizeof(*md)) {
+				rt_log__err(log, "context of %u bytes is larger than struct xdp_md (%zu)",
+					    opts->ctx_size_in, sizeof(*md));
+				return -EINVAL;
+			}
+			memcpy(md, opts->ctx_in, opts->ctx_size_in);
+		}
+		rt_run__sync_ctx(run);
+		return 0;
+	}
+	case RT_CTX_SKB:
+		err = alloc_packet(run, data, size, RT_XDP_HEADROOM, log);
+		if (err)
+			return err;
+		return setup_skb(run, opts, log);
+	case RT_CTX_REGS:
+	case RT_CTX_RAW: {
+		size_t need = prog->ctx_kind == RT_CTX_REGS ? sizeof(struct pt_regs) : 0;
+		size_t sz = opts->ctx_size_in > need ? opts->ctx_size_in : need;
+
+		if (data && size) {
+			err = alloc_packet(run, data, size, 0, log);
+			if (err)
+				return err;
+		}
+		if (opts->ctx_size_in > RT_MAX_PKT) {
+			rt_log__err(log, "context of %u bytes is over the limit of %u",
+				    opts->ctx_size_in, RT_MAX_PKT);
+			return -E2BIG;
+		}
+		run->ctx = calloc(1, sz ? sz : 8);
+		if (!run->ctx)
+			return -ENOMEM;
+		run->ctx_size = sz;
+		if (opts->ctx_in)
+			memcpy(run->ctx, opts->ctx_in, opts->ctx_size_in);
+		return 0;
+	}
+	}
+	return -EINVAL;
+}
+
+int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t retval)
+{
+	opts->retval = retval;
+	if (opts->data_out && run->data) {
+		const uint8_t *start = run->data;
+		size_t n;
+
+		/* socket filters see the packet past L2; the output has it back */
+		if (run->prog->ctx_kind == RT_CTX_SKB && !skb_is_l2(run->prog->type))
+			start -= ETH_HLEN;
+		n = (size_t)(run->data_end - start);
+		if (n > opts->data_size_out) {
+			rt_log__err(run->log, "output packet of %zu bytes does not fit in %u", n,
+				    opts->data_size_out);
+			return -ENOSPC;
+		}
+		memcpy(opts->data_out, start, n);
+		opts->data_size_out = (uint32_t)n;
+	} else if (opts->data_out) {
+		opts->data_size_out = 0;
+	}
+	if (opts->ctx_out) {
+		size_t n = run->prog->ctx_kind == RT_CTX_MEM ? 0 : run->ctx_size;
+
+		if (n > opts->ctx_size_out)
+			n = opts->ctx_size_out;
+		if (n)
+			memcpy(opts->ctx_out, run->ctx, n);
+		opts->ctx_size_out = (uint32_t)n;
+	}
+	return 0;
+}
+
+void rt_run__release(struct rt_run *run)
+{
+	if (run->prog && run->prog->ctx_kind != RT_CTX_MEM)
+		free(run->ctx);
+	if (run->pkt_buf)
+		munmap(run->pkt_buf, run->pkt_cap);
+	run->ctx = NULL;
+	run->pkt_buf = NULL;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Small shared pieces of the runtime: the sticky log that carries the
+ * one-line reason for a failure to the caller's log_buf, and the growth
+ * helper for (items, cnt, cap) arrays.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+void rt_log__verr(struct rt_log *log, const char *fmt, va_list ap)
+{
+	if (!log || log->set)
+		return;
+	log->set = true;
+	if (log->buf && log->size)
+		vsnprintf(log->buf, log->size, fmt, ap);
+}
+
+void rt_log__err(struct rt_log *log, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rt_log__verr(log, fmt, ap);
+	va_end(ap);
+}
+
+int rt_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need)
+{
+	size_t new_cap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	new_cap = *cap ? *cap : 16;
+	while (new_cap < need) {
+		if (new_cap > SIZE_MAX / 2)
+			return -ENOMEM;
+		new_cap *= 2;
+	}
+	if (elem_sz && new_cap > SIZE_MAX / elem_sz)
+		return -ENOMEM;
+	p = realloc(*data, new_cap * elem_sz);
+	if (!p)
+		return -ENOMEM;
+	memset((char *)p + *cap * elem_sz, 0, (new_cap - *cap) * elem_sz);
+	*data = p;
+	*cap = new_cap;
+	return 0;
+}

@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Runs every sample (samples/*.test) through bpfaot-run on the interpreter
+# and, where the test says `kernel: yes` and bpf() works here, on the kernel
+# (BPF_PROG_TEST_RUN), and prints the two outputs side by side with a
+# verdict on the return value and the output packet.
+#
+#   BUILD=build sh samples/demo.sh [NAME ...]       (from the repository root)
+#
+# Exit status: 0 when every run gave the expected retval (and packet),
+# 1 otherwise or when bpfaot-run or a sample object is missing.
+
+BUILD=${BUILD:-build}
+SAMPLES=$(dirname "$0")
+RUN=$BUILD/bin/bpfaot-run
+COLW=${COLW:-60}
+
+if [ ! -x "$RUN" ]; then
+	echo "demo: error: '$RUN' does not exist yet; run 'make' first" >&2
+	exit 1
+fi
+
+# bpf() is usable when bpftool can list programs, or, without bpftool, when
+# we are root.
+if command -v bpftool >/dev/null 2>&1; then
+	bpftool prog show >/dev/null 2>&1 && HAVE_BPF=1 || HAVE_BPF=0
+else
+	[ "$(id -u)" = 0 ] && HAVE_BPF=1 || HAVE_BPF=0
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfaot-demo.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+trim() {
+	printf '%s' "$1" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//'
+}
+
+# Prints two files as two columns of width COLW, long lines cut.
+side_by_side() {
+	awk -v w="$COLW" -v left="$1" -v right="$2" '
+		function cut(s) { return length(s) > w ? substr(s, 1, w - 1) "~" : s }
+		BEGIN {
+			printf "    %-" w "s | %s\n", "interp", "kernel"
+			while ((getline l < left) > 0) L[n++] = l
+			while ((getline r < right) > 0) R[m++] = r
+			k = n > m ? n : m
+			for (i = 0; i < k; i++)
+				printf "    %-" w "s | %s\n", cut(L[i]), cut(R[i])
+		}'
+}
+
+# check ENGINE OUTFILE RC DATAOUT: verdict line for one run.
+check() {
+	got=$(sed -n 's/^retval:[[:space:]]*//p' "$2" | head -n 1)
+	v="retval $got"
+	if [ "$3" != 0 ]; then
+		v="FAILED (exit $3)"
+		fail=1
+	elif [ -n "$retval" ] && [ "$got" != "$retval" ]; then
+		v="retval $got, expected $retval: MISMATCH"
+		fail=1
+	fi
+	if [ "$3" = 0 ] && [ -n "$expect_out" ]; then
+		if cmp -s "$4" "$expect_out"; then
+			v="$v, data-out ok"
+		else
+			v="$v, data-out DIFFERS"
+			fail=1
+		fi
+	fi
+	printf '    %-7s %s\n' "$1:" "$v"
+}
+
+status=0
+if [ $# -gt 0 ]; then
+	tests=""
+	for n in "$@"; do tests="$tests $SAMPLES/$n.test"; done
+else
+	tests=$(ls "$SAMPLES"/*.test)
+fi
+
+for t in $tests; do
+	name=$(basename "$t" .test)
+	obj=$BUILD/samples/$name.bpf.o
+	prog="" retval="" kernel=no data_in="" ctx_in="" expect_out="" data_out_kind=""
+	set --
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%%#*}
+		case $line in *:*) ;; *) continue ;; esac
+		key=$(trim "${line%%:*}")
+		val=$(trim "${line#*:}")
+		case $key in
+		prog) prog=$val ;;
+		data-in) data_in=$SAMPLES/$val ;;
+		data-in-hex)
+			data_in=$TMP/$name.in
+			printf '%s' "$val" | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$data_in" ;;
+		ctx-in) ctx_in=$SAMPLES/$val ;;
+		map-set) set -- "$@" "--map-set=$val" ;;
+		retval) retval=$val ;;
+		data-out) data_out_kind=$val ;;
+		data-out-hex)
+			expect_out=$TMP/$name.expect
+			printf '%s' "$val" | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$expect_out" ;;
+		kernel) kernel=${val%% *} ;;
+		esac
+	done <"$t"
+	case $data_out_kind in
+	"") ;;
+	same) expect_out=$data_in ;;
+	*) expect_out=$SAMPLES/$data_out_kind ;;
+	esac
+
+	echo "== $name ($prog)"
+	if [ ! -f "$obj" ]; then
+		echo "    error: '$obj' not built; run 'make samples'"
+		status=1
+		continue
+	fi
+	[ -n "$data_in" ] && set -- "$@" "--data-in=$data_in"
+	[ -n "$ctx_in" ] && set -- "$@" "--ctx-in=$ctx_in"
+
+	# --data-out only when the test expects a packet: raw_tp test runs
+	# refuse any data buffer.
+	out_i="" out_k=""
+	if [ -n "$expect_out" ]; then
+		out_i=--data-out=$TMP/interp.out
+		out_k=--data-out=$TMP/kernel.out
+	fi
+
+	fail=0
+	"$RUN" --engine=interp --prog="$prog" "$@" ${out_i:+"$out_i"} --dump-maps "$obj" \
+		>"$TMP/interp.txt" 2>&1
+	rc_i=$?
+	if [ "$kernel" = yes ] && [ "$HAVE_BPF" = 1 ]; then
+		"$RUN" --engine=kernel --prog="$prog" "$@" ${out_k:+"$out_k"} --dump-maps "$obj" \
+			>"$TMP/kernel.txt" 2>&1
+		rc_k=$?
+		side_by_side "$TMP/interp.txt" "$TMP/kernel.txt"
+		check interp "$TMP/interp.txt" $rc_i "$TMP/interp.out"
+		check kernel "$TMP/kernel.txt" $rc_k "$TMP/kernel.out"
+	else
+		sed 's/^/    /' "$TMP/interp.txt"
+		check interp "$TMP/interp.txt" $rc_i "$TMP/interp.out"
+		if [ "$kernel" = yes ]; then
+			echo "    kernel: skipped (bpf() not available here)"
+		else
+			echo "    kernel: skipped (the kernel cannot test-run this program)"
+		fi
+	fi
+	[ $fail = 0 ] || status=1
+	rm -f "$TMP/interp.out" "$TMP/kernel.out"
+done
+exit $status
