@@ -40,11 +40,30 @@ SAMPLE_SRCS := $(wildcard samples/*.bpf.c)
 SAMPLE_OBJS := $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.bpf.o,$(SAMPLE_SRCS))
 BPF_CFLAGS  := -target bpf -O2 -g -D__TARGET_ARCH_x86 -Isamples -I/usr/include/x86_64-linux-gnu
 
-TEST_SRCS := $(wildcard tests/check_rt_*.c)
+# The compiler: frontend (libclang), rewriters, backend (clang, LLVM-C).
+LLVM_CONFIG ?= llvm-config-14
+LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix 2>/dev/null)
+CLANG_CFLAGS := -I$(LLVM_PREFIX)/include
+CLANG_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang
+LLVM_LIBS    := $(shell $(LLVM_CONFIG) --ldflags 2>/dev/null) $(shell $(LLVM_CONFIG) --libs 2>/dev/null) \
+		-Wl,-rpath,$(LLVM_PREFIX)/lib
+CC_CFLAGS    := $(CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend \
+		-DBPFAOT_CLANG='"$(BPF_CLANG)"' -DBPFAOT_LLVM_OBJCOPY='"llvm-objcopy-14"'
+
+FE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard frontend/*.c))
+RW_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard rewriters/*.c))
+BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c,$(wildcard backend/*.c)))
+FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
+RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
+BE_LIB  := $(BUILD)/lib/libbpfaot-be.a
+CC_BIN  := $(BUILD)/bin/bpfaot-cc
+CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h
+
+TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all deps deps-check test demo bench install clean format samples
-all: deps-check $(RT_LIB) $(RUN_BIN) samples
+all: deps-check $(RT_LIB) $(RUN_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages when any is missing: apt-get as root, sudo otherwise.
 deps:
@@ -75,12 +94,51 @@ $(RUN_BIN): runtime/bpfaot-run.c $(RT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $< -o $@ $(RT_LIB) $(RT_LIBS) $(LDFLAGS_SAN)
 
+$(BUILD)/obj/frontend/%.o: frontend/%.c $(CC_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) -c $< -o $@
+$(BUILD)/obj/rewriters/%.o: rewriters/%.c $(CC_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) -c $< -o $@
+$(BUILD)/obj/backend/%.o: backend/%.c $(CC_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) -c $< -o $@
+
+$(FE_LIB): $(FE_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(RW_LIB): $(RW_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(BE_LIB): $(BE_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# bpfaot-cc: backend -> rewriters -> frontend -> libclang (link order = dependency order)
+$(CC_BIN): backend/bpfaot-cc.c $(BE_LIB) $(RW_LIB) $(FE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(LDFLAGS_SAN)
+
 samples: $(SAMPLE_OBJS)
 $(BUILD)/samples/%.bpf.o: samples/%.bpf.c $(wildcard samples/*.h)
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# Each suite links only its module and what that module may depend on.
 $(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h $(RT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+$(BUILD)/tests/check_fe%: tests/check_fe%.c tests/testutil.h $(FE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+$(BUILD)/tests/check_rw%: tests/check_rw%.c tests/testutil.h $(RW_LIB) $(FE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+$(BUILD)/tests/check_be%: tests/check_be%.c tests/testutil.h $(BE_LIB) $(RW_LIB) $(FE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+# end-to-end suites drive the built tools (bpfaot-cc, bpfaot-run) and the runtime
+$(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 
@@ -100,12 +158,16 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot
 	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
+	if [ -x $(CC_BIN) ]; then install -m 755 $(CC_BIN) $(DESTDIR)$(PREFIX)/bin/; fi
 	install -m 644 $(RT_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/bpfaot/*.h $(DESTDIR)$(PREFIX)/include/bpfaot/
 	sed -e 's|@PREFIX@|$(PREFIX)|' libbpfaot.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libbpfaot.pc
 
+include fuzz/fuzz.mk
+
 format:
-	clang-format -i runtime/*.c runtime/*.h include/bpfaot/*.h tests/*.c tests/*.h
+	clang-format -i $(wildcard runtime/*.[ch] frontend/*.[ch] rewriters/*.[ch] backend/*.[ch]) \
+		include/bpfaot/*.h tests/*.c tests/*.h
 
 clean:
 	rm -rf build

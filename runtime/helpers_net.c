@@ -526,24 +526,24 @@ uint64_t rt_helper_skb_set_tunnel_key(uint64_t r1, uint64_t r2, uint64_t r3, uin
 	uint32_t size = (uint32_t)r3;
 	struct bpf_tunnel_key key = { 0 };
 
-	if (r5 & ~valid)
+	if (r4 & ~valid)
 		return -EINVAL;
 	if (size != sizeof(key) && !tunnel_key_compat_size(size))
 		return -EINVAL;
 	if (!mem_check(run, "bpf_skb_set_tunnel_key", "key", from, size, false))
 		return -EFAULT;
 	memcpy(&key, from, size);
-	if ((!(r5 & BPF_F_TUNINFO_IPV6) && key.tunnel_label) || key.tunnel_ext)
+	if ((!(r4 & BPF_F_TUNINFO_IPV6) && key.tunnel_label) || key.tunnel_ext)
 		return -EINVAL;
 	if (!run)
 		return 0;
-	if (r5 & BPF_F_TUNINFO_IPV6) {
+	if (r4 & BPF_F_TUNINFO_IPV6) {
 		key.tunnel_label &= 0xfffff;
 	} else {
 		memset(&key.remote_ipv6[1], 0, 3 * sizeof(uint32_t));
 		memset(&key.local_ipv6[1], 0, 3 * sizeof(uint32_t));
 	}
-	key.tunnel_flags = (uint16_t)r5;
+	key.tunnel_flags = (uint16_t)r4;
 	run->tunnel_key = key;
 	run->tunnel_key_set = true;
 	return 0;
@@ -567,10 +567,10 @@ uint64_t rt_helper_skb_get_tunnel_key(uint64_t r1, uint64_t r2, uint64_t r3, uin
 
 	if (!mem_check(run, "bpf_skb_get_tunnel_key", "key", to, size, true))
 		return -EFAULT;
-	if (!run || !run->tunnel_key_set || (r5 & ~(uint64_t)BPF_F_TUNINFO_IPV6))
+	if (!run || !run->tunnel_key_set || (r4 & ~(uint64_t)BPF_F_TUNINFO_IPV6))
 		goto err_clear;
 	v6 = run->tunnel_key.tunnel_flags & BPF_F_TUNINFO_IPV6;
-	if (v6 != !!(r5 & BPF_F_TUNINFO_IPV6)) {
+	if (v6 != !!(r4 & BPF_F_TUNINFO_IPV6)) {
 		err = -EPROTO;
 		goto err_clear;
 	}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The native object ABI: what code compiled by bpfaot-cc (or llvmbpf's
+ * `bpftime-vm build`) may expect from the runtime's linker. Add, never
+ * rename: objects in the wild depend on these names. The manifest format is
+ * documented in docs/object-format.md.
+ */
+#ifndef BPFAOT_ABI_H
+#define BPFAOT_ABI_H
+
+#include <stdint.h>
+
+/* The entry of a native program object. ctx is what the program's first
+ * argument is in BPF (struct xdp_md *, struct __sk_buff *, raw memory...);
+ * ctx_size its size (the memory length for raw-memory programs). */
+typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
+#define BPFAOT_ENTRY_SYM "bpf_main"
+
+/* A helper that is not inlined is the undefined symbol _bpf_helper_ext_NNNN,
+ * NNNN its kernel id in four decimal digits (0001 = bpf_map_lookup_elem). */
+#define BPFAOT_HELPER_PREFIX "_bpf_helper_ext_"
+#define BPFAOT_HELPER_SYM_FMT "_bpf_helper_ext_%04u"
+
+/* Maps are undefined symbols named after the map: the linker binds each to
+ * the runtime's map object of that name (what bpf_map_* helpers take).
+ * Inlined maps (array maps whose values native code reads directly) are
+ * bound through a second symbol, the address of value 0: */
+#define BPFAOT_MAP_VALUES_PREFIX "__bpfaot_map_values_"
+
+/* Global variables of .data/.rodata/.bss (and .data.X/.rodata.X) are
+ * undefined symbols named after the variable; the manifest gives their
+ * section and offset, and the linker binds them inside the runtime's
+ * global-data map, so every engine sees the same memory. */
+
+/* bpftime/llvmbpf AOT objects reach maps through these (lddw lowering). */
+#define BPFAOT_LDDW_MAP_BY_FD "__lddw_helper_map_by_fd"
+#define BPFAOT_LDDW_MAP_BY_IDX "__lddw_helper_map_by_idx"
+#define BPFAOT_LDDW_MAP_VAL "__lddw_helper_map_val"
+#define BPFAOT_LDDW_VAR_ADDR "__lddw_helper_var_addr"
+#define BPFAOT_LDDW_CODE_ADDR "__lddw_helper_code_addr"
+
+/* Sections. */
+#define BPFAOT_MANIFEST_SEC ".bpfaot.manifest"	/* in a native object */
+#define BPFAOT_FAT_SEC_PREFIX ".aot."		/* in a fat BPF ELF, one per program */
+
+#endif /* BPFAOT_ABI_H */
