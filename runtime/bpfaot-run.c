@@ -470,6 +470,7 @@ static int run_kernel(const struct cli *cli, struct map_set *sets, struct bpfaot
 				if (cli->json)
 					printf(",{\"name\":\"%s\",\"records\":[", v.name);
 				err = rt_kernel__ringbuf_consume(k, i, print_record, &p);
+				err = err < 0 ? err : 0; /* else the record count */
 				if (cli->json)
 					printf("]}");
 			}
@@ -623,6 +624,7 @@ static int run_local(const struct cli *cli, struct rt_object *obj, struct map_se
 			if (cli->json)
 				printf(",{\"name\":\"%s\",\"records\":[", d->name);
 			err = rt_ringbuf__consume(m, print_record, &p);
+			err = err < 0 ? err : 0; /* else the record count */
 			if (cli->json)
 				printf("]}");
 		}
@@ -860,7 +862,8 @@ int main(int argc, char **argv)
 			.data_in = data_in, .data_size_in = data_sz,
 			.data_out = data_out, .data_size_out = RT_MAX_PKT + RT_XDP_HEADROOM + RT_PKT_TAILROOM,
 			.ctx_in = ctx_in, .ctx_size_in = ctx_sz,
-			.ctx_out = ctx_out, .ctx_size_out = MAX_INPUT,
+			.ctx_out = cli.ctx_out ? ctx_out : NULL,
+			.ctx_size_out = cli.ctx_out ? MAX_INPUT : 0,
 			.repeat = cli.repeat, .budget = cli.budget,
 			.print = print_printk, .log_buf = log_buf, .log_size = LOG_SIZE,
 		};
