@@ -31,9 +31,7 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfaot-demo.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT INT TERM
 
-trim() {
-	printf '%s' "$1" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//'
-}
+. "$SAMPLES/spec.sh"
 
 # Prints two files as two columns of width COLW, long lines cut.
 side_by_side() {
@@ -80,36 +78,14 @@ else
 fi
 
 for t in $tests; do
-	name=$(basename "$t" .test)
+	spec_read "$t"
 	obj=$BUILD/samples/$name.bpf.o
-	prog="" retval="" kernel=no data_in="" ctx_in="" expect_out="" data_out_kind=""
 	set --
-	while IFS= read -r line || [ -n "$line" ]; do
-		line=${line%%#*}
-		case $line in *:*) ;; *) continue ;; esac
-		key=$(trim "${line%%:*}")
-		val=$(trim "${line#*:}")
-		case $key in
-		prog) prog=$val ;;
-		data-in) data_in=$SAMPLES/$val ;;
-		data-in-hex)
-			data_in=$TMP/$name.in
-			printf '%s' "$val" | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$data_in" ;;
-		ctx-in) ctx_in=$SAMPLES/$val ;;
-		map-set) set -- "$@" "--map-set=$val" ;;
-		retval) retval=$val ;;
-		data-out) data_out_kind=$val ;;
-		data-out-hex)
-			expect_out=$TMP/$name.expect
-			printf '%s' "$val" | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$expect_out" ;;
-		kernel) kernel=${val%% *} ;;
-		esac
-	done <"$t"
-	case $data_out_kind in
-	"") ;;
-	same) expect_out=$data_in ;;
-	*) expect_out=$SAMPLES/$data_out_kind ;;
-	esac
+	old_ifs=$IFS
+	IFS='
+'
+	for o in $spec_sets; do set -- "$@" "$o"; done
+	IFS=$old_ifs
 
 	echo "== $name ($prog)"
 	if [ ! -f "$obj" ]; then

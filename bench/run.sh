@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# make bench: runs every sample on each engine with --repeat and writes
+# bench/results/latest.md (ns per run and the ratio to the kernel, all from
+# this one run) and bench/results/latest.svg (a bar chart). Engines that are
+# not built yet, or the kernel where bpf() is unavailable, show as "-".
+# Usage: BUILD=build sh bench/run.sh [REPEAT]
+set -u
+BUILD=${BUILD:-build}
+REPEAT=${1:-${REPEAT:-200000}}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SAMPLES=$ROOT/samples
+RUN=$BUILD/bin/bpfaot-run
+OUT=$ROOT/bench/results
+ENGINES="interp aot kernel"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfaot-bench.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+. "$SAMPLES/spec.sh"
+
+[ -x "$RUN" ] || { echo "bench: '$RUN' missing: run 'make'" >&2; exit 1; }
+mkdir -p "$OUT"
+
+# ns ENGINE OBJ: average ns per run, or "-" when the engine cannot run it.
+ns() {
+	e=$1
+	shift
+	"$RUN" --engine="$e" --prog="$prog" --repeat="$REPEAT" "$@" >"$TMP/out" 2>/dev/null || { echo -; return; }
+	sed -n 's/^duration (average): \([0-9]*\) ns$/\1/p' "$TMP/out" | head -n 1
+}
+
+{
+	echo "# bpfaot benchmark"
+	echo
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) cores; each program run $REPEAT times per engine"
+	echo "(\`bpfaot-run --repeat\`, the kernel through BPF_PROG_TEST_RUN). ns per run; lower is better."
+	echo
+	printf '| sample |'
+	for e in $ENGINES; do printf ' %s ns |' "$e"; done
+	printf ' interp / kernel |\n|---|'
+	for e in $ENGINES; do printf -- '---:|'; done
+	printf -- '---:|\n'
+} >"$TMP/md"
+: >"$TMP/data"
+
+for t in "$SAMPLES"/*.test; do
+	spec_read "$t"
+	obj=$BUILD/samples/$name.bpf.o
+	set --
+	old_ifs=$IFS
+	IFS='
+'
+	for o in $spec_sets; do set -- "$@" "$o"; done
+	IFS=$old_ifs
+	[ -n "$data_in" ] && set -- "$@" "--data-in=$data_in"
+	[ -n "$ctx_in" ] && set -- "$@" "--ctx-in=$ctx_in"
+	line="| $name |"
+	vals=""
+	for eng in $ENGINES; do
+		v=$(ns "$eng" "$@" "$obj")
+		[ -z "$v" ] && v=-
+		line="$line $v |"
+		vals="$vals $v"
+	done
+	set -- $vals
+	i=$1 k=$3
+	if [ "$i" != - ] && [ "$k" != - ] && [ "$k" -gt 0 ]; then
+		ratio=$(awk -v a="$i" -v b="$k" 'BEGIN { printf "%.1fx", a / b }')
+	else
+		ratio=-
+	fi
+	echo "$line $ratio |" >>"$TMP/md"
+	echo "$name $vals" >>"$TMP/data"
+	echo "bench: $name:$vals" >&2
+done
+
+# The chart: one group of bars per sample, one bar per engine, log scale.
+awk -v engines="$ENGINES" '
+	BEGIN { ne = split(engines, E, " "); split("#4e79a7 #f28e2b #59a14f", C, " ") }
+	{ name[n] = $1; for (j = 1; j <= ne; j++) v[n, j] = $(j + 1); n++ }
+	END {
+		bw = 14; gw = ne * bw + 20; h = 300; top = 30; W = 80 + n * gw
+		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">\n", W, h + 120
+		printf "<text x=\"10\" y=\"18\">ns per run, log scale (10 ns to 100 us)</text>\n"
+		for (j = 1; j <= ne; j++)
+			printf "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>\n", 300 + j * 90, 8, C[j], 314 + j * 90, 17, E[j]
+		for (i = 0; i < n; i++) {
+			x = 60 + i * gw
+			for (j = 1; j <= ne; j++) {
+				if (v[i, j] == "-" || v[i, j] <= 0) continue
+				l = log(v[i, j]) / log(10); if (l < 1) l = 1
+				bh = (l - 1) / 4 * h
+				printf "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s ns</title></rect>\n", x + (j - 1) * bw, top + h - bh, bw - 2, bh, C[j], name[i], E[j], v[i, j]
+			}
+			printf "<text transform=\"translate(%d,%d) rotate(60)\">%s</text>\n", x, top + h + 12, name[i]
+		}
+		printf "<line x1=\"55\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n</svg>\n", top + h, W, top + h
+	}' "$TMP/data" >"$OUT/latest.svg"
+
+{
+	cat "$TMP/md"
+	echo
+	echo "![chart](latest.svg)"
+} >"$OUT/latest.md"
+cat "$OUT/latest.md"
