@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bpfaot-run as users run it: every conformance file through the command
+ * line (`retval:` must be its `-- result`), every negative file refused with
+ * a message and exit status 1, bad options each with their message, and the
+ * samples' --dump-maps output identical under --engine=interp and
+ * --engine=kernel where bpf() works.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+#include "rt_kernel.h"
+#include "testutil.h"
+
+static glob_t files, negative, specs;
+static char run_bin[512];
+
+static const char *conf_dir(void)
+{
+	const char *dir = getenv("BPFAOT_CONFORMANCE_DIR");
+
+	return dir && *dir ? dir : "../shared/conformance/tests";
+}
+
+/* Runs a shell command line; returns its exit status, stdout in out. */
+static int sh(const char *cmd, char *out, size_t out_sz)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n = 0;
+	int st;
+
+	ck_assert_ptr_nonnull(p);
+	while (out && n + 1 < out_sz && !feof(p)) {
+		size_t r = fread(out + n, 1, out_sz - 1 - n, p);
+
+		if (!r)
+			break;
+		n += r;
+	}
+	if (out)
+		out[n] = '\0';
+	while (!out && fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(test_conformance_cli)
+{
+	const char *path = files.gl_pathv[_i];
+	char cmd[1024], out[4096];
+	struct rt_log log = { 0 };
+	struct rt_conf *conf;
+	FILE *f = fopen(path, "rb");
+	char text[65536];
+	size_t len;
+	unsigned long long got;
+
+	ck_assert_ptr_nonnull(f);
+	len = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	conf = rt_conf__parse(text, len, path, &log);
+	ck_assert_ptr_nonnull(conf);
+	snprintf(cmd, sizeof(cmd), "%s --engine=interp '%s' 2>&1", run_bin, path);
+	ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", path, out);
+	ck_assert_msg(sscanf(out, "retval: %llu", &got) == 1, "%s: %s", path, out);
+	ck_assert_msg(got == conf->result, "%s: retval %llu, expected %llu", path, got,
+		      (unsigned long long)conf->result);
+	rt_conf__free(conf);
+}
+END_TEST
+
+START_TEST(test_negative_cli)
+{
+	const char *path = negative.gl_pathv[_i];
+	char cmd[1024], out[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s --engine=interp '%s' 2>&1", run_bin, path);
+	ck_assert_msg(sh(cmd, out, sizeof(out)) == 1, "%s was accepted: %s", path, out);
+	ck_assert_msg(strstr(out, "error: "), "%s: no error message: %s", path, out);
+}
+END_TEST
+
+struct bad_opt {
+	const char *args;
+	const char *msg;
+};
+
+static const struct bad_opt bad_opts[] = {
+	{ "--engine=foo x.o", "error: unknown engine 'foo'" },
+	{ "--repeat=0 x.o", "error: bad value '0' for --repeat" },
+	{ "--repeat=-3 x.o", "error: bad value '-3' for --repeat" },
+	{ "--repeat=abc x.o", "error: bad value 'abc' for --repeat" },
+	{ "--type=nope x.o", "error: unknown program type 'nope'" },
+	{ "--verify=user x.o", "error: bad value 'user' for --verify" },
+	{ "--map-set=garbage build/samples/xdp_counter.bpf.o", "expected MAP:KEYHEX=VALHEX" },
+	{ "--map-set=xdp_stats:zz=00 build/samples/xdp_counter.bpf.o", "must be hex bytes" },
+	{ "--map-set=nomap:00000000=00 build/samples/xdp_counter.bpf.o", "no map 'nomap'" },
+	{ "--map-set=xdp_stats:00=00 build/samples/xdp_counter.bpf.o", "has key size 4" },
+	{ "--bogus x.o", "error: unknown option '--bogus'" },
+	{ "", "error: no object given" },
+	{ "a.o b.o", "error: more than one object given" },
+	{ "/nonexistent.o", "error: cannot open '/nonexistent.o': No such file or directory" },
+	{ "--data-in=/nonexistent build/samples/xdp_counter.bpf.o",
+	  "cannot open '/nonexistent'" },
+	{ "--prog=nope build/samples/xdp_counter.bpf.o", "no program 'nope'" },
+	{ "--engine=jit build/samples/xdp_counter.bpf.o --data-in=samples/xdp_counter.pkt",
+	  "engine 'jit' is not built yet" },
+	{ "build/samples/xdp_counter.bpf.o", "needs a packet of at least 14 bytes" },
+	{ "--engine=kernel ../shared/conformance/tests/add.data",
+	  "conformance files take raw memory" },
+	{ "Makefile", "Makefile: not an ELF file" },
+};
+
+START_TEST(test_bad_option)
+{
+	const struct bad_opt *b = &bad_opts[_i];
+	char cmd[1024], out[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", run_bin, b->args);
+	ck_assert_msg(sh(cmd, out, sizeof(out)) == 1, "'%s' was accepted: %s", b->args, out);
+	ck_assert_msg(strstr(out, b->msg), "'%s': message '%s' lacks '%s'", b->args, out, b->msg);
+}
+END_TEST
+
+START_TEST(test_oversized_input)
+{
+	char cmd[1024], out[4096], path[] = "/tmp/bpfaot-big-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s --data-in=%s build/samples/xdp_counter.bpf.o 2>&1",
+		 run_bin, path);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "over the limit"), "%s", out);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_list_and_json)
+{
+	char cmd[1024], out[8192];
+
+	snprintf(cmd, sizeof(cmd), "%s --list build/samples/tail_dispatch.bpf.o", run_bin);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "prog 'dispatch' section 'xdp'"), "%s", out);
+	ck_assert_msg(strstr(out, "map 'jmp_table' prog_array key 4 value 4 max 4"), "%s", out);
+	snprintf(cmd, sizeof(cmd),
+		 "%s --json --dump-maps --data-in=samples/xdp_counter.pkt build/samples/xdp_counter.bpf.o",
+		 run_bin);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "{\"engine\":\"interp\",\"retval\":2,") == out, "%s", out);
+	ck_assert_msg(strstr(out, "{\"key\":\"02000000\",\"value\":\"01000000000000004000000000000000\"}"),
+		      "%s", out);
+}
+END_TEST
+
+/* Runs one sample on an engine, capturing the printed maps and retval. */
+static int run_sample(const char *test, const char *engine, char *out, size_t out_sz)
+{
+	char cmd[2048], line[1024], args[1536] = "", name[128];
+	const char *base = strrchr(test, '/') + 1;
+	FILE *f = fopen(test, "r");
+
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 5), base);
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':'), *h = strchr(line, '#');
+		size_t n = strlen(args);
+
+		if (h)
+			*h = '\0';
+		if (!v)
+			continue;
+		*v++ = '\0';
+		v += strspn(v, " \t");
+		v[strcspn(v, " \t\n")] = '\0';
+		if (!strcmp(line, "prog"))
+			snprintf(args + n, sizeof(args) - n, " --prog=%s", v);
+		else if (!strcmp(line, "data-in") || !strcmp(line, "ctx-in"))
+			snprintf(args + n, sizeof(args) - n, " --%s=samples/%s", line, v);
+		else if (!strcmp(line, "map-set"))
+			snprintf(args + n, sizeof(args) - n, " --map-set=%s", v);
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s --engine=%s --dump-maps%s build/samples/%s.bpf.o 2>&1",
+		 run_bin, engine, args, name);
+	return sh(cmd, out, out_sz);
+}
+
+/* Map dumps agree line by line, except what legitimately differs: per-CPU
+ * maps (the kernel's run lands on any CPU) and pid-keyed maps. */
+START_TEST(test_interp_vs_kernel_cli)
+{
+	const char *test = specs.gl_pathv[_i];
+	static char a[65536], b[65536];
+	char why[256];
+	char *la, *lb, *sa, *sb;
+	bool skip = false;
+
+	if (!rt_kernel__available(why, sizeof(why))) {
+		printf("SKIP: %s\n", why);
+		return;
+	}
+	ck_assert_int_eq(run_sample(test, "interp", a, sizeof(a)), 0);
+	ck_assert_msg(run_sample(test, "kernel", b, sizeof(b)) == 0, "%s: %s", test, b);
+	la = strtok_r(a, "\n", &sa);
+	lb = strtok_r(b, "\n", &sb);
+	while (la && lb) {
+		if (!strncmp(la, "map '", 5))
+			skip = strstr(la, "percpu") || strstr(la, "pid_count");
+		if (!skip)
+			ck_assert_msg(!strcmp(la, lb), "%s: interp '%s' vs kernel '%s'", test, la, lb);
+		la = strtok_r(NULL, "\n", &sa);
+		lb = strtok_r(NULL, "\n", &sb);
+	}
+	ck_assert_msg(!la && !lb, "%s: outputs differ in length", test);
+}
+END_TEST
+
+Suite *e2e_cli_suite(void)
+{
+	Suite *s = suite_create("e2e_cli");
+	const char *b = getenv("BUILD");
+	char pat[512];
+	TCase *tc;
+
+	snprintf(run_bin, sizeof(run_bin), "%s/bin/bpfaot-run", b && *b ? b : "build");
+	snprintf(pat, sizeof(pat), "%s/*.data", conf_dir());
+	glob(pat, 0, NULL, &files);
+	snprintf(pat, sizeof(pat), "%s/negative/*.data", conf_dir());
+	glob(pat, 0, NULL, &negative);
+	glob("samples/*.test", 0, NULL, &specs);
+
+	tc = tcase_create("core");
+	tcase_add_loop_test(tc, test_conformance_cli, 0, (int)files.gl_pathc);
+	tcase_add_test(tc, test_list_and_json);
+	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_negative_cli, 0, (int)negative.gl_pathc);
+	tcase_add_loop_test(tc, test_bad_option, 0, (int)(sizeof(bad_opts) / sizeof(bad_opts[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_add_test(tc, test_oversized_input);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(e2e_cli_suite)
