@@ -225,6 +225,87 @@ START_TEST(test_interp_vs_kernel_cli)
 }
 END_TEST
 
+/* Compiles tests/data/NAME with clang -target bpf into dir; returns the path. */
+static const char *compile_bpf(const char *dir, const char *src, const char *out)
+{
+	static char obj[512];
+	char cmd[2048];
+
+	snprintf(obj, sizeof(obj), "%s/%s", dir, out);
+	snprintf(cmd, sizeof(cmd),
+		 "clang-14 -target bpf -O2 -g -I/usr/include/x86_64-linux-gnu -c tests/data/%s -o %s 2>&1",
+		 src, obj);
+	ck_assert_msg(sh(cmd, NULL, 0) == 0, "cannot compile %s", src);
+	return obj;
+}
+
+START_TEST(test_ubpf_convention)
+{
+	/* only .text: each global function is a raw-memory program */
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[4096];
+	const char *obj;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	obj = compile_bpf(dir, "e2e/ubpf_text.c", "ubpf.o");
+	snprintf(cmd, sizeof(cmd), "printf abcdef > %s/in && %s --prog=sum_bytes --data-in=%s/in %s",
+		 dir, run_bin, dir, obj);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "retval: 597\n"); /* 'a' + ... + 'f' */
+	snprintf(cmd, sizeof(cmd), "%s --prog=first_byte --data-in=%s/in %s", run_bin, dir, obj);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "retval: 97\n");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
+START_TEST(test_legacy_maps)
+{
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[4096];
+	const char *obj;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	obj = compile_bpf(dir, "e2e/legacy_maps.c", "legacy.o");
+	snprintf(cmd, sizeof(cmd), "head -c 64 /dev/zero > %s/in && %s --dump-maps --data-in=%s/in %s",
+		 dir, run_bin, dir, obj);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "retval: 2\nmap 'counts' (array, key 4, value 8, max 4):\n"
+				  "  00000000: 0000000000000000\n  01000000: 0700000000000000\n"),
+		      "%s", out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
+START_TEST(test_verify_kernel)
+{
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[16384], why[256];
+	const char *obj;
+
+	if (!rt_kernel__available(why, sizeof(why))) {
+		printf("SKIP: %s\n", why);
+		return;
+	}
+	/* a good program passes and runs */
+	snprintf(cmd, sizeof(cmd), "%s --verify=kernel --data-in=samples/xdp_counter.pkt build/samples/xdp_counter.bpf.o 2>&1",
+		 run_bin);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "retval: 2\n");
+	/* an out-of-bounds packet read is refused with the verifier's log,
+	 * before the interpreter could run it */
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	obj = compile_bpf(dir, "kernel/xdp_oob.bpf.c", "oob.o");
+	snprintf(cmd, sizeof(cmd), "%s --verify=kernel --data-in=samples/xdp_counter.pkt %s 2>&1",
+		 run_bin, obj);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "--verify=kernel: the kernel's verifier refused"), "%s", out);
+	ck_assert_msg(strstr(out, "invalid access to packet"), "%s", out);
+	ck_assert_msg(!strstr(out, "retval:"), "%s", out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
 Suite *e2e_cli_suite(void)
 {
 	Suite *s = suite_create("e2e_cli");
@@ -242,6 +323,9 @@ Suite *e2e_cli_suite(void)
 	tc = tcase_create("core");
 	tcase_add_loop_test(tc, test_conformance_cli, 0, (int)files.gl_pathc);
 	tcase_add_test(tc, test_list_and_json);
+	tcase_add_test(tc, test_ubpf_convention);
+	tcase_add_test(tc, test_legacy_maps);
+	tcase_add_test(tc, test_verify_kernel);
 	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
