@@ -149,7 +149,14 @@ static uint64_t now_ns(void)
 
 static int run_engine(struct rt_run *run, uint64_t *retval)
 {
+	/* a bare native object's program has only native code */
+	if (run->engine != BPFAOT_ENGINE_AOT && !run->prog->nr_insns) {
+		rt_log__err(run->log, "program '%s' has no bytecode", run->prog->name);
+		return -ENOTSUP;
+	}
 	switch (run->engine) {
+	case BPFAOT_ENGINE_AOT:
+		return rt_aot__run(run, retval);
 	case BPFAOT_ENGINE_INTERP:
 		return rt_interp__run(run, retval);
 	case BPFAOT_ENGINE_KERNEL:

@@ -546,15 +546,24 @@ static void list_object(const struct rt_object *obj, bool json)
 		printf("{\"programs\":[");
 	for (i = 0; i < obj->nr_progs; i++) {
 		const struct rt_prog *p = &obj->progs[i];
-		bool kernel = !obj->is_conformance && p->ctx_kind != RT_CTX_MEM;
+		bool bytecode = p->nr_insns > 0;
+		bool kernel = bytecode && !obj->is_conformance && p->ctx_kind != RT_CTX_MEM;
+		char engines[64];
 
-		if (json)
-			printf("%s{\"name\":\"%s\",\"section\":\"%s\",\"insns\":%zu,\"engines\":[\"interp\"%s]}",
-			       i ? "," : "", p->name, p->sec_name, p->nr_insns,
-			       kernel ? ",\"kernel\"" : "");
-		else
-			printf("prog '%s' section '%s' (%zu insns) engines: interp%s\n", p->name,
-			       p->sec_name, p->nr_insns, kernel ? " kernel" : "");
+		snprintf(engines, sizeof(engines), "%s%s%s", p->native ? " aot" : "",
+			 bytecode ? " interp" : "", kernel ? " kernel" : "");
+		if (json) {
+			char *e, list[96] = "";
+
+			for (e = strtok(engines, " "); e; e = strtok(NULL, " "))
+				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"",
+					 list[0] ? "," : "", e);
+			printf("%s{\"name\":\"%s\",\"section\":\"%s\",\"insns\":%zu,\"engines\":[%s]}",
+			       i ? "," : "", p->name, p->sec_name, p->nr_insns, list);
+		} else {
+			printf("prog '%s' section '%s' (%zu insns) engines:%s\n", p->name,
+			       p->sec_name, p->nr_insns, engines);
+		}
 	}
 	if (json)
 		printf("],\"maps\":[");
@@ -751,9 +760,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->dump_maps = true;
 			break;
 		case OPT_REPEAT:
-			if (parse_u64("--repeat", optarg, 100000000, &v) || v == 0) {
-				if (v == 0)
-					p_err("bad value '%s' for --repeat", optarg);
+			if (parse_u64("--repeat", optarg, 100000000, &v))
+				return -EINVAL;
+			if (v == 0) {
+				p_err("bad value '%s' for --repeat", optarg);
 				return -EINVAL;
 			}
 			cli->repeat = (uint32_t)v;
@@ -844,8 +854,11 @@ int main(int argc, char **argv)
 		list_object(obj, cli.json);
 		goto out;
 	}
-	if (!cli.engine_set)
-		cli.engine = BPFAOT_ENGINE_INTERP; /* no native code until the aot issue */
+	if (!cli.engine_set) {
+		struct rt_prog *p = cli.prog ? rt_object__find_prog(obj, cli.prog) : &obj->progs[0];
+
+		cli.engine = p && p->native ? BPFAOT_ENGINE_AOT : BPFAOT_ENGINE_INTERP;
+	}
 	if (cli.verify_kernel) {
 		if (obj->is_conformance) {
 			p_err("--verify=kernel: conformance files have no kernel program type");

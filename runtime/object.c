@@ -15,12 +15,14 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <bpf/btf.h>
 
+#include "bpfaot/abi.h"
 #include "rt_internal.h"
 
 #ifndef EM_BPF
@@ -301,7 +303,7 @@ static int32_t btf_spin_lock_off(const struct btf *btf, uint32_t type_id)
 		int mid = btf__resolve_type(btf, m->type);
 		const struct btf_type *mt = mid < 0 ? NULL : btf__type_by_id(btf, mid);
 
-		if (mt && btf_is_struct(mt) &&
+		if (mt && btf_is_struct(mt) && btf__name_by_offset(btf, mt->name_off) &&
 		    !strcmp(btf__name_by_offset(btf, mt->name_off), "bpf_spin_lock"))
 			return (int32_t)(btf_member_bit_offset(t, i) / 8);
 	}
@@ -469,6 +471,11 @@ static int collect_btf_maps(struct loader *ld, struct map_init **inits, size_t *
 		if (!var || !btf_is_var(var))
 			continue;
 		name = btf__name_by_offset(ld->btf, var->name_off);
+		if (!name || !*name) {
+			rt_log__err(ld->log, "%s: map #%u in '.maps': bad BTF name offset %u",
+				    ld->obj->path, (unsigned int)i, var->name_off);
+			return -ENOEXEC;
+		}
 		err = parse_btf_map_def(ld, name, var->type, &def, &values_off);
 		if (!err)
 			err = add_map(ld, &def, NULL, 0);
@@ -1012,6 +1019,168 @@ static int apply_inits(struct loader *ld, const struct map_init *inits, size_t n
 	return 0;
 }
 
+/* ----------------------------------------------------- native code */
+
+/* A fat object's `.aot.<prog>` sections: each holds the native object of
+ * the program of that name; the bytes stay in obj->file. They are linked
+ * when the aot engine first runs the program. */
+static int attach_native(struct loader *ld)
+{
+	size_t plen = strlen(BPFAOT_FAT_SEC_PREFIX), i;
+
+	for (i = 0; i < ld->elf.nr_secs; i++) {
+		const struct rt_elf_sec *s = &ld->elf.secs[i];
+		struct rt_prog *p = NULL;
+		size_t k;
+
+		if (strncmp(s->name, BPFAOT_FAT_SEC_PREFIX, plen))
+			continue;
+		for (k = 0; k < ld->obj->nr_progs && !p; k++)
+			if (!strcmp(ld->obj->progs[k].name, s->name + plen))
+				p = &ld->obj->progs[k];
+		if (!p) {
+			rt_log__err(ld->log, "%s: section '%s': no program '%s'", ld->obj->path,
+				    s->name, s->name + plen);
+			return -ENOENT;
+		}
+		if (s->type != SHT_PROGBITS || !s->data || !s->size) {
+			rt_log__err(ld->log, "%s: section '%s' holds no native object", ld->obj->path,
+				    s->name);
+			return -ENOEXEC;
+		}
+		if (p->native) {
+			rt_log__err(ld->log, "%s: program '%s' has two native sections",
+				    ld->obj->path, p->name);
+			return -ENOEXEC;
+		}
+		p->native = s->data;
+		p->native_size = s->size;
+	}
+	return 0;
+}
+
+/* The global-data map that holds the globals of section sec: a map record
+ * of that name, or one created here as a one-element array that covers
+ * them, as the bytecode loader makes one per data section. */
+static int native_data_map(struct rt_object *obj, const struct rt_manifest *mf, const char *sec,
+			   struct rt_log *log)
+{
+	struct rt_map_def def = { .spin_lock_off = -1 };
+	struct rt_map **maps, *m;
+	uint64_t end = 0;
+	size_t i;
+
+	if (find_map_idx(obj, sec) >= 0)
+		return 0;
+	for (i = 0; i < mf->nr_globals; i++)
+		if (!strcmp(mf->globals[i].section, sec) &&
+		    (uint64_t)mf->globals[i].offset + mf->globals[i].size > end)
+			end = (uint64_t)mf->globals[i].offset + mf->globals[i].size;
+	snprintf(def.name, sizeof(def.name), "%s", sec);
+	def.type = BPF_MAP_TYPE_ARRAY;
+	def.key_size = 4;
+	def.value_size = (uint32_t)end; /* the parser keeps offset + size in 32 bits */
+	def.max_entries = 1;
+	m = rt_map__new(&def, log);
+	if (!m)
+		return -errno;
+	maps = realloc(obj->maps, (obj->nr_maps + 1) * sizeof(*maps));
+	if (!maps) {
+		rt_map__free(m);
+		return -ENOMEM;
+	}
+	obj->maps = maps;
+	obj->maps[obj->nr_maps++] = m;
+	return 0;
+}
+
+static void *resolve_id(void *cookie, uint32_t id);
+
+/* A bare native object (x86-64 ET_REL with a manifest): maps and global
+ * data from the manifest, one program with native code only. It is linked
+ * now, so that a broken object is refused at open. */
+static int load_native(struct rt_object *obj, struct rt_log *log)
+{
+	struct rt_manifest *mf;
+	struct rt_prog *p;
+	uint32_t zero = 0;
+	size_t i;
+	int err = 0;
+
+	mf = rt_manifest__from_native(obj->file, obj->file_size, obj->path, log);
+	if (!mf)
+		return -errno;
+	for (i = 0; i < mf->nr_maps && !err; i++) {
+		struct rt_map **maps;
+		struct rt_map *m = rt_map__new(&mf->maps[i].def, log);
+
+		if (!m) {
+			err = -errno;
+			break;
+		}
+		maps = realloc(obj->maps, (obj->nr_maps + 1) * sizeof(*maps));
+		if (!maps) {
+			rt_map__free(m);
+			err = -ENOMEM;
+			break;
+		}
+		obj->maps = maps;
+		obj->maps[obj->nr_maps++] = m;
+	}
+	for (i = 0; i < mf->nr_globals && !err; i++)
+		err = native_data_map(obj, mf, mf->globals[i].section, log);
+	/* initial values; rt_manifest__check() bounds-checks each first */
+	if (!err)
+		err = rt_manifest__check(mf, obj, NULL, obj->path, log);
+	for (i = 0; i < mf->nr_globals && !err; i++) {
+		const struct rt_mf_global *g = &mf->globals[i];
+		uint8_t *v;
+
+		if (!g->init)
+			continue;
+		v = rt_map__lookup(rt_object__find_map(obj, g->section), &zero);
+		if (v)
+			memcpy(v + g->offset, g->init, g->size);
+	}
+	for (i = 0; i < obj->nr_maps; i++)
+		rt_map__set_ptr_resolver(obj->maps[i], resolve_id, obj);
+	if (!err) {
+		obj->progs = calloc(1, sizeof(*obj->progs));
+		if (!obj->progs)
+			err = -ENOMEM;
+	}
+	if (err)
+		goto out;
+	p = &obj->progs[0];
+	obj->nr_progs = 1;
+	p->obj = obj;
+	p->name = xstrdup(mf->prog_name);
+	p->sec_name = xstrdup(mf->prog_sec);
+	if (!p->name || !p->sec_name) {
+		err = -ENOMEM;
+		goto out;
+	}
+	p->type = mf->prog_type;
+	p->ctx_kind = mf->ctx_kind;
+	p->native = obj->file;
+	p->native_size = obj->file_size;
+	err = rt_aot__prepare(p, log);
+out:
+	rt_manifest__free(mf);
+	return err;
+}
+
+/* x86-64 ELF: a native object rather than BPF bytecode. */
+static bool is_native_elf(const void *data, size_t size)
+{
+	uint16_t machine;
+
+	if (size < sizeof(Elf64_Ehdr) || memcmp(data, ELFMAG, SELFMAG))
+		return false;
+	memcpy(&machine, (const uint8_t *)data + offsetof(Elf64_Ehdr, e_machine), 2);
+	return machine == EM_X86_64;
+}
+
 static void loader_release(struct loader *ld)
 {
 	size_t i;
@@ -1086,6 +1255,9 @@ static int load_elf(struct rt_object *obj, const struct bpfaot_open_opts *opts, 
 	if (err)
 		goto out;
 	err = collect_progs(&ld, opts);
+	if (err)
+		goto out;
+	err = attach_native(&ld);
 	if (err)
 		goto out;
 	err = apply_inits(&ld, inits, nr_inits);
@@ -1166,11 +1338,15 @@ struct rt_object *rt_object__open_mem(const void *data, size_t size, const char 
 		*strchr(obj->name, '.') = '\0';
 	if (has_suffix(name, ".data") && (size < 4 || memcmp(data, ELFMAG, SELFMAG)))
 		err = load_conf(obj, log);
+	else if (is_native_elf(data, size))
+		err = load_native(obj, log);
 	else
 		err = load_elf(obj, opts, log);
 	if (err)
 		goto err_free;
 	for (i = 0; i < obj->nr_progs; i++) {
+		if (!obj->progs[i].nr_insns && obj->progs[i].native)
+			continue; /* native code only: nothing to validate */
 		err = rt_prog__validate(&obj->progs[i], log);
 		if (err)
 			goto err_free;

@@ -197,6 +197,11 @@ struct rt_prog {
 	struct rt_object *obj;
 	void *engine_state[BPFAOT_ENGINE__COUNT]; /* prepared code per engine */
 	void (*engine_free[BPFAOT_ENGINE__COUNT])(void *state);
+	/* the program's native object (x86-64 ET_REL): a fat object's
+	 * `.aot.<name>` section or a whole native object file; points into
+	 * obj->file, NULL when there is none (see "native objects" below) */
+	const uint8_t *native;
+	size_t native_size;
 };
 
 struct rt_object {
@@ -376,5 +381,116 @@ void rt_run__release(struct rt_run *run);
 int rt_interp__run(struct rt_run *run, uint64_t *retval);
 
 /* The kernel engine lives in rt_kernel.h. */
+
+/* ---------------------------------------------------- native objects */
+
+/*
+ * Native program objects (docs/object-format.md): an x86-64 ET_REL file
+ * whose `.bpfaot.manifest` section describes the program, the helpers and
+ * maps it uses and its global variables (manifest.c); the runtime's own
+ * linker places and relocates it in one mmap'd image (link.c); the `aot`
+ * engine runs it (aot.c).
+ */
+
+#include "bpfaot/abi.h"
+
+#define RT_MANIFEST_MAX_SIZE (1u << 20)	/* bytes of manifest text */
+#define RT_NATIVE_MAX_IMAGE (64u << 20)	/* bytes of linked image */
+#define RT_MF_NAME_MAX 255		/* program and global names */
+#define RT_MF_MAX_RECORDS 4096		/* of each kind: helper, map, global */
+
+/* The value classes of helper prototypes in the manifest. */
+enum rt_mf_class {
+	RT_MF_VOID,
+	RT_MF_PTR,
+	RT_MF_SCALAR,
+};
+
+struct rt_mf_helper {
+	uint32_t id;
+	char *name;
+	enum rt_mf_class ret;
+	enum rt_mf_class args[5];
+	int nr_args;		/* fixed arguments */
+	bool varargs;		/* `...` after them */
+	char *proto;		/* informational; may be NULL */
+	unsigned int line;
+};
+
+struct rt_mf_map {
+	struct rt_map_def def;	/* name, type, key/value size, max entries, flags */
+	bool inlined;		/* native code reads values through __bpfaot_map_values_NAME */
+	unsigned int line;
+};
+
+struct rt_mf_global {
+	char *name;
+	char *section;		/* the global-data map: ".rodata", ".data", ".bss", ... */
+	uint32_t offset, size;
+	uint8_t *init;		/* size bytes of initial value (init=HEX), or NULL */
+	unsigned int line;
+};
+
+struct rt_manifest {
+	char *prog_name;
+	char *prog_sec;
+	uint32_t prog_type;	/* enum bpf_prog_type */
+	enum rt_ctx_kind ctx_kind;
+	uint32_t stack;
+	struct rt_mf_helper *helpers;
+	size_t nr_helpers;
+	struct rt_mf_map *maps;
+	size_t nr_maps;
+	struct rt_mf_global *globals;
+	size_t nr_globals;
+};
+
+/* Parses manifest text (untrusted: every error names the line, "x.o:
+ * manifest line 3: unknown record 'foo'"). path is for messages. Returns
+ * the manifest (caller frees with rt_manifest__free()) or NULL with errno
+ * set (EINVAL syntax, E2BIG limits, ENOMEM). */
+struct rt_manifest *rt_manifest__parse(const char *text, size_t len, const char *path,
+				       struct rt_log *log);
+void rt_manifest__free(struct rt_manifest *mf);
+/* The records named so, or NULL. */
+const struct rt_mf_helper *rt_manifest__find_helper(const struct rt_manifest *mf, uint32_t id);
+const struct rt_mf_map *rt_manifest__find_map(const struct rt_manifest *mf, const char *name);
+const struct rt_mf_global *rt_manifest__find_global(const struct rt_manifest *mf,
+						    const char *name);
+/* Checks the manifest against the runtime: the stack limit, each helper's
+ * existence and prototype classes, each map's type and layout against obj's
+ * map of that name, each global against its data map, and (prog != NULL)
+ * the program's name and context. 0, or -ENOTSUP/-EINVAL/-ENOENT/-E2BIG
+ * with the culprit named in log. */
+int rt_manifest__check(const struct rt_manifest *mf, const struct rt_object *obj,
+		       const struct rt_prog *prog, const char *path, struct rt_log *log);
+/* The manifest of a native object held in memory (parsed, not checked);
+ * NULL with errno set (ENOENT when the object has none). */
+struct rt_manifest *rt_manifest__from_native(const void *data, size_t size, const char *path,
+					     struct rt_log *log);
+
+/* A linked native program: its image (text R+X, rodata and GOT R, data
+ * RW, never W+X) and its entry. */
+struct rt_native;
+
+/* Links the native object data (borrowed for the call only) against obj's
+ * maps and global data and the runtime's helpers; prog (may be NULL) is
+ * the program it implements, for the manifest checks. Returns the image
+ * (caller frees with rt_native__free(), which unmaps it) or NULL with errno
+ * set and the reason in log. */
+struct rt_native *rt_native__link(const void *data, size_t size, const char *path,
+				  struct rt_object *obj, const struct rt_prog *prog,
+				  struct rt_log *log);
+void rt_native__free(struct rt_native *nat);
+bpfaot_entry_fn rt_native__entry(const struct rt_native *nat);
+/* true when [addr, addr+1) is inside the image's text (callback checks). */
+bool rt_native__has_code(const struct rt_native *nat, uint64_t addr);
+/* Microseconds-scale statistics for tests and --list: bytes of image, GOT
+ * entries and call stubs. */
+void rt_native__stats(const struct rt_native *nat, size_t *image, size_t *got, size_t *stubs);
+
+/* The aot engine: links prog (once, cached in engine_state) and runs it. */
+int rt_aot__prepare(struct rt_prog *prog, struct rt_log *log);
+int rt_aot__run(struct rt_run *run, uint64_t *retval);
 
 #endif /* BPFAOT_RT_INTERNAL_H */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The `aot` engine: runs a program's native code, built from source by
+ * bpfaot-cc (a fat object's `.aot.<prog>` section or a bare native object).
+ * The first run links the native object with the runtime's linker (link.c)
+ * and caches the image in prog->engine_state; runs call bpf_main(ctx,
+ * ctx_size) directly on the host stack. Native code is trusted as the
+ * kernel trusts verified code: helpers run unchecked (run->checked is
+ * false) and the instruction budget does not apply (the compiler's output
+ * has no instruction count to charge; loops are bounded by the source, as
+ * the verifier demanded). Tail calls return to this loop, which runs the
+ * target's native code with the same context; callbacks (bpf_loop,
+ * for_each_map_elem) are native function addresses inside the image.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfaot/abi.h"
+#include "rt_internal.h"
+
+static void aot_free(void *state)
+{
+	rt_native__free(state);
+}
+
+int rt_aot__prepare(struct rt_prog *prog, struct rt_log *log)
+{
+	struct rt_object *obj = prog->obj;
+	struct rt_native *nat;
+	char *path = NULL;
+	const char *name;
+
+	if (prog->engine_state[BPFAOT_ENGINE_AOT])
+		return 0;
+	if (!prog->native) {
+		rt_log__err(log, "program '%s' has no native code (compile it with bpfaot-cc)",
+			    prog->name);
+		return -ENOTSUP;
+	}
+	/* a fat object's member is named as ar(1) names one: obj.o(.aot.prog) */
+	if (prog->native == obj->file) {
+		name = obj->path;
+	} else {
+		if (asprintf(&path, "%s(%s%s)", obj->path, BPFAOT_FAT_SEC_PREFIX, prog->name) < 0) {
+			rt_log__err(log, "out of memory");
+			return -ENOMEM;
+		}
+		name = path;
+	}
+	nat = rt_native__link(prog->native, prog->native_size, name, obj, prog, log);
+	free(path);
+	if (!nat)
+		return -errno;
+	prog->engine_state[BPFAOT_ENGINE_AOT] = nat;
+	prog->engine_free[BPFAOT_ENGINE_AOT] = aot_free;
+	return 0;
+}
+
+typedef uint64_t (*native_cb_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* bpf_loop and friends call back into native code through here. */
+static uint64_t aot_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r1, uint64_t r2,
+			     uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	const struct rt_native *nat = run->prog->engine_state[BPFAOT_ENGINE_AOT];
+
+	if (!rt_native__has_code(nat, fn_addr)) {
+		rt_run__fail(run, -EFAULT, "callback address 0x%" PRIx64 " is not in the code of program '%s'",
+			     fn_addr, run->prog->name);
+		return 0;
+	}
+	return ((native_cb_fn)(uintptr_t)fn_addr)(r1, r2, r3, r4, r5);
+}
+
+static uint64_t call_entry(struct rt_run *run)
+{
+	bpfaot_entry_fn entry = rt_native__entry(run->prog->engine_state[BPFAOT_ENGINE_AOT]);
+
+	return entry(run->ctx, run->ctx_size);
+}
+
+int rt_aot__run(struct rt_run *run, uint64_t *retval)
+{
+	struct rt_prog *first = run->prog;
+	uint64_t r;
+	int err, n;
+
+	err = rt_aot__prepare(first, run->log);
+	if (err)
+		return err;
+	run->checked = false;
+	run->mem_check = NULL;
+	run->callback = aot_callback;
+	run->tail_calls = 0;
+	run->tail_target = NULL;
+	rt_run__set_current(run);
+	r = call_entry(run);
+	/* bpf_tail_call() returned 0 and the program returned: the kernel
+	 * would have jumped, so the target runs now with the same context */
+	for (n = 0; run->tail_target && !run->err; n++) {
+		struct rt_prog *t = run->tail_target;
+
+		run->tail_target = NULL;
+		if (n >= RT_MAX_TAIL_CALLS) {
+			rt_run__fail(run, -E2BIG, "more than %d tail calls", RT_MAX_TAIL_CALLS);
+			break;
+		}
+		err = rt_aot__prepare(t, run->log);
+		if (err) {
+			run->err = err; /* the reason is in the log */
+			break;
+		}
+		run->prog = t;
+		r = call_entry(run);
+	}
+	rt_run__set_current(NULL);
+	run->prog = first;
+	if (run->err)
+		return run->err;
+	*retval = r;
+	return 0;
+}
