@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <bpf/btf.h>
 
 #include "rt_internal.h"
 #include "rt_kernel.h"
@@ -210,7 +211,48 @@ struct map_view {
 	int (*next_key)(void *cookie, const void *key, void *next);
 	int (*lookup)(void *cookie, const void *key, void *val);
 	void *cookie;
+	/* BTF types of key and value, for the typed line; NULL/0 = hex only */
+	const struct btf *btf;
+	uint32_t key_type, val_type;
 };
+
+static void btf_print(void *ctx, const char *fmt, va_list args)
+{
+	vprintf(fmt, args);
+}
+
+/* "    = (struct datarec){.packets = (__u64)1,...}" under the hex line. */
+static void print_typed(const struct map_view *v, const void *key, const void *val)
+{
+	LIBBPF_OPTS(btf_dump_type_data_opts, o, .compact = true, .emit_zeroes = true);
+	struct btf_dump *d;
+
+	if (!v->btf || !v->val_type || v->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	    v->type == BPF_MAP_TYPE_PERCPU_HASH || v->type == BPF_MAP_TYPE_LRU_PERCPU_HASH)
+		return;
+	d = btf_dump__new(v->btf, btf_print, NULL, NULL);
+	if (!d)
+		return;
+	printf("    = ");
+	if (v->key_type && btf_dump__dump_type_data(d, v->key_type, key, v->key_sz, &o) >= 0)
+		printf(": ");
+	if (btf_dump__dump_type_data(d, v->val_type, val, v->val_sz, &o) < 0)
+		printf("?");
+	printf("\n");
+	btf_dump__free(d);
+}
+
+/* The BTF types of the map of that name in the bytecode object. */
+static void view_types(struct map_view *v, struct rt_object *obj)
+{
+	struct rt_map *m = obj ? rt_object__find_map(obj, v->name) : NULL;
+
+	if (!m || !obj->btf)
+		return;
+	v->btf = obj->btf;
+	v->key_type = rt_map__def(m)->btf_key_type_id;
+	v->val_type = rt_map__def(m)->btf_value_type_id;
+}
 
 static const char *map_type_name(uint32_t type)
 {
@@ -320,6 +362,7 @@ static int dump_map(const struct map_view *v, bool json, bool *first_map)
 			printf(": ");
 			print_hex(stdout, val, v->user_val_sz);
 			printf("\n");
+			print_typed(v, keys + i * v->key_sz, val);
 		}
 	}
 out_close:
@@ -416,8 +459,8 @@ static int write_outputs(const struct cli *cli, const struct bpfaot_run_opts *op
 	return err;
 }
 
-static int run_kernel(const struct cli *cli, struct map_set *sets, struct bpfaot_run_opts *opts,
-		      char *log_buf)
+static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_set *sets,
+		      struct bpfaot_run_opts *opts, char *log_buf)
 {
 	struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 	struct rt_kernel *k;
@@ -463,6 +506,7 @@ static int run_kernel(const struct cli *cli, struct map_set *sets, struct bpfaot
 			rt_kernel__map_info(k, i, &v.name, &v.type, &v.key_sz, &v.val_sz,
 					    &v.max_entries);
 			v.user_val_sz = rt_kernel__map_user_value_size(k, i);
+			view_types(&v, obj);
 			err = dump_map(&v, cli->json, &first);
 			if (!err && v.type == BPF_MAP_TYPE_RINGBUF) {
 				struct rb_print p = { v.name, cli->json, true };
@@ -626,6 +670,7 @@ static int run_local(const struct cli *cli, struct rt_object *obj, struct map_se
 			.next_key = rt_view_next, .lookup = rt_view_lookup, .cookie = m,
 		};
 
+		view_types(&v, obj);
 		err = dump_map(&v, cli->json, &first);
 		if (!err && d->type == BPF_MAP_TYPE_RINGBUF) {
 			struct rb_print p = { d->name, cli->json, true };
@@ -888,7 +933,7 @@ int main(int argc, char **argv)
 				p_err("engine 'kernel': conformance files take raw memory, which no kernel program type does");
 				err = -ENOTSUP;
 			} else {
-				err = run_kernel(&cli, sets, &opts, log_buf);
+				err = run_kernel(&cli, obj, sets, &opts, log_buf);
 			}
 		} else {
 			err = run_local(&cli, obj, sets, &opts, log_buf);

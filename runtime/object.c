@@ -371,8 +371,10 @@ static int parse_btf_map_def(struct loader *ld, const char *name, uint32_t struc
 			}
 			if (mn[0] == 'k') {
 				def->key_size = (uint32_t)sz;
+				def->btf_key_type_id = pt->type;
 			} else {
 				def->value_size = (uint32_t)sz;
+				def->btf_value_type_id = pt->type;
 				def->spin_lock_off = btf_spin_lock_off(btf, pt->type);
 			}
 		} else if (!strcmp(mn, "values")) {
@@ -1261,6 +1263,10 @@ static int load_elf(struct rt_object *obj, const struct bpfaot_open_opts *opts, 
 	if (err)
 		goto out;
 	err = apply_inits(&ld, inits, nr_inits);
+	if (!err) {
+		obj->btf = ld.btf; /* kept for typed map dumps */
+		ld.btf = NULL;
+	}
 out:
 	free(inits);
 	loader_release(&ld);
@@ -1426,6 +1432,7 @@ void rt_object__free(struct rt_object *obj)
 		rt_map__free(obj->maps[i]);
 	free(obj->maps);
 	rt_conf__free(obj->conf);
+	btf__free(obj->btf);
 	free(obj->file);
 	free(obj->name);
 	free(obj->path);

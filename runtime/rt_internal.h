@@ -116,6 +116,8 @@ struct rt_map_def {
 	uint32_t key_size, value_size, max_entries, map_flags;
 	int32_t spin_lock_off;		/* offset of struct bpf_spin_lock in the value, -1 if none */
 	struct rt_map_def *inner;	/* map-in-map template; owned by the def */
+	uint32_t btf_key_type_id;	/* in the object's BTF, 0 = untyped */
+	uint32_t btf_value_type_id;
 };
 
 struct rt_map;
@@ -214,6 +216,7 @@ struct rt_object {
 	struct rt_map **maps;
 	size_t nr_maps;
 	char license[64];
+	struct btf *btf;	/* the object's .BTF, or NULL; owned */
 	bool is_conformance;	/* a .data test file: see conf */
 	struct rt_conf *conf;	/* parsed .data file, or NULL */
 };
