@@ -160,6 +160,9 @@ static uint64_t exec(struct interp *in, size_t start_pc, uint64_t r1, uint64_t r
 
 	in->depth++;
 	reg[10] = (uint64_t)(uintptr_t)(in->stack + in->stack_size - base_depth * RT_STACK_SIZE);
+	/* each frame starts zeroed (entry, calls, callbacks): deterministic
+	 * without clearing the whole stack per run */
+	memset((void *)(uintptr_t)(reg[10] - RT_STACK_SIZE), 0, RT_STACK_SIZE);
 
 #define DST reg[i->dst]
 #define SRC reg[i->src]
@@ -514,6 +517,7 @@ next:
 			frames[depth].fp = reg[10];
 			depth++;
 			reg[10] -= RT_STACK_SIZE;
+			memset((void *)(uintptr_t)(reg[10] - RT_STACK_SIZE), 0, RT_STACK_SIZE);
 			pc += i->imm;
 			NEXT;
 		}
@@ -535,6 +539,7 @@ next:
 			frames[depth].fp = reg[10];
 			depth++;
 			reg[10] -= RT_STACK_SIZE;
+			memset((void *)(uintptr_t)(reg[10] - RT_STACK_SIZE), 0, RT_STACK_SIZE);
 			pc = (a - b) / sizeof(*insns);
 			NEXT;
 		}
@@ -727,7 +732,6 @@ int rt_interp__run(struct rt_run *run, uint64_t *retval)
 	run->callback = interp_callback;
 	run->mem_check = interp_mem_check;
 	run->budget = run->budget_limit ? run->budget_limit : RT_DEFAULT_BUDGET;
-	memset(stack, 0, sizeof(stack));
 	rt_run__set_current(run);
 	r = exec(in, 0, (uint64_t)(uintptr_t)run->ctx,
 		 run->prog->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0, 0, 0, 0);
