@@ -239,8 +239,11 @@ static size_t rings_expected(const struct spec *sp, const char *map)
 	return n;
 }
 
-START_TEST(test_sample_interp)
+/* Runs the sample's program from obj_dir on a runtime engine and checks
+ * every expectation of its .test file. */
+static void check_local(const char *test, const char *obj_dir, enum bpfaot_engine engine)
 {
+	const char *ename = bpfaot_engine__name(engine);
 	struct spec sp;
 	char path[512], log[1024] = "";
 	struct rt_log l = { .buf = log, .size = sizeof(log) };
@@ -250,12 +253,14 @@ START_TEST(test_sample_interp)
 	size_t i;
 	int err;
 
-	parse_spec(tests.gl_pathv[_i], &sp);
-	snprintf(path, sizeof(path), "%s/samples/%s.bpf.o", build_dir(), sp.name);
+	parse_spec(test, &sp);
+	snprintf(path, sizeof(path), "%s/%s/%s.bpf.o", build_dir(), obj_dir, sp.name);
 	obj = rt_object__open(path, NULL, &l);
 	ck_assert_msg(obj, "%s: %s", sp.name, log);
 	prog = rt_object__find_prog(obj, sp.prog);
 	ck_assert_msg(prog, "%s: no program '%s'", sp.name, sp.prog);
+	if (engine == BPFAOT_ENGINE_AOT)
+		ck_assert_msg(prog->native, "%s: program '%s' has no native code", sp.name, sp.prog);
 	for (i = 0; i < sp.nr_sets; i++) {
 		struct rt_map *m = rt_object__find_map(obj, sp.sets[i].map);
 
@@ -264,7 +269,7 @@ START_TEST(test_sample_interp)
 	}
 	{
 		struct bpfaot_run_opts opts = {
-			.sz = sizeof(opts), .engine = BPFAOT_ENGINE_INTERP,
+			.sz = sizeof(opts), .engine = engine,
 			.data_in = sp.data_in, .data_size_in = sp.data_sz,
 			.ctx_in = sp.ctx_in, .ctx_size_in = sp.ctx_sz,
 			.data_out = out, .data_size_out = sizeof(out),
@@ -272,10 +277,10 @@ START_TEST(test_sample_interp)
 		};
 
 		err = bpfaot_prog__run((struct bpfaot_prog *)prog, &opts);
-		ck_assert_msg(!err, "%s: run failed: %s", sp.name, log);
-		ck_assert_msg(opts.retval == sp.retval, "%s: retval %llu, expected %llu", sp.name,
-			      (unsigned long long)opts.retval, (unsigned long long)sp.retval);
-		check_packet(&sp, "interp", out, opts.data_size_out);
+		ck_assert_msg(!err, "%s/%s: run failed: %s", sp.name, ename, log);
+		ck_assert_msg(opts.retval == sp.retval, "%s/%s: retval %llu, expected %llu", sp.name,
+			      ename, (unsigned long long)opts.retval, (unsigned long long)sp.retval);
+		check_packet(&sp, ename, out, opts.data_size_out);
 	}
 	for (i = 0; i < sp.nr_maps; i++) {
 		struct rt_map *m = rt_object__find_map(obj, sp.maps[i].map);
@@ -284,12 +289,12 @@ START_TEST(test_sample_interp)
 		ck_assert_msg(m, "%s: no map '%s'", sp.name, sp.maps[i].map);
 		val = calloc(1, rt_map__user_value_size(m) + 1);
 		err = rt_map__user_lookup(m, sp.maps[i].key, val);
-		check_entry(&sp, "interp", &sp.maps[i], val, err);
+		check_entry(&sp, ename, &sp.maps[i], val, err);
 		free(val);
 	}
 	for (i = 0; i < obj->nr_maps; i++) {
 		struct rt_map *m = obj->maps[i];
-		struct rings r = { &sp, "interp", rt_map__name(m), 0 };
+		struct rings r = { &sp, ename, rt_map__name(m), 0 };
 
 		if (rt_map__def(m)->type != BPF_MAP_TYPE_RINGBUF)
 			continue;
@@ -298,6 +303,25 @@ START_TEST(test_sample_interp)
 	}
 	rt_object__free(obj);
 	free_spec(&sp);
+}
+
+START_TEST(test_sample_interp)
+{
+	check_local(tests.gl_pathv[_i], "samples", BPFAOT_ENGINE_INTERP);
+}
+END_TEST
+
+/* The fat object of bpfaot-cc: its bytecode on the interpreter, its native
+ * code on the aot engine, both against the same expectations. */
+START_TEST(test_sample_fat_interp)
+{
+	check_local(tests.gl_pathv[_i], "samples-aot", BPFAOT_ENGINE_INTERP);
+}
+END_TEST
+
+START_TEST(test_sample_aot)
+{
+	check_local(tests.gl_pathv[_i], "samples-aot", BPFAOT_ENGINE_AOT);
 }
 END_TEST
 
@@ -414,6 +438,8 @@ Suite *rt_samples_suite(void)
 	tcase_add_test(tc, test_sample_count);
 	tcase_add_loop_test(tc, test_sample_interp, 0, (int)tests.gl_pathc);
 	tcase_add_loop_test(tc, test_sample_kernel, 0, (int)tests.gl_pathc);
+	tcase_add_loop_test(tc, test_sample_fat_interp, 0, (int)tests.gl_pathc);
+	tcase_add_loop_test(tc, test_sample_aot, 0, (int)tests.gl_pathc);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

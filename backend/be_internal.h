@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private declarations of the backend: the ELF64 reader, the process
+ * runner and temporary files.
+ */
+#ifndef BPFAOT_BE_INTERNAL_H
+#define BPFAOT_BE_INTERNAL_H
+
+#include <elf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "be.h"
+
+/* A validated view of an ELF64 little-endian relocatable image (borrowed). */
+struct be_elf {
+	const uint8_t *data;
+	size_t size;
+	const Elf64_Ehdr *eh;
+	const Elf64_Shdr *sh;	/* eh->e_shnum entries */
+	const char *shstr;
+	size_t shstr_size;
+	const Elf64_Sym *syms;	/* NULL without .symtab */
+	size_t nr_syms;
+	const char *str;
+	size_t str_size;
+};
+
+/* Checks the header, every section's bounds, the name and symbol tables.
+ * 0 or -ENOEXEC with a diagnostic naming `what`. */
+int be_elf__parse(struct be_elf *elf, const void *data, size_t size, const char *what,
+		  struct fe_diags *d);
+const char *be_elf__sec_name(const struct be_elf *elf, size_t idx);
+/* Index of the section named name, or -1. */
+long be_elf__find_sec(const struct be_elf *elf, const char *name);
+/* The bytes of section idx (NULL for SHT_NOBITS). */
+const uint8_t *be_elf__sec_data(const struct be_elf *elf, size_t idx);
+const char *be_elf__sym_name(const struct be_elf *elf, const Elf64_Sym *sym);
+/* The defined symbol called name (first match), or NULL. */
+const Elf64_Sym *be_elf__find_sym(const struct be_elf *elf, const char *name);
+
+/* Reads a whole file; 0 or -errno (ENOENT, ENOMEM, EIO). *data malloc'ed. */
+int be_read_file(const char *path, void **data, size_t *size);
+/* Writes a whole file; 0 or -errno. */
+int be_write_file(const char *path, const void *data, size_t size);
+/* Runs argv (argv[0] searched in PATH), stdio inherited; with verbose,
+ * prints the command first. The exit status (>= 0), 128 + signal, or
+ * -errno when it could not run. */
+int be_run(const char *const *argv, bool verbose);
+
+#endif /* BPFAOT_BE_INTERNAL_H */

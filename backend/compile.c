@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The compile pipeline of one source file.
+ *
+ *  1. The BPF compile: the user's clang command line, unchanged (fat mode
+ *     writes straight to the user's -o, so -MD/-MF/-MT behave as clang's).
+ *     It is authoritative: when it fails, its status is the result.
+ *  2. The frontend parses the source; the BPF object's symbol table places
+ *     every global (section, offset, size) and lays out legacy maps.
+ *  3. Per program: the rewritten source (rewriters/), compiled for x86-64:
+ *
+ *       clang -target x86_64-unknown-linux-gnu -O3 -fno-stack-protector
+ *             -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions
+ *             -ffreestanding -fPIC -fno-plt -fno-common -w -iquote SRCDIR
+ *             <-I/-D/-U/-include/-std of the user> -c P.c
+ *
+ *     -ffreestanding: no libc behind the native code, and no library calls
+ *     synthesised from loops (__builtin_memcpy & co. still expand inline);
+ *     -fPIC -fno-plt: every undefined symbol (helper, map, global) is
+ *     reached through a GOT slot (R_X86_64_*GOTPCREL*), local code and data
+ *     PC-relatively, so the runtime's linker may place maps and helpers
+ *     anywhere in the address space; -w: the BPF compile already showed
+ *     the warnings of this very source.
+ *  4. The object gets its manifest (.bpfaot.manifest); its undefined
+ *     symbols are checked (helpers, maps and globals only); the fat object
+ *     is the BPF object with one .aot.P section per program.
+ *
+ * Temporary files live in a mkdtemp() directory, removed on every path.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "be_internal.h"
+#include "rw.h"
+#include "bpfaot/abi.h"
+
+#define BPF_MAX_STACK 512
+
+struct job {
+	const struct be_opts *o;
+	struct fe_diags *d;
+	const char *clang;
+	char tmpdir[2048];
+	char *bpf_out;		/* where the BPF object is written */
+	bool own_bpf_out;	/* fat: the user's output, removed on failure */
+	void *bpf;
+	size_t bpf_size;
+	struct be_elf elf;
+	struct fe_unit *u;
+	/* fat: the native objects, one per program */
+	char **sec_names;
+	void **blobs;
+	size_t *sizes;
+	size_t nr_blobs, blobs_cap;
+};
+
+/* ----------------------------------------------------------- helpers */
+
+static const char *emit_name(enum be_emit e)
+{
+	static const char *const names[] = { "fat", "native", "source", "llvm" };
+
+	return names[e];
+}
+
+/* clang's default output: the input's base name with its last extension
+ * replaced ("x.bpf.c" -> "x.bpf.o"). */
+static char *default_output(const char *input, const char *ext)
+{
+	const char *base = strrchr(input, '/');
+	const char *dot;
+	char *r = NULL;
+
+	base = base ? base + 1 : input;
+	dot = strrchr(base, '.');
+	if (asprintf(&r, "%.*s%s", (int)(dot ? dot - base : (long)strlen(base)), base, ext) < 0)
+		return NULL;
+	return r;
+}
+
+static bool is_dep_flag(const char *a, bool *takes_arg)
+{
+	*takes_arg = !strcmp(a, "-MF") || !strcmp(a, "-MT") || !strcmp(a, "-MQ");
+	return *takes_arg || !strcmp(a, "-M") || !strcmp(a, "-MM") || !strcmp(a, "-MD") ||
+	       !strcmp(a, "-MMD") || !strcmp(a, "-MP") || !strcmp(a, "-MG") ||
+	       !strcmp(a, "-MV") || !strncmp(a, "-MF", 3) || !strncmp(a, "-MT", 3) ||
+	       !strncmp(a, "-MQ", 3);
+}
+
+static void remove_tmpdir(const char *dir)
+{
+	struct dirent *e;
+	char path[4096 + 512];
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
+static char *tmp_path(struct job *j, const char *name, const char *ext)
+{
+	char *r = NULL;
+
+	if (asprintf(&r, "%s/%s%s", j->tmpdir, name, ext) < 0)
+		return NULL;
+	return r;
+}
+
+/* ------------------------------------------------------------ steps */
+
+static int bpf_compile(struct job *j, int *clang_status)
+{
+	const struct be_opts *o = j->o;
+	const char **argv = calloc((size_t)o->nr_clang_args + 8, sizeof(*argv));
+	int i, k = 0, st;
+	bool arg;
+
+	if (!argv)
+		return -ENOMEM;
+	argv[k++] = j->clang;
+	for (i = 0; i < o->nr_clang_args; i++) {
+		/* dependency output belongs to the fat compile only */
+		if (o->emit != BE_EMIT_FAT && is_dep_flag(o->clang_args[i], &arg)) {
+			i += arg;
+			continue;
+		}
+		argv[k++] = o->clang_args[i];
+	}
+	/* the previews need the object even when the command line has no -c */
+	if (o->emit != BE_EMIT_FAT)
+		argv[k++] = "-c";
+	argv[k++] = o->input;
+	argv[k++] = "-o";
+	argv[k++] = j->bpf_out;
+	st = be_run(argv, o->verbose);
+	free(argv);
+	if (st < 0) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+			    strerror(-st));
+		return st;
+	}
+	if (st) {
+		*clang_status = st;
+		return -EIO;
+	}
+	return 0;
+}
+
+static bool is_data_section(const char *s)
+{
+	return !strcmp(s, ".data") || !strcmp(s, ".rodata") || !strcmp(s, ".bss") ||
+	       !strncmp(s, ".data.", 6) || !strncmp(s, ".rodata.", 8) || !strncmp(s, ".bss.", 5);
+}
+
+/* Globals: section, offset and size from the BPF object's symbols. Legacy
+ * maps: their struct bpf_map_def bytes in "maps". */
+static int locate(struct job *j)
+{
+	struct fe_global *g;
+	struct fe_map *m;
+	size_t i;
+	int err;
+
+	fe_unit__for_each_global(g, j->u, i) {
+		const Elf64_Sym *s = be_elf__find_sym(&j->elf, fe_global__name(g));
+		const char *sec;
+
+		if (!s || ELF64_ST_TYPE(s->st_info) != STT_OBJECT)
+			continue;
+		sec = be_elf__sec_name(&j->elf, s->st_shndx);
+		if (!is_data_section(sec))
+			continue;
+		err = fe_global__set_location(g, sec, s->st_value, s->st_size);
+		if (err)
+			return err;
+	}
+	fe_unit__for_each_map(m, j->u, i) {
+		const Elf64_Sym *s;
+		const uint8_t *data;
+		uint32_t v[5];
+		long sec;
+
+		if (!fe_map__is_legacy(m) || fe_map__type(m))
+			continue;
+		s = be_elf__find_sym(&j->elf, fe_map__name(m));
+		sec = be_elf__find_sec(&j->elf, "maps");
+		if (!s || sec < 0 || s->st_shndx != sec)
+			continue;
+		data = be_elf__sec_data(&j->elf, (size_t)sec);
+		if (!data || s->st_value > j->elf.sh[sec].sh_size ||
+		    j->elf.sh[sec].sh_size - s->st_value < sizeof(v))
+			continue;
+		memcpy(v, data + s->st_value, sizeof(v));
+		fe_map__set_def(m, v[0], v[1], v[2], v[3], v[4]);
+	}
+	return 0;
+}
+
+/* The deepest r10-relative access of the program's own code, 8-aligned. */
+static unsigned stack_estimate(struct job *j, const char *prog)
+{
+	const Elf64_Sym *s = be_elf__find_sym(&j->elf, prog);
+	const uint8_t *code;
+	uint64_t off, end;
+	unsigned depth = 0;
+
+	if (!s || ELF64_ST_TYPE(s->st_info) != STT_FUNC)
+		return 0;
+	code = be_elf__sec_data(&j->elf, s->st_shndx);
+	end = s->st_value + s->st_size;
+	if (!code || end < s->st_value || end > j->elf.sh[s->st_shndx].sh_size)
+		return 0;
+	for (off = s->st_value; off + 8 <= end; off += 8) {
+		const uint8_t *insn = code + off;
+		uint8_t cls = insn[0] & 7, dst = insn[1] & 15, src = insn[1] >> 4;
+		int16_t o = (int16_t)(insn[2] | insn[3] << 8);
+
+		/* LDX reads [src + off]; ST/STX write [dst + off] */
+		if (((cls == 1 && src == 10) || ((cls == 2 || cls == 3) && dst == 10)) && o < 0 &&
+		    (unsigned)-o > depth)
+			depth = (unsigned)-o;
+	}
+	depth = (depth + 7) & ~7u;
+	return depth > BPF_MAX_STACK ? BPF_MAX_STACK : depth;
+}
+
+static int native_compile(struct job *j, const char *src_path, const char *out, bool llvm)
+{
+	const struct be_opts *o = j->o;
+	const char **argv = calloc((size_t)o->nr_src_args + 32, sizeof(*argv));
+	char opt[8], *input_copy = strdup(o->input);
+	int i, k = 0, st;
+
+	if (!argv || !input_copy) {
+		free(argv);
+		free(input_copy);
+		return -ENOMEM;
+	}
+	snprintf(opt, sizeof(opt), "-O%d", o->opt_level);
+	argv[k++] = j->clang;
+	argv[k++] = "-target";
+	argv[k++] = "x86_64-unknown-linux-gnu";
+	argv[k++] = opt;
+	argv[k++] = "-fno-stack-protector";
+	argv[k++] = "-fno-asynchronous-unwind-tables";
+	argv[k++] = "-fno-unwind-tables";
+	argv[k++] = "-fno-exceptions";
+	argv[k++] = "-ffreestanding";
+	argv[k++] = "-fPIC";
+	argv[k++] = "-fno-plt";
+	argv[k++] = "-fno-common";
+	argv[k++] = "-w";
+	/* quoted includes resolve from the original file's directory */
+	argv[k++] = "-iquote";
+	argv[k++] = dirname(input_copy);
+	for (i = 0; i < o->nr_src_args; i++)
+		argv[k++] = o->src_args[i];
+	if (llvm) {
+		argv[k++] = "-S";
+		argv[k++] = "-emit-llvm";
+	} else {
+		argv[k++] = "-c";
+	}
+	argv[k++] = "-x";
+	argv[k++] = "c";
+	argv[k++] = src_path;
+	argv[k++] = "-o";
+	argv[k++] = out;
+	st = be_run(argv, o->verbose);
+	free(argv);
+	free(input_copy);
+	if (st < 0) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+			    strerror(-st));
+		return st;
+	}
+	return st ? -EIO : 0;
+}
+
+static bool prog_uses_helper_sym(const char *name)
+{
+	return !strncmp(name, "_bpf_helper_ext_", 16) && strlen(name) == 20;
+}
+
+/* Undefined symbols must be helpers, maps or placed globals. */
+static int check_native(struct job *j, const struct fe_prog *p, const struct be_elf *ne)
+{
+	const Elf64_Sym *entry = be_elf__find_sym(ne, "bpf_main");
+	size_t i;
+
+	if (!entry) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
+			    "native object of program '%s' has no 'bpf_main'", fe_prog__name(p));
+		return -ENOEXEC;
+	}
+	for (i = 1; i < ne->nr_syms; i++) {
+		const Elf64_Sym *s = &ne->syms[i];
+		const char *name = be_elf__sym_name(ne, s);
+		struct fe_global *g;
+
+		if (s->st_shndx != SHN_UNDEF || !*name)
+			continue;
+		if (prog_uses_helper_sym(name) || fe_unit__find_map(j->u, name))
+			continue;
+		g = fe_unit__find_global(j->u, name);
+		if (g && fe_global__offset(g) >= 0)
+			continue;
+		fe_diag_aot(j->d, clang_getCursorLocation(fe_func__cursor(fe_prog__func(p))), NULL,
+			    "native code of program '%s' needs '%s', which the runtime does not "
+			    "provide; the program keeps only its bytecode",
+			    fe_prog__name(p), name);
+		return 1;
+	}
+	return 0;
+}
+
+static int add_blob(struct job *j, const char *prog, void *blob, size_t size)
+{
+	char *name = NULL;
+
+	if (j->nr_blobs >= j->blobs_cap || asprintf(&name, "%s%s", BPFAOT_FAT_SEC_PREFIX, prog) < 0)
+		return -ENOMEM;
+	j->sec_names[j->nr_blobs] = name;
+	j->blobs[j->nr_blobs] = blob;
+	j->sizes[j->nr_blobs] = size;
+	j->nr_blobs++;
+	return 0;
+}
+
+static int write_out(struct job *j, const char *path, const void *data, size_t size)
+{
+	int err;
+
+	if (!path || !strcmp(path, "-")) {
+		if (fwrite(data, 1, size, stdout) != size || fflush(stdout))
+			err = -EIO;
+		else
+			err = 0;
+	} else {
+		err = be_write_file(path, data, size);
+	}
+	if (err)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s",
+			    path ? path : "<stdout>", strerror(-err));
+	return err;
+}
+
+/* One program: source -> native object with manifest. Returns 0 (done,
+ * or skipped with a [-Waot] diagnostic), or -errno. */
+static int do_prog(struct job *j, const struct fe_prog *p)
+{
+	const struct be_opts *o = j->o;
+	const struct rw_opts ropts = { .only_located_globals = true };
+	const char *name = fe_prog__name(p);
+	char *src = NULL, *src_path = NULL, *obj_path = NULL, *manifest = NULL;
+	void *obj = NULL, *fat = NULL;
+	const char *unsupported;
+	size_t src_len, obj_size, fat_size;
+	const char *mname = BPFAOT_MANIFEST_SEC;
+	const void *mdata;
+	size_t msize;
+	CXSourceLocation loc;
+	struct be_elf ne;
+	int err;
+
+	unsupported = fe_prog__unsupported(p, &loc);
+	if (unsupported && o->emit != BE_EMIT_SOURCE) {
+		fe_diag_aot(j->d, loc, NULL,
+			    "'%s' has no native meaning; program '%s' keeps only its bytecode",
+			    unsupported, name);
+		return 0;
+	}
+	err = rw_rewrite(j->u, p, &ropts, j->d, &src, &src_len);
+	if (err)
+		return err;
+	if (o->emit == BE_EMIT_SOURCE) {
+		err = write_out(j, o->output, src, src_len);
+		goto out;
+	}
+	src_path = tmp_path(j, name, ".c");
+	obj_path = tmp_path(j, name, o->emit == BE_EMIT_LLVM ? ".ll" : ".o");
+	if (!src_path || !obj_path) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = be_write_file(src_path, src, src_len);
+	if (err) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
+			    strerror(-err));
+		goto out;
+	}
+	err = native_compile(j, src_path,
+			     o->emit == BE_EMIT_LLVM && o->output ? o->output : obj_path,
+			     o->emit == BE_EMIT_LLVM);
+	if (err == -EIO)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
+			    "native compile of program '%s' failed (see it with --aot-emit=source "
+			    "--aot-prog=%s)",
+			    name, name);
+	if (err)
+		goto out;
+	if (o->emit == BE_EMIT_LLVM) {
+		if (!o->output || !strcmp(o->output, "-")) {
+			err = be_read_file(obj_path, &obj, &obj_size);
+			if (!err)
+				err = write_out(j, NULL, obj, obj_size);
+		}
+		goto out;
+	}
+	err = be_read_file(obj_path, &obj, &obj_size);
+	if (err)
+		goto out;
+	err = be_elf__parse(&ne, obj, obj_size, obj_path, j->d);
+	if (err)
+		goto out;
+	err = check_native(j, p, &ne);
+	if (err) {
+		err = err > 0 ? 0 : err;
+		goto out;
+	}
+	manifest = be_manifest(j->u, p, stack_estimate(j, name));
+	if (!manifest) {
+		err = -ENOMEM;
+		goto out;
+	}
+	mdata = manifest;
+	msize = strlen(manifest);
+	err = be_elf_add_sections(obj, obj_size, &mname, &mdata, &msize, 1, obj_path, j->d, &fat,
+				  &fat_size);
+	if (err)
+		goto out;
+	if (o->emit == BE_EMIT_NATIVE) {
+		char *def = o->output ? NULL : default_output(o->input, ".o");
+
+		err = write_out(j, o->output ? o->output : def, fat, fat_size);
+		free(def);
+		free(fat);
+		goto out;
+	}
+	err = add_blob(j, name, fat, fat_size);
+	if (err)
+		free(fat);
+out:
+	free(manifest);
+	free(obj);
+	free(obj_path);
+	free(src_path);
+	free(src);
+	return err;
+}
+
+static void list_progs(const struct fe_unit *u, char *buf, size_t size)
+{
+	struct fe_prog *p;
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	fe_unit__for_each_prog(p, u, i) {
+		int w = snprintf(buf + n, size - n, "%s%s", i ? ", " : "", fe_prog__name(p));
+
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+static int select_progs(struct job *j, const struct fe_prog **one)
+{
+	const struct be_opts *o = j->o;
+	char names[1024];
+
+	*one = NULL;
+	list_progs(j->u, names, sizeof(names));
+	if (o->prog) {
+		*one = fe_unit__find_prog(j->u, o->prog);
+		if (!*one) {
+			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
+				    "no program '%s' in '%s' (programs: %s)", o->prog, o->input,
+				    *names ? names : "none");
+			return -ENOENT;
+		}
+		return 0;
+	}
+	if (o->emit == BE_EMIT_FAT)
+		return 0;
+	if (fe_unit__nr_progs(j->u) == 1) {
+		*one = fe_unit__prog(j->u, 0);
+		return 0;
+	}
+	/* the preview of a file of several programs: the shared rewrite */
+	if (o->emit == BE_EMIT_SOURCE)
+		return 0;
+	fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
+		    "--aot-emit=%s needs --aot-prog=NAME: '%s' has %zu programs (%s)",
+		    emit_name(o->emit), o->input, fe_unit__nr_progs(j->u), *names ? names : "none");
+	return -EINVAL;
+}
+
+static int write_fat(struct job *j)
+{
+	void *fat = NULL;
+	size_t fat_size;
+	char *tmp = NULL;
+	int err;
+
+	if (!j->nr_blobs)
+		return 0;
+	err = be_elf_add_sections(j->bpf, j->bpf_size, (const char *const *)j->sec_names,
+				  (const void *const *)j->blobs, j->sizes, j->nr_blobs, j->bpf_out,
+				  j->d, &fat, &fat_size);
+	if (err)
+		return err;
+	/* write next to the output, then rename: never a half-written object */
+	if (asprintf(&tmp, "%s.aot-tmp", j->bpf_out) < 0) {
+		free(fat);
+		return -ENOMEM;
+	}
+	err = be_write_file(tmp, fat, fat_size);
+	if (!err && rename(tmp, j->bpf_out))
+		err = -errno;
+	if (err) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", j->bpf_out,
+			    strerror(-err));
+		unlink(tmp);
+	}
+	free(tmp);
+	free(fat);
+	return err;
+}
+
+int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
+{
+	struct job j = { .o = o, .d = d, .clang = o->clang ? o->clang : BPFAOT_CLANG };
+	const struct fe_prog *one, *p;
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+	size_t i;
+	int err;
+
+	if (stat(o->input, &st)) {
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "no such file or directory: '%s'", o->input);
+		return -ENOENT;
+	}
+	snprintf(j.tmpdir, sizeof(j.tmpdir), "%s/bpfaot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(j.tmpdir)) {
+		err = -errno;
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "cannot create a temporary directory: %s",
+			    strerror(-err));
+		return err;
+	}
+	if (o->emit == BE_EMIT_FAT) {
+		j.bpf_out = o->output ? strdup(o->output) : default_output(o->input, ".o");
+		j.own_bpf_out = true;
+	} else {
+		j.bpf_out = tmp_path(&j, "bpf", ".o");
+	}
+	if (!j.bpf_out) {
+		err = -ENOMEM;
+		goto out_rm_tmp;
+	}
+	err = bpf_compile(&j, clang_status);
+	if (err) {
+		j.own_bpf_out = false;	/* clang's own result stands */
+		goto out_free;
+	}
+	err = be_read_file(j.bpf_out, &j.bpf, &j.bpf_size);
+	if (err) {
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "cannot read '%s': %s", j.bpf_out,
+			    strerror(-err));
+		goto out_free;
+	}
+	err = be_elf__parse(&j.elf, j.bpf, j.bpf_size, j.bpf_out, d);
+	if (err)
+		goto out_free;
+	j.u = fe_unit__parse(o->input, o->src_args, o->nr_src_args, d);
+	if (!j.u) {
+		err = -errno;
+		goto out_free;
+	}
+	err = locate(&j);
+	if (!err)
+		err = select_progs(&j, &one);
+	if (err)
+		goto out_free;
+	j.blobs_cap = fe_unit__nr_progs(j.u);
+	j.sec_names = calloc(j.blobs_cap + 1, sizeof(*j.sec_names));
+	j.blobs = calloc(j.blobs_cap + 1, sizeof(*j.blobs));
+	j.sizes = calloc(j.blobs_cap + 1, sizeof(*j.sizes));
+	if (!j.sec_names || !j.blobs || !j.sizes) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	if (one) {
+		err = do_prog(&j, one);
+	} else if (o->emit == BE_EMIT_SOURCE) {
+		char *src = NULL;
+		size_t len;
+		const struct rw_opts ropts = { .only_located_globals = true };
+
+		err = rw_rewrite(j.u, NULL, &ropts, d, &src, &len);
+		if (!err)
+			err = write_out(&j, o->output, src, len);
+		free(src);
+	} else {
+		fe_unit__for_each_prog(p, j.u, i) {
+			err = do_prog(&j, p);
+			if (err)
+				break;
+		}
+	}
+	if (!err && fe_diags__nr_errors(d))
+		err = -EINVAL;	/* -Werror=aot */
+	if (!err && o->emit == BE_EMIT_FAT)
+		err = write_fat(&j);
+out_free:
+	if (err && j.own_bpf_out)
+		unlink(j.bpf_out);
+	for (i = 0; i < j.nr_blobs; i++) {
+		free(j.sec_names[i]);
+		free(j.blobs[i]);
+	}
+	free(j.sec_names);
+	free(j.blobs);
+	free(j.sizes);
+	fe_unit__free(j.u);
+	free(j.bpf);
+	free(j.bpf_out);
+out_rm_tmp:
+	remove_tmpdir(j.tmpdir);
+	return err;
+}

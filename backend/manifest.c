@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The manifest of a native program object (section .bpfaot.manifest), a
+ * line-oriented text the runtime's linker parses (docs/object-format.md):
+ *
+ *     bpfaot-manifest 1
+ *     prog name=xdp_count section=xdp type=6 ctx=xdp stack=64
+ *     helper id=1 name=bpf_map_lookup_elem ret=ptr args=ptr,ptr proto=void *...(...)
+ *     map name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=0
+ *     global name=target_pid section=.rodata offset=0 size=4
+ *     end
+ *
+ * One helper line per helper the program reaches (by id), one map and one
+ * global line per map and global it references (in source order).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "be_internal.h"
+
+static int cmp_id(const void *a, const void *b)
+{
+	uint32_t x = fe_helper__id(*(struct fe_helper *const *)a);
+	uint32_t y = fe_helper__id(*(struct fe_helper *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+static bool prog_has_map(const struct fe_prog *p, const struct fe_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < fe_prog__nr_maps(p); i++)
+		if (fe_prog__map(p, i) == m)
+			return true;
+	return false;
+}
+
+static bool prog_has_global(const struct fe_prog *p, const struct fe_global *g)
+{
+	size_t i;
+
+	for (i = 0; i < fe_prog__nr_globals(p); i++)
+		if (fe_prog__global(p, i) == g)
+			return true;
+	return false;
+}
+
+char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack)
+{
+	size_t nh = fe_prog__nr_helpers(p), i, j, len = 0;
+	struct fe_helper **hs = calloc(nh + 1, sizeof(*hs));
+	struct fe_global *g;
+	struct fe_map *m;
+	char *buf = NULL;
+	FILE *f;
+
+	if (!hs)
+		return NULL;
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		free(hs);
+		return NULL;
+	}
+	fprintf(f, "bpfaot-manifest 1\n");
+	fprintf(f, "prog name=%s section=%s type=%u ctx=%s stack=%u\n", fe_prog__name(p),
+		fe_prog__section(p), fe_prog__type(p), fe_ctx_kind__str(fe_prog__ctx(p)), stack);
+	for (i = 0; i < nh; i++)
+		hs[i] = fe_prog__helper(p, i);
+	qsort(hs, nh, sizeof(*hs), cmp_id);
+	for (i = 0; i < nh; i++) {
+		fprintf(f, "helper id=%u name=%s ret=%s args=", fe_helper__id(hs[i]),
+			fe_helper__name(hs[i]), fe_class__str(fe_helper__ret(hs[i])));
+		for (j = 0; j < fe_helper__nr_args(hs[i]); j++)
+			fprintf(f, "%s%s", j ? "," : "", fe_class__str(fe_helper__arg(hs[i], j)));
+		if (fe_helper__is_variadic(hs[i]))
+			fprintf(f, "%s...", j ? "," : "");
+		fprintf(f, " proto=%s\n", fe_helper__proto(hs[i]));
+	}
+	fe_unit__for_each_map(m, u, i) {
+		if (!prog_has_map(p, m))
+			continue;
+		fprintf(f, "map name=%s type=%u key=%u value=%u max=%u flags=%u inlined=0\n",
+			fe_map__name(m), fe_map__type(m), fe_map__key_size(m),
+			fe_map__value_size(m), fe_map__max_entries(m), fe_map__flags(m));
+	}
+	fe_unit__for_each_global(g, u, i) {
+		if (!prog_has_global(p, g) || fe_global__offset(g) < 0)
+			continue;
+		fprintf(f, "global name=%s section=%s offset=%lld size=%llu\n", fe_global__name(g),
+			fe_global__section(g), (long long)fe_global__offset(g),
+			(unsigned long long)fe_global__size(g));
+	}
+	fprintf(f, "end\n");
+	free(hs);
+	if (fclose(f)) {
+		free(buf);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return buf;
+}

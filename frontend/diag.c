@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The diagnostics sink. Compiler modules never print: they record
+ * {severity, file, line, col, text} plus the source line and the caret
+ * range here, and the driver renders the lot once, in clang 14's format:
+ *
+ *     file.bpf.c:42:9: error: message
+ *             x = foo(bar);
+ *                 ^~~
+ *
+ * Tabs in the source line are expanded to 8 columns as clang does, and the
+ * caret line follows the expansion. libclang's own diagnostics keep
+ * clang_formatDiagnostic's first line (same display options as
+ * c-index-test), so their text is clang's.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fe_internal.h"
+
+struct diag {
+	enum fe_severity sev;
+	char *head;	/* "file:line:col: error: text" or "error: text" (no location) */
+	bool has_loc;
+	char *srcline;	/* NULL when unavailable */
+	unsigned col;	/* 1-based byte column of the caret */
+	unsigned range_start, range_end;	/* columns to underline, 0 = none */
+	char *fixit;		/* clang's fix-it text to show under the caret */
+	unsigned fixit_col;
+};
+
+struct fe_diags {
+	struct diag *items;
+	size_t cnt, cap;
+	int nr_errors;
+	bool werror_aot, no_aot;
+};
+
+int fe_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need)
+{
+	size_t new_cap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	new_cap = *cap ? *cap : 8;
+	while (new_cap < need) {
+		if (new_cap > SIZE_MAX / 2 / elem_sz)
+			return -ENOMEM;
+		new_cap *= 2;
+	}
+	p = realloc(*data, new_cap * elem_sz);
+	if (!p)
+		return -ENOMEM;
+	memset((char *)p + *cap * elem_sz, 0, (new_cap - *cap) * elem_sz);
+	*data = p;
+	*cap = new_cap;
+	return 0;
+}
+
+char *fe_strdup_cx(CXString s)
+{
+	const char *c = clang_getCString(s);
+	char *r = strdup(c ? c : "");
+
+	clang_disposeString(s);
+	return r;
+}
+
+struct fe_diags *fe_diags__new(void)
+{
+	return calloc(1, sizeof(struct fe_diags));
+}
+
+void fe_diags__free(struct fe_diags *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->cnt; i++) {
+		free(d->items[i].head);
+		free(d->items[i].srcline);
+		free(d->items[i].fixit);
+	}
+	free(d->items);
+	free(d);
+}
+
+void fe_diags__set_werror_aot(struct fe_diags *d, bool on)
+{
+	d->werror_aot = on;
+}
+
+void fe_diags__set_no_aot(struct fe_diags *d, bool on)
+{
+	d->no_aot = on;
+}
+
+int fe_diags__nr_errors(const struct fe_diags *d)
+{
+	return d ? d->nr_errors : 0;
+}
+
+size_t fe_diags__count(const struct fe_diags *d)
+{
+	return d ? d->cnt : 0;
+}
+
+static const char *sev_str(enum fe_severity sev)
+{
+	switch (sev) {
+	case FE_ERROR:
+		return "error";
+	case FE_WARNING:
+		return "warning";
+	default:
+		return "note";
+	}
+}
+
+/* The line `line` (1-based) of `file`, without its newline; NULL if unreadable. */
+static char *read_line(const char *file, unsigned line)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n = -1;
+	unsigned cur = 0;
+	FILE *f;
+
+	if (!file || !line)
+		return NULL;
+	f = fopen(file, "r");
+	if (!f)
+		return NULL;
+	while (cur < line && (n = getline(&buf, &cap, f)) >= 0)
+		cur++;
+	fclose(f);
+	if (cur != line || n < 0) {
+		free(buf);
+		return NULL;
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* Appends one record; the sink swallows allocation failures (a diagnostic
+ * that cannot be stored is lost, the error count stays right). */
+static struct diag *push(struct fe_diags *d, enum fe_severity sev)
+{
+	struct diag *dg;
+
+	if (sev == FE_ERROR)
+		d->nr_errors++;
+	if (fe_ensure_mem((void **)&d->items, &d->cap, sizeof(*d->items), d->cnt + 1))
+		return NULL;
+	dg = &d->items[d->cnt++];
+	memset(dg, 0, sizeof(*dg));
+	dg->sev = sev;
+	return dg;
+}
+
+static void vreport(struct fe_diags *d, enum fe_severity sev, const char *file, unsigned line,
+		    unsigned col, unsigned rs, unsigned re, const char *suffix, const char *fmt,
+		    va_list ap)
+{
+	char *text = NULL, *head = NULL;
+	struct diag *dg;
+
+	if (!d)
+		return;
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	dg = push(d, sev);
+	if (!dg)
+		goto out;
+	if (file && line)
+		dg->has_loc = asprintf(&head, "%s:%u:%u: %s: %s%s", file, line, col, sev_str(sev),
+				       text ? text : "", suffix) >= 0;
+	else if (asprintf(&head, "%s: %s%s", sev_str(sev), text ? text : "", suffix) < 0)
+		head = NULL;
+	dg->head = head;
+	if (dg->has_loc) {
+		dg->srcline = read_line(file, line);
+		dg->col = col;
+		dg->range_start = rs;
+		dg->range_end = re;
+	}
+out:
+	free(text);
+}
+
+static void loc_of(CXSourceLocation loc, const CXSourceRange *range, char **file, unsigned *line,
+		   unsigned *col, unsigned *rs, unsigned *re)
+{
+	CXFile f = NULL;
+	unsigned l = 0, c = 0, o;
+
+	*file = NULL;
+	*line = *col = *rs = *re = 0;
+	clang_getFileLocation(loc, &f, &l, &c, &o);
+	if (!f)
+		return;
+	*file = fe_strdup_cx(clang_getFileName(f));
+	*line = l;
+	*col = c;
+	if (range) {
+		CXFile f1 = NULL, f2 = NULL;
+		unsigned l1, c1, l2, c2;
+
+		clang_getFileLocation(clang_getRangeStart(*range), &f1, &l1, &c1, &o);
+		clang_getFileLocation(clang_getRangeEnd(*range), &f2, &l2, &c2, &o);
+		if (f1 && f2 && clang_File_isEqual(f1, f) && clang_File_isEqual(f2, f) &&
+		    l1 == l && l2 == l && c2 > c1) {
+			*rs = c1;
+			*re = c2;
+		}
+	}
+}
+
+void fe_diag_at(struct fe_diags *d, enum fe_severity sev, CXSourceLocation loc,
+		const CXSourceRange *range, const char *fmt, ...)
+{
+	unsigned line, col, rs, re;
+	char *file;
+	va_list ap;
+
+	loc_of(loc, range, &file, &line, &col, &rs, &re);
+	va_start(ap, fmt);
+	vreport(d, sev, file, line, col, rs, re, "", fmt, ap);
+	va_end(ap);
+	free(file);
+}
+
+void fe_diag_pos(struct fe_diags *d, enum fe_severity sev, const char *file, unsigned line,
+		 unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(d, sev, file, line, col, 0, 0, "", fmt, ap);
+	va_end(ap);
+}
+
+void fe_diag_aot(struct fe_diags *d, CXSourceLocation loc, const CXSourceRange *range,
+		 const char *fmt, ...)
+{
+	unsigned line, col, rs, re;
+	char *file;
+	va_list ap;
+
+	if (!d || d->no_aot)
+		return;
+	loc_of(loc, range, &file, &line, &col, &rs, &re);
+	va_start(ap, fmt);
+	if (d->werror_aot)
+		vreport(d, FE_ERROR, file, line, col, rs, re, " [-Werror,-Waot]", fmt, ap);
+	else
+		vreport(d, FE_WARNING, file, line, col, rs, re, " [-Waot]", fmt, ap);
+	va_end(ap);
+	free(file);
+}
+
+static void forward_one(struct fe_diags *d, CXDiagnostic diag)
+{
+	enum CXDiagnosticSeverity s = clang_getDiagnosticSeverity(diag);
+	unsigned opts = clang_defaultDiagnosticDisplayOptions();
+	unsigned line, col, rs = 0, re = 0, n, i;
+	CXSourceRange r;
+	enum fe_severity sev;
+	struct diag *dg;
+	char *file;
+
+	if (s == CXDiagnostic_Ignored)
+		return;
+	sev = s >= CXDiagnostic_Error ? FE_ERROR : s == CXDiagnostic_Warning ? FE_WARNING : FE_NOTE;
+	dg = push(d, sev);
+	if (!dg)
+		return;
+	dg->head = fe_strdup_cx(clang_formatDiagnostic(diag, opts));
+	/* the caret goes under the location; underline the first range on its line */
+	n = clang_getDiagnosticNumRanges(diag);
+	loc_of(clang_getDiagnosticLocation(diag), NULL, &file, &line, &col, &rs, &re);
+	for (i = 0; i < n && file; i++) {
+		unsigned l2, c2, r1, r2;
+		char *f2;
+
+		r = clang_getDiagnosticRange(diag, i);
+		loc_of(clang_getRangeStart(r), &r, &f2, &l2, &c2, &r1, &r2);
+		if (f2 && !strcmp(f2, file) && l2 == line && r2 > r1) {
+			rs = r1;
+			re = r2;
+			free(f2);
+			break;
+		}
+		free(f2);
+	}
+	if (file && line) {
+		dg->has_loc = true;
+		dg->srcline = read_line(file, line);
+		dg->col = col;
+		dg->range_start = rs;
+		dg->range_end = re;
+	}
+	/* clang shows an insertion fix-it on the caret's line, under its column */
+	if (file && clang_getDiagnosticNumFixIts(diag) == 1) {
+		CXString fx = clang_getDiagnosticFixIt(diag, 0, &r);
+		unsigned l2, c2, r1, r2;
+		char *f2;
+
+		loc_of(clang_getRangeStart(r), NULL, &f2, &l2, &c2, &r1, &r2);
+		if (f2 && !strcmp(f2, file) && l2 == line) {
+			dg->fixit = fe_strdup_cx(fx);
+			dg->fixit_col = c2;
+		} else {
+			clang_disposeString(fx);
+		}
+		free(f2);
+	}
+	free(file);
+}
+
+void fe_diag_clang(struct fe_diags *d, CXDiagnostic diag)
+{
+	CXDiagnosticSet children;
+	unsigned i, n;
+
+	if (!d)
+		return;
+	forward_one(d, diag);
+	children = clang_getChildDiagnostics(diag);
+	n = clang_getNumDiagnosticsInSet(children);
+	for (i = 0; i < n; i++) {
+		CXDiagnostic c = clang_getDiagnosticInSet(children, i);
+
+		forward_one(d, c);
+		clang_disposeDiagnostic(c);
+	}
+}
+
+/* Column (0-based, after tab expansion to 8) of byte column bcol (1-based). */
+static unsigned vcol(const char *s, unsigned bcol)
+{
+	unsigned v = 0, i;
+
+	for (i = 0; i + 1 < bcol && s[i]; i++)
+		v = s[i] == '\t' ? (v / 8 + 1) * 8 : v + 1;
+	return v;
+}
+
+static void render_one(const struct diag *dg, FILE *f, const char *progname)
+{
+	const char *s = dg->srcline;
+	unsigned i, caret, a, b, len;
+
+	if (!dg->has_loc && progname)
+		fprintf(f, "%s: ", progname);
+	fprintf(f, "%s\n", dg->head ? dg->head : "");
+	if (!dg->has_loc || !s)
+		return;
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '\t')
+			fprintf(f, "%*s", 8 - (int)(vcol(s, i + 1) % 8), "");
+		else
+			fputc(s[i], f);
+	}
+	fputc('\n', f);
+	len = vcol(s, strlen(s) + 1);
+	caret = vcol(s, dg->col);
+	a = dg->range_start ? vcol(s, dg->range_start) : caret;
+	b = dg->range_end ? vcol(s, dg->range_end) : caret + 1;
+	if (b > len + 1)
+		b = len + 1;
+	for (i = 0; i < b || i <= caret; i++) {
+		if (i == caret)
+			fputc('^', f);
+		else if (i >= a && i < b)
+			fputc('~', f);
+		else if (i < caret)
+			fputc(' ', f);
+		else
+			break;
+	}
+	fputc('\n', f);
+	if (dg->fixit && *dg->fixit)
+		fprintf(f, "%*s%s\n", (int)vcol(s, dg->fixit_col), "", dg->fixit);
+}
+
+void fe_diags__render(const struct fe_diags *d, FILE *f, const char *progname, bool summary)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->cnt; i++)
+		render_one(&d->items[i], f, progname);
+	if (summary && d->nr_errors)
+		fprintf(f, "%d error%s generated.\n", d->nr_errors, d->nr_errors == 1 ? "" : "s");
+}
+
+char *fe_diags__render_str(const struct fe_diags *d, const char *progname, bool summary)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fe_diags__render(d, f, progname, summary);
+	fclose(f);
+	return buf;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The whole rewrite of one program: a header comment, then globals, maps,
+ * helpers and entry edits over the main file, applied with #line
+ * directives. What comes out is the native source of the program, the
+ * `--aot-emit=source` preview.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "rw_internal.h"
+
+int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw_opts *opts,
+	       struct fe_diags *d, char **out, size_t *out_len)
+{
+	struct rw_edits *e = rw_edits__new();
+	char *head = NULL;
+	const char *src;
+	size_t len;
+	int err;
+
+	if (!e)
+		return -ENOMEM;
+	src = fe_unit__source(u, &len);
+	if (p)
+		err = asprintf(&head,
+			       "/* bpfaot-cc: native source of program '%s' of %s (x86-64; maps, "
+			       "globals and helpers are the runtime's) */\n",
+			       fe_prog__name(p), fe_unit__path(u)) < 0;
+	else
+		err = asprintf(&head, "/* bpfaot-cc: native source of %s */\n",
+			       fe_unit__path(u)) < 0;
+	if (err) {
+		err = -ENOMEM;
+		goto out_free_edits;
+	}
+	err = rw_edits__insert(e, 0, head);
+	if (!err)
+		err = rw_globals(u, opts && opts->only_located_globals, e, d);
+	if (!err)
+		err = rw_maps(u, e, d);
+	if (!err)
+		err = rw_helpers(u, e, d);
+	if (!err)
+		err = rw_entry(u, p, e, d);
+	if (!err) {
+		err = rw_edits__apply(e, src, len, fe_unit__path(u), out, out_len);
+		if (err == -EINVAL)
+			fe_diag_pos(d, FE_ERROR, NULL, 0, 0,
+				    "internal error: overlapping source edits in '%s'",
+				    fe_unit__path(u));
+	}
+	free(head);
+out_free_edits:
+	rw_edits__free(e);
+	return err;
+}

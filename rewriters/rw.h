@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rewriters' public interface. Each rewrite walks the unit and appends
+ * source edits {offset, len, text} (byte offsets in the main file) to an
+ * rw_edits list; rw_edits__apply() turns the list into the rewritten
+ * source, refusing overlapping edits and adding `#line N "file"` after
+ * every edit that changes the line structure, so that the native compile's
+ * diagnostics point at the user's file and line.
+ *
+ * rw_rewrite() runs them all for one program: the native source of that
+ * program, which is also what `bpfaot-cc --aot-emit=source` shows.
+ */
+#ifndef BPFAOT_RW_H
+#define BPFAOT_RW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fe.h"
+
+struct rw_edits;
+
+/* A new, empty list; NULL with errno. Free with rw_edits__free(). */
+struct rw_edits *rw_edits__new(void);
+void rw_edits__free(struct rw_edits *e);
+/* Replaces [offset, offset + len) with text (copied); len 0 inserts. Edits
+ * at the same offset apply in the order added, insertions first.
+ * Returns 0 or -ENOMEM. */
+int rw_edits__replace(struct rw_edits *e, unsigned offset, unsigned len, const char *text);
+int rw_edits__insert(struct rw_edits *e, unsigned offset, const char *text);
+size_t rw_edits__count(const struct rw_edits *e);
+/* Applies the edits to src[0..len). With line_file, an edit whose text has
+ * a different number of lines than what it replaces is followed, at the
+ * next line start, by `#line N "line_file"`. On success *out is a new
+ * NUL-terminated buffer (caller frees with free()). Returns -EINVAL when
+ * two edits overlap or one lies outside src, -ENOMEM. */
+int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const char *line_file,
+		    char **out, size_t *out_len);
+
+/* The rewrites. Each returns 0 or -errno with a diagnostic in d. */
+
+/* Every function defined in the main file becomes static and loses its
+ * SEC(); with p, appends `uint64_t bpf_main(void *ctx, uint64_t ctx_size)`
+ * calling p (raw-memory programs of two parameters get (ctx, ctx_size)). */
+int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *e,
+	     struct fe_diags *d);
+/* Helper calls become calls to `_bpf_helper_ext_NNNN`, declared `extern`
+ * with the helper's own prototype; bpf_tail_call() in a program returns
+ * from it when the call succeeds. */
+int rw_helpers(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
+/* Map definitions become `extern struct bpfaot_map NAME;`. */
+int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
+/* Global data definitions become `extern` declarations of the same type;
+ * with only_located, only those fe_global__set_location() placed (the others
+ * keep their definition: the BPF object has no storage for them).
+ * Variables of other sections (license, version) become static. */
+int rw_globals(const struct fe_unit *u, bool only_located, struct rw_edits *e,
+	       struct fe_diags *d);
+
+struct rw_opts {
+	bool only_located_globals;	/* see rw_globals() */
+};
+
+/* The native source of program p (NULL: no entry), with every rewrite
+ * applied. *out is malloc'ed (caller frees). 0 or -errno (diagnosed in d). */
+int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw_opts *opts,
+	       struct fe_diags *d, char **out, size_t *out_len);
+
+#endif /* BPFAOT_RW_H */

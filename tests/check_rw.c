@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Check suite of the rewriters. "core": golden tests, tests/data/rw/NAME.bpf.c
+ * rewritten by one pass (or the whole preview) must equal NAME.expected.c
+ * byte for byte. "errors": sources that do not compile or cannot be
+ * rewritten must give exactly NAME.diag. "limits": the edit list (overlap
+ * rejection, #line placement) without libclang.
+ *
+ * BPFAOT_UPDATE_GOLDEN=1 rewrites the expected files from the current
+ * output (review the diff before committing).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rw.h"
+#include "testutil.h"
+
+#define DATA "tests/data/rw/"
+
+static const char *const parse_args[] = { "-O2", "-D__TARGET_ARCH_x86",
+					  "-I/usr/include/x86_64-linux-gnu" };
+
+static char *slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	do {
+		cap += 4096;
+		buf = realloc(buf, cap + 1);
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void check_golden(const char *path, const char *got)
+{
+	char *want;
+
+	if (getenv("BPFAOT_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fputs(got, f);
+		fclose(f);
+		return;
+	}
+	want = slurp(path);
+	ck_assert_msg(want, "missing golden file %s", path);
+	ck_assert_msg(!strcmp(want, got), "%s differs; got:\n%s", path, got);
+	free(want);
+}
+
+enum pass { PASS_ENTRY, PASS_HELPERS, PASS_MAPS, PASS_GLOBALS, PASS_PREVIEW };
+
+struct golden {
+	const char *name;
+	enum pass pass;
+	const char *prog;	/* entry/preview: the program */
+};
+
+static const struct golden goldens[] = {
+	{ "entry", PASS_ENTRY, "prog_a" },
+	{ "helpers", PASS_HELPERS, NULL },
+	{ "maps", PASS_MAPS, NULL },
+	{ "globals", PASS_GLOBALS, NULL },
+	{ "preview", PASS_PREVIEW, "xdp_count" },
+	{ "helpers", PASS_PREVIEW, "entry" },
+};
+
+START_TEST(test_golden)
+{
+	const struct golden *g = &goldens[_i];
+	char src[256], exp[256];
+	struct fe_diags *d = fe_diags__new();
+	struct rw_edits *e = rw_edits__new();
+	const struct fe_prog *p = NULL;
+	struct fe_unit *u;
+	char *out = NULL, *diags;
+	const char *text;
+	size_t len;
+	int err = 0;
+
+	snprintf(src, sizeof(src), DATA "%s.bpf.c", g->name);
+	snprintf(exp, sizeof(exp), DATA "%s.%s.c", g->name,
+		 g->pass == PASS_PREVIEW ? "preview" : "expected");
+	u = fe_unit__parse(src, parse_args, 3, d);
+	ck_assert_msg(u, "parse of %s failed", src);
+	if (g->prog) {
+		p = fe_unit__find_prog(u, g->prog);
+		ck_assert_ptr_nonnull(p);
+	}
+	switch (g->pass) {
+	case PASS_ENTRY:
+		err = rw_entry(u, p, e, d);
+		break;
+	case PASS_HELPERS:
+		err = rw_helpers(u, e, d);
+		break;
+	case PASS_MAPS:
+		err = rw_maps(u, e, d);
+		break;
+	case PASS_GLOBALS:
+		err = rw_globals(u, false, e, d);
+		break;
+	case PASS_PREVIEW:
+		err = rw_rewrite(u, p, NULL, d, &out, &len);
+		break;
+	}
+	ck_assert_int_eq(err, 0);
+	if (g->pass != PASS_PREVIEW) {
+		text = fe_unit__source(u, &len);
+		ck_assert_int_eq(rw_edits__apply(e, text, len, src, &out, &len), 0);
+	}
+	/* warnings of the pass come first, as the driver prints them */
+	diags = fe_diags__render_str(d, "bpfaot-cc", false);
+	if (diags && *diags) {
+		char *both = NULL;
+
+		ck_assert_int_ge(asprintf(&both, "%s/* diagnostics:\n%s*/\n", out, diags), 0);
+		free(out);
+		out = both;
+	}
+	check_golden(exp, out);
+	free(diags);
+	free(out);
+	rw_edits__free(e);
+	fe_unit__free(u);
+	fe_diags__free(d);
+}
+END_TEST
+
+/* Diagnostics goldens: the whole preview of NAME.bpf.c fails with NAME.diag. */
+static const char *const diag_cases[] = { "syntax_error", "maps_shared" };
+
+START_TEST(test_diag)
+{
+	char src[256], exp[256];
+	struct fe_diags *d = fe_diags__new();
+	struct fe_unit *u;
+	char *out = NULL, *text;
+	int err;
+
+	snprintf(src, sizeof(src), DATA "%s.bpf.c", diag_cases[_i]);
+	snprintf(exp, sizeof(exp), DATA "%s.diag", diag_cases[_i]);
+	u = fe_unit__parse(src, parse_args, 3, d);
+	if (u) {
+		err = rw_rewrite(u, fe_unit__prog(u, 0), NULL, d, &out, NULL);
+		ck_assert_int_eq(err, -EINVAL);
+	} else {
+		ck_assert_int_eq(errno, EINVAL);
+	}
+	ck_assert_int_gt(fe_diags__nr_errors(d), 0);
+	text = fe_diags__render_str(d, "bpfaot-cc", true);
+	check_golden(exp, text);
+	free(text);
+	free(out);
+	fe_unit__free(u);
+	fe_diags__free(d);
+}
+END_TEST
+
+START_TEST(test_edits_overlap)
+{
+	struct rw_edits *e = rw_edits__new();
+	const char *src = "int a = 1;\n";
+	char *out = NULL;
+
+	ck_assert_int_eq(rw_edits__replace(e, 4, 1, "b"), 0);
+	ck_assert_int_eq(rw_edits__replace(e, 4, 5, "c = 2"), 0);
+	ck_assert_int_eq(rw_edits__apply(e, src, strlen(src), NULL, &out, NULL), -EINVAL);
+	ck_assert_ptr_null(out);
+	rw_edits__free(e);
+}
+END_TEST
+
+START_TEST(test_edits_outside)
+{
+	struct rw_edits *e = rw_edits__new();
+	char *out = NULL;
+
+	ck_assert_int_eq(rw_edits__replace(e, 3, 10, "x"), 0);
+	ck_assert_int_eq(rw_edits__apply(e, "abcd", 4, NULL, &out, NULL), -EINVAL);
+	rw_edits__free(e);
+}
+END_TEST
+
+START_TEST(test_edits_line)
+{
+	struct rw_edits *e = rw_edits__new();
+	const char *src = "a;\nb;\n#define X \\\n  1\nc;\n";
+	char *out = NULL;
+
+	/* same offset: insertions first, in order; a multi-line edit gets a
+	 * #line at the next line start, never inside a continued line */
+	ck_assert_int_eq(rw_edits__replace(e, 3, 2, "B;\nB2;"), 0);
+	ck_assert_int_eq(rw_edits__insert(e, 3, "/* x */ "), 0);
+	ck_assert_int_eq(rw_edits__insert(e, 14, "/*\n*/"), 0);
+	ck_assert_int_eq(rw_edits__apply(e, src, strlen(src), "f.c", &out, NULL), 0);
+	ck_assert_str_eq(out, "a;\n/* x */ B;\nB2;\n#line 3 \"f.c\"\n#define /*\n*/X \\\n  1\n"
+			      "#line 5 \"f.c\"\nc;\n");
+	free(out);
+	rw_edits__free(e);
+}
+END_TEST
+
+START_TEST(test_edits_many)
+{
+	struct rw_edits *e = rw_edits__new();
+	char src[2001], *out = NULL;
+	unsigned i;
+
+	memset(src, 'a', 2000);
+	src[2000] = '\0';
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(rw_edits__replace(e, 1999 - 2 * i, 1, "b"), 0);
+	ck_assert_uint_eq(rw_edits__count(e), 1000);
+	ck_assert_int_eq(rw_edits__apply(e, src, 2000, NULL, &out, NULL), 0);
+	for (i = 0; i < 2000; i++)
+		ck_assert_int_eq(out[i], i % 2 ? 'b' : 'a');
+	free(out);
+	rw_edits__free(e);
+}
+END_TEST
+
+static Suite *rw_suite(void)
+{
+	Suite *s = suite_create("rw");
+	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+	TCase *limits = tcase_create("limits");
+
+	tcase_add_loop_test(core, test_golden, 0, sizeof(goldens) / sizeof(goldens[0]));
+	tcase_set_timeout(core, 60);
+	tcase_add_loop_test(errors, test_diag, 0, sizeof(diag_cases) / sizeof(diag_cases[0]));
+	tcase_add_test(errors, test_edits_overlap);
+	tcase_add_test(errors, test_edits_outside);
+	tcase_add_test(limits, test_edits_line);
+	tcase_add_test(limits, test_edits_many);
+	suite_add_tcase(s, core);
+	suite_add_tcase(s, errors);
+	suite_add_tcase(s, limits);
+	return s;
+}
+
+TEST_MAIN(rw_suite)
