@@ -28,6 +28,15 @@ ns() {
 	sed -n 's/^duration (average): \([0-9]*\) ns$/\1/p' "$TMP/out" | head -n 1
 }
 
+# ratio A B: A / B as "1.5x", or "-".
+ratio() {
+	if [ "$1" != - ] && [ "$2" != - ] && [ "$2" -gt 0 ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'
+	else
+		echo -
+	fi
+}
+
 {
 	echo "# bpfaot benchmark"
 	echo
@@ -36,9 +45,9 @@ ns() {
 	echo
 	printf '| sample |'
 	for e in $ENGINES; do printf ' %s ns |' "$e"; done
-	printf ' interp / kernel |\n|---|'
+	printf ' interp / kernel | aot / kernel |\n|---|'
 	for e in $ENGINES; do printf -- '---:|'; done
-	printf -- '---:|\n'
+	printf -- '---:|---:|\n'
 } >"$TMP/md"
 : >"$TMP/data"
 
@@ -56,19 +65,16 @@ for t in "$SAMPLES"/*.test; do
 	line="| $name |"
 	vals=""
 	for eng in $ENGINES; do
-		v=$(ns "$eng" "$@" "$obj")
+		o=$obj
+		# the aot engine runs bpfaot-cc's fat object of the same source
+		[ "$eng" = aot ] && o=$BUILD/samples-aot/$name.bpf.o
+		v=$(ns "$eng" "$@" "$o")
 		[ -z "$v" ] && v=-
 		line="$line $v |"
 		vals="$vals $v"
 	done
 	set -- $vals
-	i=$1 k=$3
-	if [ "$i" != - ] && [ "$k" != - ] && [ "$k" -gt 0 ]; then
-		ratio=$(awk -v a="$i" -v b="$k" 'BEGIN { printf "%.1fx", a / b }')
-	else
-		ratio=-
-	fi
-	echo "$line $ratio |" >>"$TMP/md"
+	echo "$line $(ratio "$1" "$3") | $(ratio "$2" "$3") |" >>"$TMP/md"
 	echo "$name $vals" >>"$TMP/data"
 	echo "bench: $name:$vals" >&2
 done
@@ -96,9 +102,40 @@ awk -v engines="$ENGINES" '
 		printf "<line x1=\"55\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>\n</svg>\n", top + h, W, top + h
 	}' "$TMP/data" >"$OUT/latest.svg"
 
+# Compile time: bpfaot-cc -c (BPF + native for every program) next to
+# clang -target bpf -c, same flags, best of 3, milliseconds.
+CC_BIN=$BUILD/bin/bpfaot-cc
+ms() {
+	best=
+	for n in 1 2 3; do
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1 || { echo -; return; }
+		t1=$(date +%s%N)
+		t=$(( (t1 - t0) / 1000000 ))
+		{ [ -z "$best" ] || [ "$t" -lt "$best" ]; } && best=$t
+	done
+	echo "$best"
+}
+{
+	echo
+	echo "## Compile time (ms, best of 3)"
+	echo
+	echo "| sample | clang -target bpf -c | bpfaot-cc -c | ratio |"
+	echo "|---|---:|---:|---:|"
+	for src in "$SAMPLES"/*.bpf.c; do
+		name=$(basename "$src" .bpf.c)
+		flags="-target bpf -O2 -g -D__TARGET_ARCH_x86 -I$SAMPLES -I/usr/include/x86_64-linux-gnu -c $src -o $TMP/c.o"
+		a=$(ms clang-14 $flags)
+		b=-
+		[ -x "$CC_BIN" ] && b=$(ms "$CC_BIN" $flags)
+		echo "| $name | $a | $b | $(ratio "$b" "$a") |"
+	done
+} >"$TMP/cc.md"
+
 {
 	cat "$TMP/md"
 	echo
 	echo "![chart](latest.svg)"
+	cat "$TMP/cc.md"
 } >"$OUT/latest.md"
 cat "$OUT/latest.md"
