@@ -124,7 +124,25 @@ for t in $tests; do
 			echo "    kernel: skipped (the kernel cannot test-run this program)"
 		fi
 	fi
+	# the product: bpfaot-cc's fat object of the same source, native code
+	fat=$BUILD/samples-aot/$name.bpf.o
+	if [ -f "$fat" ]; then
+		out_a=""
+		[ -n "$expect_out" ] && out_a=--data-out=$TMP/aot.out
+		"$RUN" --engine=aot --prog="$prog" "$@" ${out_a:+"$out_a"} --dump-maps "$fat" \
+			>"$TMP/aot.txt" 2>&1
+		rc_a=$?
+		check aot "$TMP/aot.txt" $rc_a "$TMP/aot.out"
+		if [ $rc_a = 0 ] && ! cmp -s "$TMP/aot.txt" "$TMP/interp.txt"; then
+			echo "    aot:    maps DIFFER from interp"
+			fail=1
+		elif [ $rc_a = 0 ]; then
+			echo "    aot:    maps identical to interp"
+		fi
+	else
+		echo "    aot:    skipped ('$fat' not built: bpfaot-cc missing)"
+	fi
 	[ $fail = 0 ] || status=1
-	rm -f "$TMP/interp.out" "$TMP/kernel.out"
+	rm -f "$TMP/interp.out" "$TMP/kernel.out" "$TMP/aot.out"
 done
 exit $status
