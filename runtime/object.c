@@ -712,7 +712,8 @@ static int link_target(struct linker *lk, int sec, uint64_t idx, size_t *pos)
 			return 0;
 		}
 	}
-	if (!sec_is_exec(s) || idx >= s->size / RT_INSN_SZ)
+	if (sec < 0 || (size_t)sec >= lk->ld->elf.nr_secs || !sec_is_exec(s) ||
+	    idx >= s->size / RT_INSN_SZ)
 		return -ENOENT;
 	func_extent(lk->ld, sec, idx, &start, &end);
 	if (lk->cnt + (end - start) > RT_MAX_INSNS) {
