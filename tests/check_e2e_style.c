@@ -5,6 +5,7 @@
  * compiler library (no undefined clang_ or LLVM symbol), so it stays small
  * enough to link into user processes.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
