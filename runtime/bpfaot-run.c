@@ -125,17 +125,6 @@ static int write_file(const char *path, const void *data, size_t size)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parses hex bytes ("0a0b", spaces allowed) into a new buffer. */
 static int parse_hex(const char *s, size_t len, uint8_t **out, uint32_t *size)
 {
@@ -154,7 +143,7 @@ static int parse_hex(const char *s, size_t len, uint8_t **out, uint32_t *size)
 			i++;
 			continue;
 		}
-		if (i + 1 >= len || (hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0) {
+		if (i + 1 >= len || (hi = rt_hexval(s[i])) < 0 || (lo = rt_hexval(s[i + 1])) < 0) {
 			free(buf);
 			return -EINVAL;
 		}

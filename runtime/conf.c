@@ -104,17 +104,6 @@ static struct span next_token(struct span *rest)
 	return t;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * 0x hex or decimal, 64 bits; a leading '-' gives the two's complement (the
  * reference runner's stoull does the same). 0, -EINVAL or -ERANGE.
@@ -137,7 +126,7 @@ static int parse_u64(struct span t, uint64_t *v)
 	if (i == t.n)
 		return -EINVAL;
 	for (; i < t.n; i++) {
-		int d = hex_digit(t.s[i]);
+		int d = rt_hexval(t.s[i]);
 
 		if (d < 0 || (unsigned int)d >= base)
 			return -EINVAL;
@@ -160,8 +149,8 @@ static bool parse_byte(struct span t, uint8_t *b)
 	}
 	if (t.n < 1 || t.n > 2)
 		return false;
-	hi = hex_digit(t.s[0]);
-	lo = t.n == 2 ? hex_digit(t.s[1]) : 0;
+	hi = rt_hexval(t.s[0]);
+	lo = t.n == 2 ? rt_hexval(t.s[1]) : 0;
 	if (hi < 0 || lo < 0)
 		return false;
 	*b = t.n == 2 ? hi << 4 | lo : hi;
@@ -214,7 +203,7 @@ static bool is_byte_line(struct span line)
 		if (t.n > 2 || ++n > 8)
 			return false;
 		for (i = 0; i < t.n; i++)
-			if (hex_digit(t.s[i]) < 0)
+			if (rt_hexval(t.s[i]) < 0)
 				return false;
 	}
 	return n == 8;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rt_helpers.h"
 #include "rt_internal.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -35,44 +36,10 @@
 #define RT_HZ 250
 #define RT_INITIAL_JIFFIES ((uint64_t)(uint32_t)(-300 * RT_HZ))
 
-/* Defined in helpers_trace.c. */
-uint64_t rt_helper_trace_printk(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_snprintf(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_probe_read(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_probe_read_str(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_pid_tgid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_uid_gid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_comm(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_task(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_strncmp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
-/* Defined in helpers_net.c. */
-uint64_t rt_helper_xdp_adjust_head(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_xdp_adjust_tail(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_xdp_adjust_meta(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_load_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_store_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_l3_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_l4_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_csum_diff(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_csum_update(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_set_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_get_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 /* ------------------------------------------------------------ checks */
 
-/* The checked-mode test of one pointer argument; see the file comment. */
-static bool mem_check(struct rt_run *run, const char *helper, const char *what, const void *p,
-		      uint64_t len, bool write)
-{
-	if (!run || !run->checked || !len || rt_run__mem_ok(run, p, len, write))
-		return true;
-	rt_run__fail(run, -EFAULT, "helper %s: %s %p (%llu bytes) is not %s program memory", helper,
-		     what, p, (unsigned long long)len, write ? "writable" : "readable");
-	return false;
-}
 
 /*
  * Map arguments are resolved by the engine, but the interpreter has no
@@ -106,7 +73,7 @@ static uint64_t map_lookup_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	const void *key = (const void *)(uintptr_t)r2;
 
 	if (!map_check(run, "bpf_map_lookup_elem", map) ||
-	    !mem_check(run, "bpf_map_lookup_elem", "key", key, rt_map__def(map)->key_size, false))
+	    !rt_helper_mem_ok(run, "bpf_map_lookup_elem", "key", key, rt_map__def(map)->key_size, false))
 		return 0;
 	return (uintptr_t)rt_map__lookup(map, key);
 }
@@ -118,8 +85,8 @@ static uint64_t map_update_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	const void *key = (const void *)(uintptr_t)r2, *value = (const void *)(uintptr_t)r3;
 
 	if (!map_check(run, "bpf_map_update_elem", map) ||
-	    !mem_check(run, "bpf_map_update_elem", "key", key, rt_map__def(map)->key_size, false) ||
-	    !mem_check(run, "bpf_map_update_elem", "value", value, rt_map__def(map)->value_size,
+	    !rt_helper_mem_ok(run, "bpf_map_update_elem", "key", key, rt_map__def(map)->key_size, false) ||
+	    !rt_helper_mem_ok(run, "bpf_map_update_elem", "value", value, rt_map__def(map)->value_size,
 		       false))
 		return -EFAULT;
 	return rt_map__update(map, key, value, r4);
@@ -132,7 +99,7 @@ static uint64_t map_delete_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	const void *key = (const void *)(uintptr_t)r2;
 
 	if (!map_check(run, "bpf_map_delete_elem", map) ||
-	    !mem_check(run, "bpf_map_delete_elem", "key", key, rt_map__def(map)->key_size, false))
+	    !rt_helper_mem_ok(run, "bpf_map_delete_elem", "key", key, rt_map__def(map)->key_size, false))
 		return -EFAULT;
 	return rt_map__delete(map, key);
 }
@@ -144,7 +111,7 @@ static uint64_t map_push_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4
 	const void *value = (const void *)(uintptr_t)r2;
 
 	if (!map_check(run, "bpf_map_push_elem", map) ||
-	    !mem_check(run, "bpf_map_push_elem", "value", value, rt_map__def(map)->value_size, false))
+	    !rt_helper_mem_ok(run, "bpf_map_push_elem", "value", value, rt_map__def(map)->value_size, false))
 		return -EFAULT;
 	return rt_map__push(map, value, r3);
 }
@@ -157,7 +124,7 @@ static uint64_t map_pop_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 	void *value = (void *)(uintptr_t)r2;
 
 	if (!map_check(run, "bpf_map_pop_elem", map) ||
-	    !mem_check(run, "bpf_map_pop_elem", "value", value, rt_map__def(map)->value_size, true))
+	    !rt_helper_mem_ok(run, "bpf_map_pop_elem", "value", value, rt_map__def(map)->value_size, true))
 		return -EFAULT;
 	return rt_map__pop(map, value);
 }
@@ -169,7 +136,7 @@ static uint64_t map_peek_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4
 	void *value = (void *)(uintptr_t)r2;
 
 	if (!map_check(run, "bpf_map_peek_elem", map) ||
-	    !mem_check(run, "bpf_map_peek_elem", "value", value, rt_map__def(map)->value_size, true))
+	    !rt_helper_mem_ok(run, "bpf_map_peek_elem", "value", value, rt_map__def(map)->value_size, true))
 		return -EFAULT;
 	return rt_map__peek(map, value);
 }
@@ -249,7 +216,7 @@ static uint64_t spin_lock(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, ui
 {
 	void *lock = (void *)(uintptr_t)r1;
 
-	if (!mem_check(rt_run__current(), "bpf_spin_lock", "lock", lock,
+	if (!rt_helper_mem_ok(rt_run__current(), "bpf_spin_lock", "lock", lock,
 		       sizeof(struct bpf_spin_lock), true))
 		return -EFAULT;
 	rt_spin_lock(lock);
@@ -260,7 +227,7 @@ static uint64_t spin_unlock(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, 
 {
 	void *lock = (void *)(uintptr_t)r1;
 
-	if (!mem_check(rt_run__current(), "bpf_spin_unlock", "lock", lock,
+	if (!rt_helper_mem_ok(rt_run__current(), "bpf_spin_unlock", "lock", lock,
 		       sizeof(struct bpf_spin_lock), true))
 		return -EFAULT;
 	rt_spin_unlock(lock);
@@ -446,7 +413,7 @@ static uint64_t ringbuf_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r
 	const void *data = (const void *)(uintptr_t)r2;
 
 	if (!map_check(run, "bpf_ringbuf_output", map) ||
-	    !mem_check(run, "bpf_ringbuf_output", "data", data, r3, false))
+	    !rt_helper_mem_ok(run, "bpf_ringbuf_output", "data", data, r3, false))
 		return -EFAULT;
 	return rt_ringbuf__output(map, data, r3, r4);
 }
@@ -530,7 +497,7 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 	const void *data = (const void *)(uintptr_t)r4;
 
 	if (!map_check(run, "bpf_perf_event_output", map) ||
-	    !mem_check(run, "bpf_perf_event_output", "data", data, r5, false))
+	    !rt_helper_mem_ok(run, "bpf_perf_event_output", "data", data, r5, false))
 		return -EFAULT;
 	/* the kernel's check in bpf_perf_event_output: only the CPU index bits */
 	if (r3 & ~(uint64_t)BPF_F_INDEX_MASK)

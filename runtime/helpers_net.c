@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "rt_helpers.h"
 #include "rt_internal.h"
 
 #define ETH_HLEN 14
@@ -39,30 +40,7 @@
 #define BPF_F_NO_TUNNEL_KEY (1ULL << 4)
 #endif
 
-uint64_t rt_helper_xdp_adjust_head(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_xdp_adjust_tail(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_xdp_adjust_meta(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_load_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_store_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_l3_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_l4_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_csum_diff(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_csum_update(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_set_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_skb_get_tunnel_key(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
-/* As mem_check() in helpers.c. */
-static bool mem_check(struct rt_run *run, const char *helper, const char *what, const void *p,
-		      uint64_t len, bool write)
-{
-	if (!run || !run->checked || !len || rt_run__mem_ok(run, p, len, write))
-		return true;
-	rt_run__fail(run, -EFAULT, "helper %s: %s %p (%llu bytes) is not %s program memory", helper,
-		     what, p, (unsigned long long)len, write ? "writable" : "readable");
-	return false;
-}
 
 /* Bytes of packet between data and data_end; 0 without a packet. */
 static size_t pkt_len(const struct rt_run *run)
@@ -185,7 +163,7 @@ uint64_t rt_helper_skb_load_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 	uint32_t offset = (uint32_t)r2, len = (uint32_t)r4;
 	void *to = (void *)(uintptr_t)r3;
 
-	if (!mem_check(run, "bpf_skb_load_bytes", "to", to, len, true))
+	if (!rt_helper_mem_ok(run, "bpf_skb_load_bytes", "to", to, len, true))
 		return -EFAULT;
 	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run))) {
 		memset(to, 0, len);
@@ -205,7 +183,7 @@ uint64_t rt_helper_skb_store_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64
 	/* a linear CHECKSUM_NONE skb has no csum to recompute and no hash to clear */
 	if (r5 & ~(uint64_t)(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH))
 		return -EINVAL;
-	if (!mem_check(run, "bpf_skb_store_bytes", "from", from, len, false))
+	if (!rt_helper_mem_ok(run, "bpf_skb_store_bytes", "from", from, len, false))
 		return -EFAULT;
 	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run)))
 		return -EFAULT;
@@ -302,8 +280,8 @@ uint64_t rt_helper_csum_diff(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 	const uint8_t *from = (const uint8_t *)(uintptr_t)r1, *to = (const uint8_t *)(uintptr_t)r3;
 	uint32_t from_size = (uint32_t)r2, to_size = (uint32_t)r4, ret = (uint32_t)r5;
 
-	if (!mem_check(run, "bpf_csum_diff", "from", from, from_size, false) ||
-	    !mem_check(run, "bpf_csum_diff", "to", to, to_size, false))
+	if (!rt_helper_mem_ok(run, "bpf_csum_diff", "from", from, from_size, false) ||
+	    !rt_helper_mem_ok(run, "bpf_csum_diff", "to", to, to_size, false))
 		return -EFAULT;
 	if (from_size && to_size)
 		ret = csum_sub(csum_partial(to, to_size, ret), csum_partial(from, from_size, 0));
@@ -530,7 +508,7 @@ uint64_t rt_helper_skb_set_tunnel_key(uint64_t r1, uint64_t r2, uint64_t r3, uin
 		return -EINVAL;
 	if (size != sizeof(key) && !tunnel_key_compat_size(size))
 		return -EINVAL;
-	if (!mem_check(run, "bpf_skb_set_tunnel_key", "key", from, size, false))
+	if (!rt_helper_mem_ok(run, "bpf_skb_set_tunnel_key", "key", from, size, false))
 		return -EFAULT;
 	memcpy(&key, from, size);
 	if ((!(r4 & BPF_F_TUNINFO_IPV6) && key.tunnel_label) || key.tunnel_ext)
@@ -565,7 +543,7 @@ uint64_t rt_helper_skb_get_tunnel_key(uint64_t r1, uint64_t r2, uint64_t r3, uin
 	bool v6;
 	int err = -EINVAL;
 
-	if (!mem_check(run, "bpf_skb_get_tunnel_key", "key", to, size, true))
+	if (!rt_helper_mem_ok(run, "bpf_skb_get_tunnel_key", "key", to, size, true))
 		return -EFAULT;
 	if (!run || !run->tunnel_key_set || (r4 & ~(uint64_t)BPF_F_TUNINFO_IPV6))
 		goto err_clear;

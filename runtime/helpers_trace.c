@@ -21,6 +21,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "rt_helpers.h"
 #include "rt_internal.h"
 
 #define MAX_BPRINTF_VARARGS 12	/* bpf_snprintf's limit */
@@ -30,26 +31,7 @@
 #define TASK_COMM_LEN 16
 #define FIELD_WIDTH_MAX ((1 << 23) - 1)	/* vsnprintf clamps widths to this */
 
-uint64_t rt_helper_trace_printk(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_snprintf(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_probe_read(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_probe_read_str(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_pid_tgid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_uid_gid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_comm(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_get_current_task(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
-uint64_t rt_helper_strncmp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
-/* As mem_check() in helpers.c. */
-static bool mem_check(struct rt_run *run, const char *helper, const char *what, const void *p,
-		      uint64_t len, bool write)
-{
-	if (!run || !run->checked || !len || rt_run__mem_ok(run, p, len, write))
-		return true;
-	rt_run__fail(run, -EFAULT, "helper %s: %s %p (%llu bytes) is not %s program memory", helper,
-		     what, p, (unsigned long long)len, write ? "writable" : "readable");
-	return false;
-}
 
 /*
  * Checked-mode test of a NUL-terminated string argument (a constant format,
@@ -164,7 +146,7 @@ uint64_t rt_helper_probe_read(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4
 	void *dst = (void *)(uintptr_t)r1;
 	uint32_t size = (uint32_t)r2;
 
-	if (!mem_check(rt_run__current(), "bpf_probe_read", "dst", dst, size, true))
+	if (!rt_helper_mem_ok(rt_run__current(), "bpf_probe_read", "dst", dst, size, true))
 		return -EFAULT;
 	if (safe_read(dst, (const void *)(uintptr_t)r3, size)) {
 		/* the kernel clears dst so that a caller ignoring the error copies no garbage */
@@ -181,7 +163,7 @@ uint64_t rt_helper_probe_read_str(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 	uint32_t size = (uint32_t)r2;
 	long ret;
 
-	if (!mem_check(rt_run__current(), "bpf_probe_read_str", "dst", dst, size, true))
+	if (!rt_helper_mem_ok(rt_run__current(), "bpf_probe_read_str", "dst", dst, size, true))
 		return -EFAULT;
 	ret = safe_strncpy(dst, (const void *)(uintptr_t)r3, size);
 	if (ret < 0)
@@ -211,7 +193,7 @@ uint64_t rt_helper_get_current_comm(uint64_t r1, uint64_t r2, uint64_t r3, uint6
 	uint32_t size = (uint32_t)r2;
 	size_t n;
 
-	if (!mem_check(rt_run__current(), "bpf_get_current_comm", "buf", buf, size, true))
+	if (!rt_helper_mem_ok(rt_run__current(), "bpf_get_current_comm", "buf", buf, size, true))
 		return -EFAULT;
 	if (!size)
 		return 0;
@@ -243,7 +225,7 @@ uint64_t rt_helper_strncmp(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, u
 	uint32_t n = (uint32_t)r2, i;
 	size_t len2;
 
-	if (!mem_check(run, "bpf_strncmp", "s1", s1, n, false) ||
+	if (!rt_helper_mem_ok(run, "bpf_strncmp", "s1", s1, n, false) ||
 	    !str_check(run, "bpf_strncmp", "s2", (const char *)s2, &len2))
 		return -EFAULT;
 	for (i = 0; i < n; i++) {
@@ -656,7 +638,7 @@ uint64_t rt_helper_trace_printk(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 	char buf[MAX_BPRINTF_BUF];
 	long n;
 
-	if (!mem_check(run, "bpf_trace_printk", "fmt", fmt, (uint32_t)r2, false))
+	if (!rt_helper_mem_ok(run, "bpf_trace_printk", "fmt", fmt, (uint32_t)r2, false))
 		return -EFAULT;
 	n = fmt_format(buf, sizeof(buf), fmt, (uint32_t)r2, args, MAX_TRACE_PRINTK_VARARGS);
 	if (n >= 0 && run && run->print)
@@ -679,8 +661,8 @@ uint64_t rt_helper_snprintf(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, 
 
 	if (data_len % 8 || data_len > MAX_BPRINTF_VARARGS * 8 || (data_len && !data))
 		return -EINVAL;
-	if (!mem_check(run, "bpf_snprintf", "str", str, str_size, true) ||
-	    !mem_check(run, "bpf_snprintf", "data", data, data_len, false) ||
+	if (!rt_helper_mem_ok(run, "bpf_snprintf", "str", str, str_size, true) ||
+	    !rt_helper_mem_ok(run, "bpf_snprintf", "data", data, data_len, false) ||
 	    !str_check(run, "bpf_snprintf", "fmt", fmt, &fmt_len))
 		return -EFAULT;
 	if (data_len)

@@ -41,6 +41,9 @@ void rt_log__verr(struct rt_log *log, const char *fmt, va_list ap);
 /* Grows (*data, *cap) to hold need elements of elem_sz bytes (libbpf_ensure_mem). */
 int rt_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need);
 
+/* The value of one hex digit, or -1. */
+int rt_hexval(int c);
+
 /* true when [off, off+len) lies inside [0, size), overflow-safe. */
 static inline bool rt_bounds_ok(uint64_t off, uint64_t len, uint64_t size)
 {

@@ -52,3 +52,14 @@ int rt_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need)
 	*cap = new_cap;
 	return 0;
 }
+
+int rt_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
