@@ -37,7 +37,7 @@ struct be_opts {
 	enum be_emit emit;
 	const char *prog;	/* --aot-prog */
 	int opt_level;		/* --aot-opt, 0..3 */
-	bool no_types, no_inline_helpers, no_inline_maps;	/* recorded, see docs */
+	bool no_types, no_inline_helpers, no_inline_maps;	/* --aot-no-*: see rw_opts */
 	bool verbose;		/* -v: print each command to stderr */
 };
 
@@ -47,8 +47,13 @@ struct be_opts {
 int be_compile(const struct be_opts *opts, struct fe_diags *d, int *clang_status);
 
 /* The manifest of program p (format: docs/object-format.md), malloc'ed;
- * NULL with errno. stack is the estimate (0: unknown). */
-char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack);
+ * NULL with errno. stack is the estimate (0: unknown). undefs, the native
+ * object's undefined symbols (NULL-terminated, borrowed), says which
+ * helpers it calls (one `helper` record each) and which maps it reads
+ * through `__bpfaot_map_values_NAME` (`inlined=1 stride=S`); NULL: every
+ * helper the program reaches, no map inlined. */
+char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack,
+		  const char *const *undefs);
 
 /* Appends sections (SHT_PROGBITS, no flags, byte-aligned) to an ELF64
  * relocatable image, leaving every existing byte before the section header

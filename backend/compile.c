@@ -21,9 +21,11 @@
  *     PC-relatively, so the runtime's linker may place maps and helpers
  *     anywhere in the address space; -w: the BPF compile already showed
  *     the warnings of this very source.
- *  4. The object gets its manifest (.bpfaot.manifest); its undefined
- *     symbols are checked (helpers, maps and globals only); the fat object
- *     is the BPF object with one .aot.P section per program.
+ *  4. The object gets its manifest (.bpfaot.manifest), written from what
+ *     its undefined symbols show: the helpers it calls, the maps whose
+ *     values it indexes (inlined=1); those symbols are checked (helpers,
+ *     maps, map values and globals only); the fat object is the BPF object
+ *     with one .aot.P section per program.
  *
  * Temporary files live in a mkdtemp() directory, removed on every path.
  */
@@ -295,6 +297,49 @@ static bool prog_uses_helper_sym(const char *name)
 	return !strncmp(name, "_bpf_helper_ext_", 16) && strlen(name) == 20;
 }
 
+/* `__bpfaot_map_values_M` of an inlinable map M of the unit. */
+static bool is_map_values_sym(const struct fe_unit *u, const char *name)
+{
+	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX);
+	const struct fe_map *m;
+
+	if (strncmp(name, BPFAOT_MAP_VALUES_PREFIX, n))
+		return false;
+	m = fe_unit__find_map(u, name + n);
+	return m && rw_map_is_inlinable(m);
+}
+
+/* The rewrite's options from the command line's. */
+static struct rw_opts rw_opts_of(const struct be_opts *o)
+{
+	struct rw_opts r = {
+		.only_located_globals = true,
+		.no_inline_maps = o->no_inline_maps,
+		.no_inline_helpers = o->no_inline_helpers,
+		.no_types = o->no_types,
+	};
+
+	return r;
+}
+
+/* The undefined symbol names of a native object, NULL-terminated
+ * (borrowed from ne; the array is malloc'ed), NULL on ENOMEM. */
+static const char **undefined_syms(const struct be_elf *ne)
+{
+	const char **r = calloc(ne->nr_syms + 1, sizeof(*r));
+	size_t i, k = 0;
+
+	if (!r)
+		return NULL;
+	for (i = 1; i < ne->nr_syms; i++) {
+		const char *name = be_elf__sym_name(ne, &ne->syms[i]);
+
+		if (ne->syms[i].st_shndx == SHN_UNDEF && *name)
+			r[k++] = name;
+	}
+	return r;
+}
+
 /* Undefined symbols must be helpers, maps or placed globals. */
 static int check_native(struct job *j, const struct fe_prog *p, const struct be_elf *ne)
 {
@@ -313,7 +358,8 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 
 		if (s->st_shndx != SHN_UNDEF || !*name)
 			continue;
-		if (prog_uses_helper_sym(name) || fe_unit__find_map(j->u, name))
+		if (prog_uses_helper_sym(name) || fe_unit__find_map(j->u, name) ||
+		    is_map_values_sym(j->u, name))
 			continue;
 		g = fe_unit__find_global(j->u, name);
 		if (g && fe_global__offset(g) >= 0)
@@ -363,9 +409,10 @@ static int write_out(struct job *j, const char *path, const void *data, size_t s
 static int do_prog(struct job *j, const struct fe_prog *p)
 {
 	const struct be_opts *o = j->o;
-	const struct rw_opts ropts = { .only_located_globals = true };
+	const struct rw_opts ropts = rw_opts_of(o);
 	const char *name = fe_prog__name(p);
 	char *src = NULL, *src_path = NULL, *obj_path = NULL, *manifest = NULL;
+	const char **undefs;
 	void *obj = NULL, *fat = NULL;
 	const char *unsupported;
 	size_t src_len, obj_size, fat_size;
@@ -431,7 +478,9 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		err = err > 0 ? 0 : err;
 		goto out;
 	}
-	manifest = be_manifest(j->u, p, stack_estimate(j, name));
+	undefs = undefined_syms(&ne);
+	manifest = undefs ? be_manifest(j->u, p, stack_estimate(j, name), undefs) : NULL;
+	free(undefs);
 	if (!manifest) {
 		err = -ENOMEM;
 		goto out;
@@ -608,7 +657,7 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	} else if (o->emit == BE_EMIT_SOURCE) {
 		char *src = NULL;
 		size_t len;
-		const struct rw_opts ropts = { .only_located_globals = true };
+		const struct rw_opts ropts = rw_opts_of(o);
 
 		err = rw_rewrite(j.u, NULL, &ropts, d, &src, &len);
 		if (!err)

@@ -6,18 +6,22 @@
  *     bpfaot-manifest 1
  *     prog name=xdp_count section=xdp type=6 ctx=xdp stack=64
  *     helper id=1 name=bpf_map_lookup_elem ret=ptr args=ptr,ptr proto=void *...(...)
- *     map name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=0
+ *     map name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=1 stride=16
  *     global name=target_pid section=.rodata offset=0 size=4
  *     end
  *
- * One helper line per helper the program reaches (by id), one map and one
- * global line per map and global it references (in source order).
+ * One helper line per helper the native code calls (by id: inlined helpers
+ * have none), one map and one global line per map and global the program
+ * references (in source order); a map whose values the code indexes
+ * itself is `inlined=1` with the stride it indexes by.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "be_internal.h"
+#include "rw.h"
+#include "bpfaot/abi.h"
 
 static int cmp_id(const void *a, const void *b)
 {
@@ -25,6 +29,26 @@ static int cmp_id(const void *a, const void *b)
 	uint32_t y = fe_helper__id(*(struct fe_helper *const *)b);
 
 	return x < y ? -1 : x > y;
+}
+
+static bool has_sym(const char *const *undefs, const char *prefix, const char *name)
+{
+	size_t n = strlen(prefix);
+
+	for (; *undefs; undefs++)
+		if (!strncmp(*undefs, prefix, n) && !strcmp(*undefs + n, name))
+			return true;
+	return false;
+}
+
+static bool calls_helper(const char *const *undefs, const struct fe_helper *h)
+{
+	char id[16];
+
+	if (!undefs)
+		return true;
+	snprintf(id, sizeof(id), "%04u", fe_helper__id(h));
+	return has_sym(undefs, BPFAOT_HELPER_PREFIX, id);
 }
 
 static bool prog_has_map(const struct fe_prog *p, const struct fe_map *m)
@@ -47,7 +71,8 @@ static bool prog_has_global(const struct fe_prog *p, const struct fe_global *g)
 	return false;
 }
 
-char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack)
+char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack,
+		  const char *const *undefs)
 {
 	size_t nh = fe_prog__nr_helpers(p), i, j, len = 0;
 	struct fe_helper **hs = calloc(nh + 1, sizeof(*hs));
@@ -66,8 +91,10 @@ char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned sta
 	fprintf(f, "bpfaot-manifest 1\n");
 	fprintf(f, "prog name=%s section=%s type=%u ctx=%s stack=%u\n", fe_prog__name(p),
 		fe_prog__section(p), fe_prog__type(p), fe_ctx_kind__str(fe_prog__ctx(p)), stack);
-	for (i = 0; i < nh; i++)
-		hs[i] = fe_prog__helper(p, i);
+	for (i = 0, j = 0; i < nh; i++)
+		if (calls_helper(undefs, fe_prog__helper(p, i)))
+			hs[j++] = fe_prog__helper(p, i);
+	nh = j;
 	qsort(hs, nh, sizeof(*hs), cmp_id);
 	for (i = 0; i < nh; i++) {
 		fprintf(f, "helper id=%u name=%s ret=%s args=", fe_helper__id(hs[i]),
@@ -81,9 +108,13 @@ char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned sta
 	fe_unit__for_each_map(m, u, i) {
 		if (!prog_has_map(p, m))
 			continue;
-		fprintf(f, "map name=%s type=%u key=%u value=%u max=%u flags=%u inlined=0\n",
-			fe_map__name(m), fe_map__type(m), fe_map__key_size(m),
-			fe_map__value_size(m), fe_map__max_entries(m), fe_map__flags(m));
+		fprintf(f, "map name=%s type=%u key=%u value=%u max=%u flags=%u ", fe_map__name(m),
+			fe_map__type(m), fe_map__key_size(m), fe_map__value_size(m),
+			fe_map__max_entries(m), fe_map__flags(m));
+		if (undefs && has_sym(undefs, BPFAOT_MAP_VALUES_PREFIX, fe_map__name(m)))
+			fprintf(f, "inlined=1 stride=%u\n", rw_map_values_stride(m));
+		else
+			fprintf(f, "inlined=0\n");
 	}
 	fe_unit__for_each_global(g, u, i) {
 		if (!prog_has_global(p, g) || fe_global__offset(g) < 0)

@@ -132,10 +132,58 @@ ms() {
 	done
 } >"$TMP/cc.md"
 
+# Ablation: what each optimisation of bpfaot-cc buys. Each sample is
+# compiled once per variant (the default, then one optimisation off) and run
+# on the aot engine; best of 3 runs, ns per run.
+ABLATION=${ABLATION:-"xdp_counter loop_sum trace_pid"}
+ABL_VARIANTS="default --aot-no-inline-maps --aot-no-inline-helpers --aot-no-types"
+{
+	echo
+	echo "## Ablation: aot ns per run, one optimisation off (best of 3)"
+	echo
+	printf '| sample |'
+	for v in $ABL_VARIANTS; do printf ' %s |' "$v"; done
+	printf '\n|---|'
+	for v in $ABL_VARIANTS; do printf -- '---:|'; done
+	echo
+	for name in $ABLATION; do
+		[ -x "$CC_BIN" ] && [ -f "$SAMPLES/$name.test" ] || continue
+		spec_read "$SAMPLES/$name.test"
+		set --
+		old_ifs=$IFS
+		IFS='
+'
+		for o in $spec_sets; do set -- "$@" "$o"; done
+		IFS=$old_ifs
+		[ -n "$data_in" ] && set -- "$@" "--data-in=$data_in"
+		[ -n "$ctx_in" ] && set -- "$@" "--ctx-in=$ctx_in"
+		line="| $name |"
+		for v in $ABL_VARIANTS; do
+			flag=$v
+			[ "$v" = default ] && flag=
+			o=$TMP/abl-$name$flag.o
+			v_ns=-
+			if "$CC_BIN" -target bpf -O2 -g -D__TARGET_ARCH_x86 -I"$SAMPLES" \
+				-I/usr/include/x86_64-linux-gnu $flag -c "$SAMPLES/$name.bpf.c" -o "$o" \
+				>/dev/null 2>&1; then
+				for n in 1 2 3; do
+					t=$(ns aot "$@" "$o")
+					{ [ "$v_ns" = - ] || { [ "$t" != - ] && [ "$t" -lt "$v_ns" ]; }; } &&
+						v_ns=$t
+				done
+			fi
+			line="$line $v_ns |"
+		done
+		echo "$line"
+		echo "bench: ablation $line" >&2
+	done
+} >"$TMP/abl.md"
+
 {
 	cat "$TMP/md"
 	echo
 	echo "![chart](latest.svg)"
 	cat "$TMP/cc.md"
+	cat "$TMP/abl.md"
 } >"$OUT/latest.md"
 cat "$OUT/latest.md"

@@ -210,6 +210,8 @@ bool fe_helper__is_variadic(const struct fe_helper *h);
 const char *fe_helper__proto(const struct fe_helper *h);
 /* "void *_bpf_helper_ext_0001(void *map, const void *key)" */
 const char *fe_helper__ext_proto(const struct fe_helper *h);
+/* The return type as the source spells it: "void *", "long", "__u64". */
+const char *fe_helper__ret_type(const struct fe_helper *h);
 CXCursor fe_helper__cursor(const struct fe_helper *h);
 const char *fe_class__str(enum fe_class c);
 

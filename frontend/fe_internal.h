@@ -17,6 +17,7 @@ struct fe_helper {
 	bool variadic;
 	char *proto;
 	char *ext_proto;
+	char *ret_type;
 	CXCursor cursor;
 };
 

@@ -236,6 +236,7 @@ static void helper_free(struct fe_helper *h)
 	free(h->args);
 	free(h->proto);
 	free(h->ext_proto);
+	free(h->ret_type);
 	free(h);
 }
 
@@ -294,10 +295,11 @@ static struct fe_helper *helper_of(struct fe_unit *u, CXCursor var, size_t *idx)
 	snprintf(ext, sizeof(ext), "_bpf_helper_ext_%04u", id);
 	h->proto = format_proto(fty, h->name, &pn);
 	h->ext_proto = format_proto(fty, ext, &pn);
+	h->ret_type = fe_strdup_cx(clang_getTypeSpelling(clang_getResultType(fty)));
 	for (i = 0; i < pn.cnt; i++)
 		free(pn.names[i]);
 	free(pn.names);
-	if (!h->proto || !h->ext_proto || pn.err)
+	if (!h->proto || !h->ext_proto || !h->ret_type || pn.err)
 		goto err_nomem;
 	*idx = u->nr_helpers;
 	u->helpers[u->nr_helpers++] = h;
@@ -1043,4 +1045,5 @@ enum fe_class fe_helper__arg(const struct fe_helper *h, size_t i) { return i < h
 bool fe_helper__is_variadic(const struct fe_helper *h) { return h->variadic; }
 const char *fe_helper__proto(const struct fe_helper *h) { return h->proto; }
 const char *fe_helper__ext_proto(const struct fe_helper *h) { return h->ext_proto; }
+const char *fe_helper__ret_type(const struct fe_helper *h) { return h->ret_type; }
 CXCursor fe_helper__cursor(const struct fe_helper *h) { return h->cursor; }

@@ -21,6 +21,19 @@
  * as 0: a program that reaches one gets no native code at all (the backend
  * warns, [-Waot]), so only the other programs of the file see the stub.
  *
+ * Inline rewrites (a table by helper id, below) replace a whole call with
+ * code: lookups and updates of plain array maps (inline_maps.c, off with
+ * --aot-no-inline-maps) and helpers whose value is a constant of the
+ * runtime (inline_helpers.c, off with --aot-no-inline-helpers). The call's
+ * children are then not walked: the rules only accept arguments without
+ * calls in them.
+ *
+ * --aot-no-types (opts->no_types), for ablation: every helper is declared
+ * `extern __bpfaot_u64 _bpf_helper_ext_NNNN(__bpfaot_u64 x 5)`, the way
+ * untyped bytecode-to-native compilers call them, and calls go through a
+ * macro `__bpfaot_call_NNNN(...)` that casts each argument to u64, pads to
+ * five, and casts the result back to the helper's return type.
+ *
  * bpf_tail_call: the runtime's helper records the target and returns 0; the
  * native program must then return at once. In a program's own body the
  * call becomes
@@ -38,8 +51,20 @@
 
 #define TAIL_CALL_ID 12
 
+static const struct {
+	uint32_t id;
+	bool is_map;	/* off with --aot-no-inline-maps, else --aot-no-inline-helpers */
+	rw_inline_fn fn;
+} inline_rules[] = {
+	{ 1, true, rw_inline_map_lookup },	/* bpf_map_lookup_elem */
+	{ 2, true, rw_inline_map_update },	/* bpf_map_update_elem */
+	{ 8, false, rw_inline_helper_const },	/* bpf_get_smp_processor_id */
+	{ 42, false, rw_inline_helper_const },	/* bpf_get_numa_node_id */
+};
+
 struct ctx {
 	const struct fe_unit *u;
+	const struct rw_opts *o;
 	struct rw_edits *e;
 	struct fe_diags *d;
 	const char *src;
@@ -48,6 +73,7 @@ struct ctx {
 	bool func_is_prog;
 	bool *via_define;	/* per unit helper: needs the #define fallback */
 	bool *used;		/* per unit helper: referenced by a main-file function */
+	bool *values_used;	/* per unit map: read through __bpfaot_map_values_NAME */
 	bool uses_pai;		/* __builtin_preserve_access_index */
 	bool uses_bpf_only;	/* a builtin of BPF_ONLY */
 	long first_func;	/* index of the first function needing the block, -1 */
@@ -109,7 +135,8 @@ static void rewrite_ref(struct ctx *c, CXCursor ref_expr, long hi)
 		c->via_define[hi] = true;
 		return;
 	}
-	snprintf(ext, sizeof(ext), "_bpf_helper_ext_%04u", fe_helper__id(h));
+	snprintf(ext, sizeof(ext), "%s%04u", c->o->no_types ? "__bpfaot_call_" : "_bpf_helper_ext_",
+		 fe_helper__id(h));
 	c->err = rw_edits__replace(c->e, off, (unsigned)strlen(fe_helper__name(h)), ext);
 }
 
@@ -137,6 +164,61 @@ static void rewrite_tail_call(struct ctx *c, CXCursor call, CXCursor callee)
 		c->err = rw_edits__insert(c->e, e, "; if (!__r) return 0; __r; })");
 }
 
+static long map_index(const struct fe_unit *u, const struct fe_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < fe_unit__nr_maps(u); i++)
+		if (fe_unit__map(u, i) == m)
+			return (long)i;
+	return -1;
+}
+
+/* Replaces the call with inline code when a rule applies: 1 when done, 0
+ * when it stays a call, -errno. */
+static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
+{
+	const struct fe_helper *h = fe_unit__helper(c->u, (size_t)hi);
+	struct rw_call rc = { .u = c->u, .h = h, .call = call };
+	const struct fe_map *values_of = NULL;
+	char *text = NULL;
+	unsigned off;
+	size_t i;
+	int n, err;
+	long mi;
+
+	for (i = 0; i < sizeof(inline_rules) / sizeof(inline_rules[0]); i++)
+		if (inline_rules[i].id == fe_helper__id(h))
+			break;
+	if (i == sizeof(inline_rules) / sizeof(inline_rules[0]) ||
+	    (inline_rules[i].is_map ? c->o->no_inline_maps : c->o->no_inline_helpers))
+		return 0;
+	/* the whole call spelled here, its callee by name (not a macro body) */
+	if (!rw_cursor_range(c->u, call, &rc.start, &rc.end) ||
+	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != rc.start ||
+	    !rw_is_ident_at(c->src, c->len, off, fe_helper__name(h)) || rc.end <= rc.start ||
+	    c->src[rc.end - 1] != ')')
+		return 0;
+	n = clang_Cursor_getNumArguments(call);
+	if (n < 0 || n > 5)
+		return 0;
+	rc.nr_args = n;
+	for (n = 0; n < rc.nr_args; n++)
+		rc.args[n] = clang_Cursor_getArgument(call, (unsigned)n);
+	err = inline_rules[i].fn(&rc, &text, &values_of);
+	if (err <= 0)
+		return err;
+	err = rw_edits__replace(c->e, rc.start, rc.end - rc.start, text);
+	free(text);
+	if (err)
+		return err;
+	mark_block(c);
+	mi = values_of ? map_index(c->u, values_of) : -1;
+	if (mi >= 0)
+		c->values_used[mi] = true;
+	return 1;
+}
+
 static enum CXChildVisitResult walk(CXCursor cur, CXCursor parent, CXClientData data)
 {
 	struct ctx *c = data;
@@ -148,8 +230,16 @@ static enum CXChildVisitResult walk(CXCursor cur, CXCursor parent, CXClientData 
 				  -1 :
 				  helper_index(c->u, clang_getCursorReferenced(callee));
 
-		if (hi >= 0 && fe_helper__id(fe_unit__helper(c->u, (size_t)hi)) == TAIL_CALL_ID)
+		if (hi >= 0 && fe_helper__id(fe_unit__helper(c->u, (size_t)hi)) == TAIL_CALL_ID) {
 			rewrite_tail_call(c, cur, callee);
+		} else if (hi >= 0) {
+			int r = try_inline(c, cur, callee, hi);
+
+			if (r < 0)
+				c->err = r;
+			if (r)
+				return c->err ? CXChildVisit_Break : CXChildVisit_Continue;
+		}
 	} else if (k == CXCursor_DeclRefExpr) {
 		CXCursor ref = clang_getCursorReferenced(cur);
 		long hi;
@@ -182,6 +272,83 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The untyped helper declarations and their call macros (--aot-no-types). */
+static void write_untyped(FILE *f, struct fe_helper *const *hs, size_t k)
+{
+	static const char u64[] = "__bpfaot_u64";
+	bool variadic = false;
+	size_t i, j, nr;
+
+	fputs("/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h), untyped "
+	      "(--aot-no-types): 5 x u64 in, u64 out */\n",
+	      f);
+	fprintf(f, "typedef __UINT64_TYPE__ %s;\n", u64);
+	for (i = 0; i < k; i++)
+		variadic |= fe_helper__is_variadic(hs[i]);
+	if (variadic)
+		fputs("#define __BPFAOT_U(x) ((__bpfaot_u64)(x))\n"
+		      "#define __BPFAOT_A1(a) __BPFAOT_U(a), 0, 0, 0, 0\n"
+		      "#define __BPFAOT_A2(a, b) __BPFAOT_U(a), __BPFAOT_U(b), 0, 0, 0\n"
+		      "#define __BPFAOT_A3(a, b, c) __BPFAOT_U(a), __BPFAOT_U(b), __BPFAOT_U(c), 0, 0\n"
+		      "#define __BPFAOT_A4(a, b, c, d) __BPFAOT_U(a), __BPFAOT_U(b), __BPFAOT_U(c), "
+		      "__BPFAOT_U(d), 0\n"
+		      "#define __BPFAOT_A5(a, b, c, d, e) __BPFAOT_U(a), __BPFAOT_U(b), __BPFAOT_U(c), "
+		      "__BPFAOT_U(d), __BPFAOT_U(e)\n"
+		      "#define __BPFAOT_N(...) __BPFAOT_N_(__VA_ARGS__, 5, 4, 3, 2, 1, 0)\n"
+		      "#define __BPFAOT_N_(a, b, c, d, e, n, ...) n\n"
+		      "#define __BPFAOT_CAT(a, b) __BPFAOT_CAT_(a, b)\n"
+		      "#define __BPFAOT_CAT_(a, b) a##b\n"
+		      "#define __BPFAOT_ARGS(...) __BPFAOT_CAT(__BPFAOT_A, "
+		      "__BPFAOT_N(__VA_ARGS__))(__VA_ARGS__)\n",
+		      f);
+	for (i = 0; i < k; i++) {
+		uint32_t id = fe_helper__id(hs[i]);
+		const char *ret = fe_helper__ret(hs[i]) == FE_CLASS_VOID ? "void" :
+				  fe_helper__ret_type(hs[i]);
+
+		fprintf(f, "extern %s _bpf_helper_ext_%04u(%s, %s, %s, %s, %s);\n", u64, id, u64, u64,
+			u64, u64, u64);
+		if (fe_helper__is_variadic(hs[i])) {
+			fprintf(f,
+				"#define __bpfaot_call_%04u(...) ((%s)_bpf_helper_ext_%04u("
+				"__BPFAOT_ARGS(__VA_ARGS__)))\n",
+				id, ret, id);
+			continue;
+		}
+		nr = fe_helper__nr_args(hs[i]) > 5 ? 5 : fe_helper__nr_args(hs[i]);
+		fprintf(f, "#define __bpfaot_call_%04u(", id);
+		for (j = 0; j < nr; j++)
+			fprintf(f, "%sa%zu", j ? ", " : "", j + 1);
+		fprintf(f, ") ((%s)_bpf_helper_ext_%04u(", ret, id);
+		for (j = 0; j < 5; j++) {
+			if (j < nr)
+				fprintf(f, "%s(%s)(a%zu)", j ? ", " : "", u64, j + 1);
+			else
+				fprintf(f, "%s0", j ? ", " : "");
+		}
+		fputs("))\n", f);
+	}
+}
+
+/* Value 0 of each inlined array map, bound by the runtime's linker. */
+static void write_map_values(struct ctx *c, FILE *f)
+{
+	struct fe_map *m;
+	bool any = false;
+	size_t i;
+
+	fe_unit__for_each_map(m, c->u, i) {
+		if (!c->values_used[i])
+			continue;
+		if (!any)
+			fputs("/* bpfaot: inlined array maps: value i of M is at "
+			      "__bpfaot_map_values_M + i * stride (docs/object-format.md) */\n",
+			      f);
+		any = true;
+		fprintf(f, "extern char __bpfaot_map_values_%s[];\n", fe_map__name(m));
+	}
+}
+
 static int insert_block(struct ctx *c)
 {
 	size_t n = fe_unit__nr_helpers(c->u), i, k = 0;
@@ -203,17 +370,21 @@ static int insert_block(struct ctx *c)
 		free(hs);
 		return -ENOMEM;
 	}
-	if (k)
+	if (k && c->o->no_types)
+		write_untyped(f, hs, k);
+	else if (k)
 		fputs("/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h) */\n", f);
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k && !c->o->no_types; i++)
 		fprintf(f, "extern %s;\n", fe_helper__ext_proto(hs[i]));
 	for (i = 0; i < n; i++) {
 		struct fe_helper *h = fe_unit__helper(c->u, i);
 
 		if (c->via_define[i])
-			fprintf(f, "#define %s _bpf_helper_ext_%04u\n", fe_helper__name(h),
+			fprintf(f, "#define %s %s%04u\n", fe_helper__name(h),
+				c->o->no_types ? "__bpfaot_call_" : "_bpf_helper_ext_",
 				fe_helper__id(h));
 	}
+	write_map_values(c, f);
 	if (c->uses_pai)
 		fputs("/* bpfaot: CO-RE relocations have no native meaning: the access itself */\n"
 		      "#define __builtin_preserve_access_index(x) (x)\n",
@@ -238,16 +409,19 @@ static int insert_block(struct ctx *c)
 	return err;
 }
 
-int rw_helpers(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d)
+int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
+	       struct fe_diags *d)
 {
+	static const struct rw_opts defaults;
 	size_t n = fe_unit__nr_helpers(u), i;
-	struct ctx c = { .u = u, .e = e, .d = d, .first_func = -1 };
+	struct ctx c = { .u = u, .o = opts ? opts : &defaults, .e = e, .d = d, .first_func = -1 };
 	int err;
 
 	c.src = fe_unit__source(u, &c.len);
 	c.via_define = calloc(n + 1, sizeof(bool));
 	c.used = calloc(n + 1, sizeof(bool));
-	if (!c.via_define || !c.used) {
+	c.values_used = calloc(fe_unit__nr_maps(u) + 1, sizeof(bool));
+	if (!c.via_define || !c.used || !c.values_used) {
 		err = -ENOMEM;
 		goto out_free;
 	}
@@ -266,5 +440,6 @@ int rw_helpers(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d)
 out_free:
 	free(c.via_define);
 	free(c.used);
+	free(c.values_used);
 	return err;
 }

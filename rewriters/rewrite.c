@@ -41,7 +41,7 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 	if (!err)
 		err = rw_maps(u, e, d);
 	if (!err)
-		err = rw_helpers(u, e, d);
+		err = rw_helpers(u, opts, e, d);
 	if (!err)
 		err = rw_entry(u, p, e, d);
 	if (!err) {

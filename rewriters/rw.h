@@ -44,10 +44,17 @@ int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const
  * calling p (raw-memory programs of two parameters get (ctx, ctx_size)). */
 int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *e,
 	     struct fe_diags *d);
+struct rw_opts;
+
 /* Helper calls become calls to `_bpf_helper_ext_NNNN`, declared `extern`
- * with the helper's own prototype; bpf_tail_call() in a program returns
- * from it when the call succeeds. */
-int rw_helpers(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
+ * with the helper's own prototype (with opts->no_types, through the
+ * untyped 5 x u64 prototype and casts at the call); bpf_tail_call() in a
+ * program returns from it when the call succeeds. Unless opts turn them
+ * off, array-map lookups/updates and constant helpers become inline code
+ * (rewriters/inline_maps.c, rewriters/inline_helpers.c). opts may be NULL
+ * (every optimisation on). */
+int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
+	       struct fe_diags *d);
 /* Map definitions become `extern struct bpfaot_map NAME;`. */
 int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
 /* Global data definitions become `extern` declarations of the same type;
@@ -57,9 +64,21 @@ int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
 int rw_globals(const struct fe_unit *u, bool only_located, struct rw_edits *e,
 	       struct fe_diags *d);
 
+/* Options of the whole rewrite; zero (or a NULL pointer) is the default. */
 struct rw_opts {
 	bool only_located_globals;	/* see rw_globals() */
+	bool no_inline_maps;		/* --aot-no-inline-maps: array maps through helpers */
+	bool no_inline_helpers;		/* --aot-no-inline-helpers: constant helpers are calls */
+	bool no_types;			/* --aot-no-types: helpers through 5 x u64 */
 };
+
+/* The distance in bytes between two values of array map m in the runtime's
+ * storage, which inlined map code indexes by: the value size rounded up to
+ * 8 (the manifest's `stride=`, docs/object-format.md). */
+unsigned rw_map_values_stride(const struct fe_map *m);
+/* True when lookups in m may read its values directly: a plain array
+ * (BPF_MAP_TYPE_ARRAY, not per-CPU, not map-in-map) with 4-byte keys. */
+bool rw_map_is_inlinable(const struct fe_map *m);
 
 /* The native source of program p (NULL: no entry), with every rewrite
  * applied. *out is malloc'ed (caller frees). 0 or -errno (diagnosed in d). */

@@ -28,4 +28,40 @@ CXSourceLocation rw_offset_loc(const struct fe_unit *u, unsigned off);
 /* The callee of a CallExpr when it names a declaration, else a null cursor. */
 CXCursor rw_call_callee(CXCursor call);
 
+/* One helper call that an inline rewrite may replace. */
+struct rw_call {
+	const struct fe_unit *u;
+	const struct fe_helper *h;
+	CXCursor call;
+	unsigned start, end;	/* the call's extent, main-file offsets */
+	int nr_args;
+	CXCursor args[5];	/* as written (implicit conversions included) */
+};
+
+/*
+ * An inline rewrite of one helper call. Returns 1 with *text (malloc'ed, one
+ * line: the lines of the file stay put) to replace the whole call with, 0
+ * when the call stays a call (nothing reported: the call is exact), or
+ * -ENOMEM. *values_of gets the map whose values the text reads through
+ * `__bpfaot_map_values_NAME` (to be declared), else NULL.
+ */
+typedef int (*rw_inline_fn)(const struct rw_call *c, char **text,
+			    const struct fe_map **values_of);
+
+/* bpf_map_lookup_elem(&ARRAY, &key): bounds-checked indexing. */
+int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_map **values_of);
+/* bpf_map_update_elem(&ARRAY, &key, &value, CONST): bounds-checked copy. */
+int rw_inline_map_update(const struct rw_call *c, char **text, const struct fe_map **values_of);
+/* Helpers whose value is a constant of the runtime (CPU 0, node 0). */
+int rw_inline_helper_const(const struct rw_call *c, char **text, const struct fe_map **values_of);
+
+/* The expression under implicit conversions and parentheses. */
+CXCursor rw_expr_strip(CXCursor c);
+/* True when the expression can be evaluated once more, or once elsewhere,
+ * without changing the program: no call, assignment, ++/--, statement
+ * expression; entirely in the main file, outside macro bodies. */
+bool rw_expr_is_pure(const struct fe_unit *u, CXCursor expr);
+/* The main-file text of an expression (malloc'ed), NULL if not spelled there. */
+char *rw_expr_text(const struct fe_unit *u, CXCursor expr);
+
 #endif /* BPFAOT_RW_INTERNAL_H */

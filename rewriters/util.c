@@ -196,3 +196,97 @@ CXCursor rw_call_callee(CXCursor call)
 	}
 	return clang_getNullCursor();
 }
+
+CXCursor rw_expr_strip(CXCursor c)
+{
+	int guard;
+
+	for (guard = 0; guard < 16 && !clang_Cursor_isNull(c); guard++) {
+		enum CXCursorKind k = clang_getCursorKind(c);
+		CXCursor next = clang_getNullCursor();
+
+		if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr)
+			break;
+		clang_visitChildren(c, first_child, &next);
+		if (clang_Cursor_isNull(next) || !clang_isExpression(clang_getCursorKind(next)))
+			break;
+		c = next;
+	}
+	return c;
+}
+
+static enum CXChildVisitResult find_impure(CXCursor c, CXCursor parent, CXClientData data)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	if (k == CXCursor_CallExpr || k == CXCursor_StmtExpr || k == CXCursor_CompoundAssignOperator ||
+	    k == CXCursor_CompoundStmt) {
+		*(bool *)data = true;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Recurse;
+}
+
+/* Tokens that write: assignments and increments (== and friends are
+ * tokens of their own). */
+static bool tok_writes(const char *t)
+{
+	static const char *const w[] = { "=",  "+=", "-=", "*=",  "/=",  "%=", "&=",
+					 "|=", "^=", "++", "--", "<<=", ">>=" };
+	size_t i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (!strcmp(t, w[i]))
+			return true;
+	return false;
+}
+
+static bool range_of_expr(const struct fe_unit *u, CXCursor expr, unsigned *s, unsigned *e)
+{
+	const char *src;
+	size_t len;
+
+	if (!rw_cursor_range(u, expr, s, e) || *s == *e)
+		return false;
+	src = fe_unit__source(u, &len);
+	/* an expression that ends inside a macro expansion has no exact text */
+	if (*e < len && is_ident_char(src[*e - 1]) && is_ident_char(src[*e]))
+		return false;
+	return true;
+}
+
+bool rw_expr_is_pure(const struct fe_unit *u, CXCursor expr)
+{
+	CXTranslationUnit tu = fe_unit__tu(u);
+	CXToken *toks = NULL;
+	unsigned n = 0, i, s, e;
+	bool impure = false;
+
+	if (!range_of_expr(u, expr, &s, &e))
+		return false;
+	if (find_impure(expr, expr, &impure) == CXChildVisit_Break)
+		return false;
+	clang_visitChildren(expr, find_impure, &impure);
+	if (impure)
+		return false;
+	clang_tokenize(tu, clang_getCursorExtent(expr), &toks, &n);
+	for (i = 0; i < n && !impure; i++) {
+		char *t = tok_str(tu, toks[i]);
+
+		impure = !t || tok_writes(t);
+		free(t);
+	}
+	clang_disposeTokens(tu, toks, n);
+	return !impure;
+}
+
+char *rw_expr_text(const struct fe_unit *u, CXCursor expr)
+{
+	const char *src;
+	unsigned s, e;
+
+	if (!range_of_expr(u, expr, &s, &e))
+		return NULL;
+	src = fe_unit__source(u, NULL);
+	return strndup(src + s, e - s);
+}

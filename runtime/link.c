@@ -425,6 +425,23 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 				    lk->path, name, mname);
 			return -ENOENT;
 		}
+		if (mm && !mm->inlined) {
+			rt_log__err(lk->log, "%s: symbol '%s': map '%s' is not inlined=1 in the manifest",
+				    lk->path, name, mname);
+			return -EINVAL;
+		}
+		/* the layout native code indexes by must be the map's own */
+		if (mm && rt_map__def(m)->max_entries > 1) {
+			uint32_t one = 1;
+			uint8_t *p1 = rt_map__lookup(m, &one);
+
+			if (!p1 || (uintptr_t)p1 - (uintptr_t)p != mm->stride) {
+				rt_log__err(lk->log, "%s: map '%s' is inlined with a stride of %u bytes, "
+					    "%zu in the runtime", lk->path, mname, mm->stride,
+					    p1 ? (size_t)((uintptr_t)p1 - (uintptr_t)p) : (size_t)0);
+				return -EINVAL;
+			}
+		}
 		ls->addr = (uintptr_t)p;
 		ls->kind = SYM_DATA;
 		return 0;

@@ -307,7 +307,8 @@ static int rec_map(struct mf_parser *ps, const struct mf_line *ln)
 	struct rt_mf_map *m;
 	uint32_t inlined;
 	char *name = NULL;
-	size_t k;
+	const char *v;
+	size_t k, n;
 	int err;
 
 	err = rt_ensure_mem((void **)&mf->maps, &ps->maps_cap, sizeof(*m), mf->nr_maps + 1);
@@ -337,6 +338,13 @@ static int rec_map(struct mf_parser *ps, const struct mf_line *ln)
 	if (inlined > 1)
 		return MF_ERR(ps, ln, "'inlined': %u is not 0 or 1", inlined);
 	m->inlined = inlined;
+	/* optional: the distance between values that inlined code indexes by */
+	m->stride = m->def.value_size;
+	err = field(ps, ln, "stride", &v, &n);
+	if (!err)
+		err = parse_u32(ps, ln, "stride", v, n, &m->stride);
+	if (err && err != -ENOENT)
+		return err;
 	for (k = 0; k + 1 < mf->nr_maps; k++)
 		if (!strcmp(mf->maps[k].def.name, m->def.name))
 			return MF_ERR(ps, ln, "map '%s' listed twice (first on line %u)",
@@ -728,11 +736,12 @@ static int check_map(const struct rt_mf_map *m, const struct rt_object *obj, con
 			    m->def.name, rd->type);
 		return -EINVAL;
 	}
-	/* native code indexes inlined values by sizeof(value); the runtime's
-	 * array slots are value_size rounded up to 8 */
-	if (m->inlined && rd->max_entries > 1 && rd->value_size % 8) {
-		rt_log__err(log, "%s: map '%s' is inlined but its value size %u is not a multiple of 8",
-			    path, m->def.name, rd->value_size);
+	/* native code indexes inlined values by the manifest's stride (the value
+	 * size without one); the runtime's array slots are value_size rounded up
+	 * to 8 (the linker checks the real layout again when it binds) */
+	if (m->inlined && rd->max_entries > 1 && m->stride != ((rd->value_size + 7) & ~7u)) {
+		rt_log__err(log, "%s: map '%s' is inlined with a stride of %u bytes, %u in the runtime",
+			    path, m->def.name, m->stride, (rd->value_size + 7) & ~7u);
 		return -EINVAL;
 	}
 	return 0;

@@ -426,6 +426,7 @@ struct rt_mf_helper {
 struct rt_mf_map {
 	struct rt_map_def def;	/* name, type, key/value size, max entries, flags */
 	bool inlined;		/* native code reads values through __bpfaot_map_values_NAME */
+	uint32_t stride;	/* bytes from one value to the next it assumes (stride=, else value size) */
 	unsigned int line;
 };
 

@@ -119,6 +119,22 @@ static void check_native(const char *prog, const void *data, size_t size)
 			ck_assert_msg(strstr(m, line), "%s: helper %s not in the manifest", prog, name);
 			continue;
 		}
+		if (!strncmp(name, BPFAOT_MAP_VALUES_PREFIX, strlen(BPFAOT_MAP_VALUES_PREFIX))) {
+			char line[256], *rec, *end;
+
+			/* an inlined map: its record says so, with the runtime's stride */
+			snprintf(line, sizeof(line), "\nmap name=%s ",
+				 name + strlen(BPFAOT_MAP_VALUES_PREFIX));
+			ck_assert_msg(strstr(m, line), "%s: map of %s not in the manifest", prog, name);
+			rec = strdup(strstr(m, line) + 1);
+			end = strchr(rec, '\n');
+			ck_assert_ptr_nonnull(end);
+			*end = '\0';
+			ck_assert_msg(strstr(rec, " inlined=1 stride="), "%s: %s is not inlined=1",
+				      prog, rec);
+			free(rec);
+			continue;
+		}
 		ck_assert_msg(manifest_has(m, "map", name) || manifest_has(m, "global", name),
 			      "%s: undefined symbol '%s' is neither a map nor a global", prog, name);
 	}
@@ -230,14 +246,101 @@ START_TEST(test_manifest_trace_pid)
 			    "*value, __u64 flags)\n"
 			    "helper id=14 name=bpf_get_current_pid_tgid ret=scalar args= "
 			    "proto=__u64 bpf_get_current_pid_tgid(void)\n"
-			    "map name=trace_cfg type=2 key=4 value=4 max=1 flags=0 inlined=0\n"
+			    "map name=trace_cfg type=2 key=4 value=4 max=1 flags=0 inlined=1 stride=8\n"
 			    "map name=pid_count type=1 key=4 value=8 max=10240 flags=0 inlined=0\n"
-			    "map name=syscall_count type=2 key=4 value=8 max=512 flags=0 inlined=0\n"
+			    "map name=syscall_count type=2 key=4 value=8 max=512 flags=0 inlined=1 "
+			    "stride=8\n"
 			    "global name=target_pid section=.rodata offset=0 size=4\n"
 			    "end\n");
 	free(m);
 	free(data);
 	fe_diags__free(d);
+}
+END_TEST
+
+/* The manifest of one program built natively with the given switches. */
+static char *native_manifest(const char *input, const char *prog, bool no_maps, bool no_helpers,
+			     bool no_types)
+{
+	char out[512];
+	struct fe_diags *d = fe_diags__new();
+	struct be_opts o;
+	struct be_elf ne;
+	void *data;
+	size_t size;
+	int status = 0;
+	char *m;
+
+	snprintf(out, sizeof(out), "%s/%s.o", tmpdir, prog);
+	o = opts_for(input, out, BE_EMIT_NATIVE);
+	o.prog = prog;
+	o.no_inline_maps = no_maps;
+	o.no_inline_helpers = no_helpers;
+	o.no_types = no_types;
+	ck_assert_int_eq(be_compile(&o, d, &status), 0);
+	read_all(out, &data, &size);
+	ck_assert_int_eq(be_elf__parse(&ne, data, size, out, d), 0);
+	check_native(prog, data, size);
+	m = manifest_of(&ne);
+	free(data);
+	fe_diags__free(d);
+	return m;
+}
+
+/* Each optimisation on (the default) and off, as the manifest records it:
+ * which helpers the native code still calls, which maps it indexes. */
+START_TEST(test_inline_switches)
+{
+	static const char in[] = "tests/data/rw/inline.bpf.c";
+	char *m;
+
+	m = native_manifest("samples/xdp_counter.bpf.c", "xdp_count", false, false, false);
+	ck_assert_ptr_null(strstr(m, "\nhelper "));
+	ck_assert_ptr_nonnull(
+		strstr(m, "\nmap name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=1 "
+			  "stride=16\n"));
+	free(m);
+	m = native_manifest("samples/xdp_counter.bpf.c", "xdp_count", true, false, false);
+	ck_assert_ptr_nonnull(strstr(m, "\nhelper id=1 name=bpf_map_lookup_elem "));
+	ck_assert_ptr_nonnull(
+		strstr(m, "\nmap name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=0\n"));
+	free(m);
+	/* no types: the same helpers and maps, called through 5 x u64 */
+	m = native_manifest("samples/xdp_counter.bpf.c", "xdp_count", true, false, true);
+	ck_assert_ptr_nonnull(strstr(m, "\nhelper id=1 name=bpf_map_lookup_elem "));
+	free(m);
+
+	/* the array is inlined (lookups and BPF_ANY/BPF_EXIST updates); the hash,
+	 * per-CPU array, array of maps and the spin-locked array are not */
+	m = native_manifest(in, "prog", false, false, false);
+	ck_assert_ptr_nonnull(strstr(m, "\nmap name=arr type=2 key=4 value=16 max=4 flags=0 "
+					"inlined=1 stride=16\n"));
+	ck_assert_ptr_nonnull(strstr(m, "\nmap name=hash type=1 key=4 value=8 max=64 flags=0 "
+					"inlined=0\n"));
+	ck_assert_ptr_nonnull(strstr(m, "\nmap name=pcpu type=6 key=4 value=8 max=2 flags=0 "
+					"inlined=0\n"));
+	ck_assert_ptr_nonnull(strstr(m, "\nmap name=lk type=2 key=4 value=16 max=1 flags=0 "
+					"inlined=0\n"));
+	ck_assert_ptr_nonnull(strstr(m, "\nmap name=outer type=12 "));
+	ck_assert_ptr_null(strstr(strstr(m, "\nmap name=outer type=12 "), "inlined=1"));
+	/* bpf_get_numa_node_id is gone; bpf_get_smp_processor_id stays for the
+	 * call spelled in a macro body */
+	ck_assert_ptr_null(strstr(m, "\nhelper id=42 "));
+	ck_assert_ptr_nonnull(strstr(m, "\nhelper id=5 "));
+	free(m);
+	m = native_manifest(in, "prog", false, true, false);
+	ck_assert_ptr_nonnull(strstr(m, "\nhelper id=42 name=bpf_get_numa_node_id "));
+	ck_assert_ptr_nonnull(strstr(m, "inlined=1 stride=16\n"));
+	free(m);
+	m = native_manifest(in, "prog", true, false, false);
+	ck_assert_ptr_null(strstr(m, "inlined=1"));
+	ck_assert_ptr_null(strstr(m, "\nhelper id=42 "));
+	free(m);
+	m = native_manifest(in, "prog", true, true, true);
+	ck_assert_ptr_null(strstr(m, "inlined=1"));
+	ck_assert_ptr_nonnull(strstr(m, "\nhelper id=8 "));
+	ck_assert_ptr_nonnull(strstr(m, "\nhelper id=42 "));
+	free(m);
 }
 END_TEST
 
@@ -255,6 +358,13 @@ START_TEST(test_emit_source_and_llvm)
 	ck_assert_int_eq(be_compile(&o, d, &status), 0);
 	read_all(out, &data, &size);
 	ck_assert_ptr_nonnull(strstr(data, "uint64_t bpf_main(void *ctx, uint64_t ctx_size)"));
+	ck_assert_ptr_nonnull(strstr(data, "rec = ({ unsigned int __bpfaot_key = *(&action); "
+					   "__bpfaot_key < 5u ? (void *)(__bpfaot_map_values_xdp_stats "
+					   "+ (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });"));
+	free(data);
+	o.no_inline_maps = true;
+	ck_assert_int_eq(be_compile(&o, d, &status), 0);
+	read_all(out, &data, &size);
 	ck_assert_ptr_nonnull(strstr(data, "rec = _bpf_helper_ext_0001(&xdp_stats, &action);"));
 	ck_assert_ptr_nonnull(strstr(data, "#line 22 \"samples/xdp_counter.bpf.c\""));
 	free(data);
@@ -426,6 +536,7 @@ static Suite *be_suite(void)
 			    sizeof(sample_names) / sizeof(sample_names[0]));
 	tcase_add_test(core, test_manifest_trace_pid);
 	tcase_add_test(core, test_emit_source_and_llvm);
+	tcase_add_test(core, test_inline_switches);
 	tcase_add_test(errors, test_bpf_compile_fails);
 	tcase_add_test(errors, test_unknown_prog);
 	tcase_add_test(errors, test_bpf_only_builtin);

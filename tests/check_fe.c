@@ -217,10 +217,12 @@ START_TEST(test_helper_proto)
 	ck_assert_str_eq(fe_helper__ext_proto(h),
 			 "void *_bpf_helper_ext_0001(void *map, const void *key)");
 	ck_assert_int_eq(fe_helper__ret(h), FE_CLASS_PTR);
+	ck_assert_str_eq(fe_helper__ret_type(h), "void *");
 	ck_assert_uint_eq(fe_helper__nr_args(h), 2);
 	h = fe_unit__find_helper(u, "bpf_ringbuf_submit");
 	ck_assert_ptr_nonnull(h);
 	ck_assert_int_eq(fe_helper__ret(h), FE_CLASS_VOID);
+	ck_assert_str_eq(fe_helper__ret_type(h), "void");
 	ck_assert_int_eq(fe_helper__arg(h, 0), FE_CLASS_PTR);
 	ck_assert_int_eq(fe_helper__arg(h, 1), FE_CLASS_SCALAR);
 	ck_assert(!fe_helper__is_variadic(h));

@@ -2,9 +2,11 @@
 /*
  * Check suite of the rewriters. "core": golden tests, tests/data/rw/NAME.bpf.c
  * rewritten by one pass (or the whole preview) must equal NAME.expected.c
- * byte for byte. "errors": sources that do not compile or cannot be
- * rewritten must give exactly NAME.diag. "limits": the edit list (overlap
- * rejection, #line placement) without libclang.
+ * (NAME.preview.c) byte for byte; NAME.VARIANT.c with an optimisation off
+ * (no-inline-maps, no-inline-helpers, no-types, none). "errors": sources
+ * that do not compile or cannot be rewritten must give exactly NAME.diag.
+ * "limits": the edit list (overlap rejection, #line placement) without
+ * libclang.
  *
  * BPFAOT_UPDATE_GOLDEN=1 rewrites the expected files from the current
  * output (review the diff before committing).
@@ -65,15 +67,33 @@ struct golden {
 	const char *name;
 	enum pass pass;
 	const char *prog;	/* entry/preview: the program */
+	const char *variant;	/* the golden is NAME.VARIANT.c (default: expected/preview) */
+	struct rw_opts opts;	/* helpers/preview */
 };
 
+#define DEFAULT { .only_located_globals = false }
+#define NO_MAPS { .no_inline_maps = true }
+#define NO_HELPERS { .no_inline_helpers = true }
+#define NO_TYPES { .no_types = true }
+#define NONE { .no_inline_maps = true, .no_inline_helpers = true, .no_types = true }
+
 static const struct golden goldens[] = {
-	{ "entry", PASS_ENTRY, "prog_a" },
-	{ "helpers", PASS_HELPERS, NULL },
-	{ "maps", PASS_MAPS, NULL },
-	{ "globals", PASS_GLOBALS, NULL },
-	{ "preview", PASS_PREVIEW, "xdp_count" },
-	{ "helpers", PASS_PREVIEW, "entry" },
+	{ "entry", PASS_ENTRY, "prog_a", NULL, DEFAULT },
+	{ "helpers", PASS_HELPERS, NULL, NULL, DEFAULT },
+	{ "maps", PASS_MAPS, NULL, NULL, DEFAULT },
+	{ "globals", PASS_GLOBALS, NULL, NULL, DEFAULT },
+	{ "preview", PASS_PREVIEW, "xdp_count", NULL, DEFAULT },
+	{ "helpers", PASS_PREVIEW, "entry", NULL, DEFAULT },
+	{ "helpers", PASS_HELPERS, NULL, "no-types", NO_TYPES },
+	/* the optimisations, each on (default) and off */
+	{ "xdp_counter", PASS_PREVIEW, "xdp_count", NULL, DEFAULT },
+	{ "xdp_counter", PASS_PREVIEW, "xdp_count", "no-inline-maps", NO_MAPS },
+	{ "xdp_counter", PASS_PREVIEW, "xdp_count", "no-types", NO_TYPES },
+	{ "inline", PASS_PREVIEW, "prog", NULL, DEFAULT },
+	{ "inline", PASS_PREVIEW, "prog", "no-inline-maps", NO_MAPS },
+	{ "inline", PASS_PREVIEW, "prog", "no-inline-helpers", NO_HELPERS },
+	{ "inline", PASS_PREVIEW, "prog", "no-types", NO_TYPES },
+	{ "inline", PASS_PREVIEW, "prog", "none", NONE },
 };
 
 START_TEST(test_golden)
@@ -91,7 +111,7 @@ START_TEST(test_golden)
 
 	snprintf(src, sizeof(src), DATA "%s.bpf.c", g->name);
 	snprintf(exp, sizeof(exp), DATA "%s.%s.c", g->name,
-		 g->pass == PASS_PREVIEW ? "preview" : "expected");
+		 g->variant ? g->variant : g->pass == PASS_PREVIEW ? "preview" : "expected");
 	u = fe_unit__parse(src, parse_args, 3, d);
 	ck_assert_msg(u, "parse of %s failed", src);
 	if (g->prog) {
@@ -103,7 +123,7 @@ START_TEST(test_golden)
 		err = rw_entry(u, p, e, d);
 		break;
 	case PASS_HELPERS:
-		err = rw_helpers(u, e, d);
+		err = rw_helpers(u, &g->opts, e, d);
 		break;
 	case PASS_MAPS:
 		err = rw_maps(u, e, d);
@@ -112,7 +132,7 @@ START_TEST(test_golden)
 		err = rw_globals(u, false, e, d);
 		break;
 	case PASS_PREVIEW:
-		err = rw_rewrite(u, p, NULL, d, &out, &len);
+		err = rw_rewrite(u, p, &g->opts, d, &out, &len);
 		break;
 	}
 	ck_assert_int_eq(err, 0);

@@ -23,6 +23,8 @@ extern long _bpf_helper_ext_0012(void *ctx, void *prog_array_map, __u32 index);
 extern __u64 _bpf_helper_ext_0014(void);
 #define bpf_map_lookup_elem _bpf_helper_ext_0001
 #define bpf_get_current_pid_tgid _bpf_helper_ext_0014
+/* bpfaot: inlined array maps: value i of M is at __bpfaot_map_values_M + i * stride (docs/object-format.md) */
+extern char __bpfaot_map_values_counts[];
 #line 24 "tests/data/rw/helpers.bpf.c"
 static void jump(void *ctx)
 {
@@ -35,7 +37,7 @@ int entry(struct xdp_md *ctx)
 	__u32 key = 0;
 	__u64 *v = LOOKUP(&counts, &key);
 
-	if (CHECKED(_bpf_helper_ext_0001(&counts, &key)) && v)
+	if (CHECKED(({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 1u ? (void *)(__bpfaot_map_values_counts + (__SIZE_TYPE__)__bpfaot_key * 8) : (void *)0; })) && v)
 		*v += PID();
 	({ long __r = _bpf_helper_ext_0012(ctx, &progs, 0); if (!__r) return 0; __r; });
 	jump(ctx);

@@ -19,8 +19,8 @@ struct datarec {
 extern struct bpfaot_map xdp_stats;
 #line 22 "tests/data/rw/preview.bpf.c"
 
-/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h) */
-extern void *_bpf_helper_ext_0001(void *map, const void *key);
+/* bpfaot: inlined array maps: value i of M is at __bpfaot_map_values_M + i * stride (docs/object-format.md) */
+extern char __bpfaot_map_values_xdp_stats[];
 #line 23 "tests/data/rw/preview.bpf.c"
 static __always_inline __u32 account(struct xdp_md *ctx, __u32 action)
 {
@@ -28,7 +28,7 @@ static __always_inline __u32 account(struct xdp_md *ctx, __u32 action)
 	void *data = (void *)(long)ctx->data;
 	struct datarec *rec;
 
-	rec = _bpf_helper_ext_0001(&xdp_stats, &action);
+	rec = ({ unsigned int __bpfaot_key = *(&action); __bpfaot_key < 5u ? (void *)(__bpfaot_map_values_xdp_stats + (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });
 	if (!rec)
 		return XDP_ABORTED;
 	__sync_fetch_and_add(&rec->packets, 1);

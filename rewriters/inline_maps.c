@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inlined array maps. A plain array map (BPF_MAP_TYPE_ARRAY: not per-CPU,
+ * not map-in-map) keeps its values in one block of runtime memory, value i
+ * at i * stride, stride being the value size rounded up to 8
+ * (runtime/map.c). Native code may index that block itself, which is what
+ * the kernel's JIT does for arrays (array_map_gen_lookup). The linker binds
+ * `__bpfaot_map_values_NAME` to value 0, and checks the stride the manifest
+ * records against the runtime's (docs/object-format.md).
+ *
+ *     bpf_map_lookup_elem(&M, &key)
+ * becomes
+ *     ({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < MAX ?
+ *        (void *)(__bpfaot_map_values_M + (__SIZE_TYPE__)__bpfaot_key * STRIDE) : (void *)0; })
+ *
+ * and, when the flags are a constant,
+ *     bpf_map_update_elem(&M, &key, &val, BPF_ANY or BPF_EXIST)
+ * becomes a bounds-checked __builtin_memcpy of value_size bytes whose value
+ * is 0, or -E2BIG out of bounds (BPF_NOEXIST: -EEXIST in bounds, as
+ * array_map_update_elem()). A value type holding a bpf_spin_lock stays a
+ * call: the runtime copies around the lock.
+ *
+ * Conditions, else the call stays a call: the map argument is `&M` for a
+ * file-scope map M that is a plain array with 4-byte keys; the key is a
+ * pointer to a 4-byte integer; key and value expressions have no side
+ * effects (the key is read once, in the helper's order); the call is
+ * spelled in the main file. Each replacement is one line, so the lines of
+ * the file stay put.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rw_internal.h"
+
+#define MAP_TYPE_ARRAY 2	/* BPF_MAP_TYPE_ARRAY */
+#define MAP_ANY 0		/* BPF_ANY */
+#define MAP_NOEXIST 1		/* BPF_NOEXIST */
+#define MAP_EXIST 2		/* BPF_EXIST */
+#define E2BIG_VAL 7
+#define EEXIST_VAL 17
+
+unsigned rw_map_values_stride(const struct fe_map *m)
+{
+	return (fe_map__value_size(m) + 7u) & ~7u;
+}
+
+bool rw_map_is_inlinable(const struct fe_map *m)
+{
+	return fe_map__type(m) == MAP_TYPE_ARRAY && fe_map__key_size(m) == 4 &&
+	       fe_map__value_size(m) > 0 && fe_map__value_size(m) <= (1u << 30) &&
+	       fe_map__max_entries(m) > 0;
+}
+
+static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+	*(CXCursor *)data = c;
+	return CXChildVisit_Break;
+}
+
+static CXCursor only_child(CXCursor c)
+{
+	CXCursor r = clang_getNullCursor();
+
+	clang_visitChildren(c, first_child, &r);
+	return r;
+}
+
+/* The inlinable map that arg is `&M` of, or NULL. */
+static const struct fe_map *map_arg(const struct rw_call *c, CXCursor arg)
+{
+	CXCursor e = rw_expr_strip(arg), ref;
+	CXTranslationUnit tu = fe_unit__tu(c->u);
+	const struct fe_map *m;
+	CXToken *toks = NULL;
+	unsigned n = 0;
+	bool is_addr = false;
+	char *name;
+
+	if (clang_getCursorKind(e) != CXCursor_UnaryOperator)
+		return NULL;
+	clang_tokenize(tu, clang_getCursorExtent(e), &toks, &n);
+	if (n) {
+		CXString s = clang_getTokenSpelling(tu, toks[0]);
+
+		is_addr = !strcmp(clang_getCString(s), "&");
+		clang_disposeString(s);
+	}
+	clang_disposeTokens(tu, toks, n);
+	if (!is_addr)
+		return NULL;
+	/* the operand: the UnaryOperator's only child */
+	ref = rw_expr_strip(only_child(e));
+	if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr)
+		return NULL;
+	ref = clang_getCursorReferenced(ref);
+	if (clang_getCursorKind(ref) != CXCursor_VarDecl ||
+	    clang_getCursorKind(clang_getCursorSemanticParent(ref)) != CXCursor_TranslationUnit)
+		return NULL;
+	name = fe_strdup_cx(clang_getCursorSpelling(ref));
+	m = name ? fe_unit__find_map(c->u, name) : NULL;
+	free(name);
+	return m && rw_map_is_inlinable(m) ? m : NULL;
+}
+
+/* The text of a key argument that points to a 4-byte integer, or NULL. */
+static char *key_arg(const struct rw_call *c, CXCursor arg)
+{
+	CXCursor e = rw_expr_strip(arg);
+	CXType t = clang_getCanonicalType(clang_getCursorType(e)), pt;
+
+	if (t.kind != CXType_Pointer)
+		return NULL;
+	pt = clang_getCanonicalType(clang_getPointeeType(t));
+	if ((pt.kind != CXType_UInt && pt.kind != CXType_Int) || clang_Type_getSizeOf(pt) != 4)
+		return NULL;
+	if (!rw_expr_is_pure(c->u, e))
+		return NULL;
+	return rw_expr_text(c->u, e);
+}
+
+int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_map **values_of)
+{
+	const struct fe_map *m;
+	char *key;
+	int n;
+
+	if (c->nr_args != 2 || !(m = map_arg(c, c->args[0])))
+		return 0;
+	key = key_arg(c, c->args[1]);
+	if (!key)
+		return 0;
+	n = asprintf(text,
+		     "({ unsigned int __bpfaot_key = *(%s); __bpfaot_key < %uu ? (void *)"
+		     "(__bpfaot_map_values_%s + (__SIZE_TYPE__)__bpfaot_key * %u) : (void *)0; })",
+		     key, fe_map__max_entries(m), fe_map__name(m), rw_map_values_stride(m));
+	free(key);
+	if (n < 0)
+		return -ENOMEM;
+	*values_of = m;
+	return 1;
+}
+
+struct lock_find {
+	int depth;
+	bool found;
+};
+
+static bool type_has_spin_lock(CXType t, int depth);
+
+static enum CXVisitorResult lock_field(CXCursor c, CXClientData data)
+{
+	struct lock_find *lf = data;
+
+	if (type_has_spin_lock(clang_getCursorType(c), lf->depth + 1))
+		lf->found = true;
+	return lf->found ? CXVisit_Break : CXVisit_Continue;
+}
+
+/* bpf_spin_lock (or an unknown type, to be safe) anywhere inside t. */
+static bool type_has_spin_lock(CXType t, int depth)
+{
+	struct lock_find lf = { .depth = depth };
+	char *name;
+	bool is_lock;
+
+	t = clang_getCanonicalType(t);
+	if (depth > 8)
+		return true;
+	while (t.kind == CXType_ConstantArray)
+		t = clang_getCanonicalType(clang_getArrayElementType(t));
+	if (t.kind != CXType_Record)
+		return t.kind == CXType_Invalid;
+	name = fe_strdup_cx(clang_getTypeSpelling(t));
+	is_lock = !name || strstr(name, "bpf_spin_lock");
+	free(name);
+	if (is_lock)
+		return true;
+	clang_Type_visitFields(t, lock_field, &lf);
+	return lf.found;
+}
+
+struct value_find {
+	bool found, has_lock;
+};
+
+static enum CXVisitorResult value_field(CXCursor c, CXClientData data)
+{
+	struct value_find *vf = data;
+	char *name = fe_strdup_cx(clang_getCursorSpelling(c));
+
+	if (name && !strcmp(name, "value")) {
+		vf->found = true;
+		vf->has_lock = type_has_spin_lock(clang_getPointeeType(clang_getCursorType(c)), 0);
+	}
+	free(name);
+	return vf->found ? CXVisit_Break : CXVisit_Continue;
+}
+
+/* True unless the map's value type is known (BTF-style `__type(value, T)`)
+ * and holds no bpf_spin_lock, which the runtime's update copies around. */
+static bool map_value_may_lock(const struct fe_map *m)
+{
+	struct value_find vf = { 0 };
+
+	if (fe_map__is_legacy(m))
+		return true;
+	clang_Type_visitFields(clang_getCanonicalType(clang_getCursorType(fe_map__cursor(m))),
+			       value_field, &vf);
+	return !vf.found || vf.has_lock;
+}
+
+int rw_inline_map_update(const struct rw_call *c, char **text, const struct fe_map **values_of)
+{
+	const struct fe_map *m;
+	char *key = NULL, *val = NULL;
+	CXEvalResult ev;
+	long long flags;
+	CXCursor v;
+	int n;
+
+	if (c->nr_args != 4 || !(m = map_arg(c, c->args[0])) || map_value_may_lock(m))
+		return 0;
+	ev = clang_Cursor_Evaluate(c->args[3]);
+	if (!ev)
+		return 0;
+	if (clang_EvalResult_getKind(ev) != CXEval_Int) {
+		clang_EvalResult_dispose(ev);
+		return 0;
+	}
+	flags = clang_EvalResult_getAsLongLong(ev);
+	clang_EvalResult_dispose(ev);
+	if (flags != MAP_ANY && flags != MAP_EXIST && flags != MAP_NOEXIST)
+		return 0;
+	if (!rw_expr_is_pure(c->u, c->args[3]))
+		return 0;
+	v = rw_expr_strip(c->args[2]);
+	key = key_arg(c, c->args[1]);
+	if (!key || clang_getCanonicalType(clang_getCursorType(v)).kind != CXType_Pointer ||
+	    !rw_expr_is_pure(c->u, v) || !(val = rw_expr_text(c->u, v))) {
+		free(key);
+		return 0;
+	}
+	if (flags == MAP_NOEXIST)
+		n = asprintf(text,
+			     "({ unsigned int __bpfaot_key = *(%s); __bpfaot_key < %uu ? -%dL : "
+			     "-%dL; })",
+			     key, fe_map__max_entries(m), EEXIST_VAL, E2BIG_VAL);
+	else
+		n = asprintf(text,
+			     "({ unsigned int __bpfaot_key = *(%s); __bpfaot_key < %uu ? "
+			     "(__builtin_memcpy(__bpfaot_map_values_%s + (__SIZE_TYPE__)__bpfaot_key "
+			     "* %u, (%s), %u), 0L) : -%dL; })",
+			     key, fe_map__max_entries(m), fe_map__name(m), rw_map_values_stride(m),
+			     val, fe_map__value_size(m), E2BIG_VAL);
+	free(key);
+	free(val);
+	if (n < 0)
+		return -ENOMEM;
+	*values_of = flags == MAP_NOEXIST ? NULL : m;
+	return 1;
+}
