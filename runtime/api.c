@@ -154,6 +154,14 @@ static int run_engine(struct rt_run *run, uint64_t *retval)
 		rt_log__err(run->log, "program '%s' has no bytecode", run->prog->name);
 		return -ENOTSUP;
 	}
+	/* bytecode engines call helpers from the runtime's table */
+	if (run->engine != BPFAOT_ENGINE_AOT && run->prog->missing_helper) {
+		uint32_t id = run->prog->missing_helper;
+
+		rt_log__err(run->log, "program '%s' calls helper %u ('%s'), which the runtime does not provide",
+			    run->prog->name, id, rt_helper_kernel_name(id));
+		return -ENOTSUP;
+	}
 	switch (run->engine) {
 	case BPFAOT_ENGINE_AOT:
 		return rt_aot__run(run, retval);

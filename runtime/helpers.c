@@ -666,6 +666,19 @@ const struct rt_helper *rt_helper__by_id(uint32_t id)
 	return &helpers[id];
 }
 
+/* Every helper the kernel headers know, by id, from their own list. */
+/* the mapper puts the commas itself (FN(a), FN(b), ...) */
+#define KERNEL_HELPER_NAME(name, ...) "bpf_" #name
+static const char *const kernel_helper_names[] = { __BPF_FUNC_MAPPER(KERNEL_HELPER_NAME) };
+#undef KERNEL_HELPER_NAME
+
+const char *rt_helper_kernel_name(uint32_t id)
+{
+	if (id == 0 || id >= ARRAY_SIZE(kernel_helper_names))
+		return NULL;
+	return kernel_helper_names[id];
+}
+
 const struct rt_helper *rt_helper__by_name(const char *name)
 {
 	const struct rt_helper *h = NULL;

@@ -443,12 +443,16 @@ uint64_t rt_helper_redirect_map(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t 
 
 	if (!run || !map)
 		return XDP_ABORTED;
-	type = rt_map__def(map)->type;
-	for (i = 0; i < sizeof(redirect_maps) / sizeof(redirect_maps[0]); i++)
-		if (redirect_maps[i].type == type)
-			break;
-	if (i == sizeof(redirect_maps) / sizeof(redirect_maps[0]) ||
-	    (run->checked && map_index(run, map) < 0)) {
+	/* in checked mode the pointer must be one of our maps before it is
+	 * dereferenced at all */
+	i = sizeof(redirect_maps) / sizeof(redirect_maps[0]);
+	if (!run->checked || map_index(run, map) >= 0) {
+		type = rt_map__def(map)->type;
+		for (i = 0; i < sizeof(redirect_maps) / sizeof(redirect_maps[0]); i++)
+			if (redirect_maps[i].type == type)
+				break;
+	}
+	if (i == sizeof(redirect_maps) / sizeof(redirect_maps[0])) {
 		rt_run__fail(run, -EINVAL,
 			     "helper bpf_redirect_map: %p is not a devmap, cpumap or xskmap of this object",
 			     (void *)map);

@@ -460,6 +460,8 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 	g = rt_manifest__find_global(lk->mf, name);
 	if (g) {
 		/* rt_manifest__check() has bounds-checked offset + size */
+		uint32_t off = g->offset;
+
 		m = obj_map(lk, g->section);
 		p = m ? value0(m) : NULL;
 		if (!p) {
@@ -467,7 +469,31 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 				    lk->path, name, g->section);
 			return -ENOENT;
 		}
-		ls->addr = (uintptr_t)p + g->offset;
+		if (lk->obj->nr_globals) {
+			/* a fat object: the BPF symbol table is authoritative,
+			 * as `bpftool gen object` may have moved the variable */
+			const struct rt_global *bg;
+			size_t n;
+
+			bg = rt_object__find_global(lk->obj, name, g->section, &n);
+			if (!bg) {
+				rt_log__err(lk->log, "%s: global '%s' is not a variable of section '%s' of the BPF object",
+					    lk->path, name, g->section);
+				return -ENOENT;
+			}
+			if (n > 1) {
+				rt_log__err(lk->log, "%s: global '%s' is ambiguous: %zu variables of that name in section '%s'",
+					    lk->path, name, n, g->section);
+				return -EINVAL;
+			}
+			if (bg->size != g->size) {
+				rt_log__err(lk->log, "%s: global '%s' is %u bytes in the manifest, %u in the BPF object",
+					    lk->path, name, g->size, bg->size);
+				return -EINVAL;
+			}
+			off = bg->offset;
+		}
+		ls->addr = (uintptr_t)p + off;
 		ls->kind = SYM_DATA;
 		return 0;
 	}

@@ -573,6 +573,61 @@ static int collect_legacy_maps(struct loader *ld)
 	return 0;
 }
 
+/* The variables of each global-data section, for binding native code. */
+static int collect_globals(struct loader *ld)
+{
+	struct rt_object *obj = ld->obj;
+	size_t i, cap = 0;
+	int err;
+
+	for (i = 0; i < ld->elf.nr_syms; i++) {
+		const struct rt_elf_sym *sym = &ld->elf.syms[i];
+		const struct rt_elf_sec *sec;
+		struct rt_global *g;
+
+		if (sym->type != STT_OBJECT || !sym->name[0] || sym->shndx == SHN_UNDEF ||
+		    sym->shndx >= ld->elf.nr_secs || ld->data_map[sym->shndx] < 0)
+			continue;
+		sec = &ld->elf.secs[sym->shndx];
+		if (!rt_bounds_ok(sym->value, sym->size, sec->size)) {
+			rt_log__err(ld->log, "%s: variable '%s' lies outside section '%s'",
+				    obj->path, sym->name, sec->name);
+			return -ENOEXEC;
+		}
+		err = rt_ensure_mem((void **)&obj->globals, &cap, sizeof(*obj->globals),
+				    obj->nr_globals + 1);
+		if (err)
+			return err;
+		g = &obj->globals[obj->nr_globals];
+		g->name = xstrdup(sym->name);
+		if (!g->name)
+			return -ENOMEM;
+		g->map = ld->data_map[sym->shndx];
+		g->offset = (uint32_t)sym->value;
+		g->size = (uint32_t)sym->size;
+		obj->nr_globals++;
+	}
+	return 0;
+}
+
+const struct rt_global *rt_object__find_global(const struct rt_object *obj, const char *name,
+					       const char *section, size_t *count)
+{
+	const struct rt_global *found = NULL;
+	size_t i;
+
+	*count = 0;
+	for (i = 0; i < obj->nr_globals; i++) {
+		const struct rt_global *g = &obj->globals[i];
+
+		if (strcmp(g->name, name) || strcmp(rt_map__name(obj->maps[g->map]), section))
+			continue;
+		found = found ? found : g;
+		(*count)++;
+	}
+	return found;
+}
+
 static int collect_data_maps(struct loader *ld)
 {
 	size_t i;
@@ -1252,6 +1307,8 @@ static int load_elf(struct rt_object *obj, const struct bpfaot_open_opts *opts, 
 			goto out;
 	}
 	err = collect_data_maps(&ld);
+	if (!err)
+		err = collect_globals(&ld);
 	if (err)
 		goto out;
 	err = index_relocs(&ld);
@@ -1434,6 +1491,9 @@ void rt_object__free(struct rt_object *obj)
 	free(obj->maps);
 	rt_conf__free(obj->conf);
 	btf__free(obj->btf);
+	for (i = 0; i < obj->nr_globals; i++)
+		free(obj->globals[i].name);
+	free(obj->globals);
 	free(obj->file);
 	free(obj->name);
 	free(obj->path);

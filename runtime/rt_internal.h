@@ -207,6 +207,17 @@ struct rt_prog {
 	 * obj->file, NULL when there is none (see "native objects" below) */
 	const uint8_t *native;
 	size_t native_size;
+	/* the first kernel helper the bytecode calls that the runtime lacks,
+	 * 0 if none: the bytecode engines refuse the program, the kernel
+	 * runs it, the aot engine checks its manifest */
+	uint32_t missing_helper;
+};
+
+/* A variable of a global-data section, from the BPF ELF's symbol table. */
+struct rt_global {
+	char *name;
+	int map;		/* index of its global-data map in obj->maps */
+	uint32_t offset, size;
 };
 
 struct rt_object {
@@ -220,6 +231,8 @@ struct rt_object {
 	size_t nr_maps;
 	char license[64];
 	struct btf *btf;	/* the object's .BTF, or NULL; owned */
+	struct rt_global *globals;	/* bytecode objects only */
+	size_t nr_globals;
 	bool is_conformance;	/* a .data test file: see conf */
 	struct rt_conf *conf;	/* parsed .data file, or NULL */
 };
@@ -232,6 +245,11 @@ struct rt_object *rt_object__open_mem(const void *data, size_t size, const char 
 void rt_object__free(struct rt_object *obj);
 struct rt_prog *rt_object__find_prog(struct rt_object *obj, const char *name);
 struct rt_map *rt_object__find_map(struct rt_object *obj, const char *name);
+/* The variable `name` of global-data map `section`; *count says how many
+ * variables have that name there (more than one after static symbols of
+ * two objects were linked together). NULL when none. */
+const struct rt_global *rt_object__find_global(const struct rt_object *obj, const char *name,
+					       const char *section, size_t *count);
 /* Program type and context from a libbpf section name; false if unknown. */
 bool rt_prog_type_from_sec(const char *sec, uint32_t *type, uint32_t *attach);
 enum rt_ctx_kind rt_ctx_kind_of(uint32_t prog_type);
@@ -241,8 +259,9 @@ int rt_prog_type_by_name(const char *name, uint32_t *type);
  * registers in range, r10 read-only, jumps inside the program and not into
  * an lddw's second half, calls to known helpers or valid subprograms, the
  * last instruction an exit or a jump, no register read before any path
- * writes it. */
-int rt_prog__validate(const struct rt_prog *prog, struct rt_log *log);
+ * writes it. Records in prog->missing_helper a kernel helper the runtime
+ * lacks (not an error here: see struct rt_prog). */
+int rt_prog__validate(struct rt_prog *prog, struct rt_log *log);
 
 /* ------------------------------------------------- conformance files */
 
@@ -368,6 +387,9 @@ struct rt_helper {
 /* The helper with this kernel id, or NULL. */
 const struct rt_helper *rt_helper__by_id(uint32_t id);
 const struct rt_helper *rt_helper__by_name(const char *name);
+/* The kernel's name of helper id ("bpf_xdp_get_buff_len"), or NULL if the
+ * kernel headers know no such id. */
+const char *rt_helper_kernel_name(uint32_t id);
 /* Iterates the table (for --list, docs and tests). */
 const struct rt_helper *rt_helper__next(const struct rt_helper *prev);
 

@@ -23,6 +23,7 @@
 
 struct vctx {
 	const struct rt_prog *prog;
+	uint32_t missing_helper;	/* first known-to-the-kernel helper we lack */
 	struct rt_log *log;
 	uint8_t *second;	/* second half of an lddw */
 };
@@ -169,8 +170,15 @@ static int check_jmp(struct vctx *v, size_t pc, const struct rt_insn *i)
 			return VERR(v, pc, "kernel function calls are not supported");
 		if (i->src != RT_CALL_HELPER)
 			return VERR(v, pc, "bad call kind %u", i->src);
-		if (!helper_known(v->prog, (uint32_t)i->imm))
-			return VERR(v, pc, "unknown helper id %d", i->imm);
+		if (!helper_known(v->prog, (uint32_t)i->imm)) {
+			/* a real kernel helper the runtime lacks is the
+			 * engines' business (the kernel has it); anything
+			 * else is not a program */
+			if (v->prog->obj->is_conformance || !rt_helper_kernel_name((uint32_t)i->imm))
+				return VERR(v, pc, "unknown helper id %d", i->imm);
+			if (!v->missing_helper)
+				v->missing_helper = (uint32_t)i->imm;
+		}
 		return 0;
 	}
 	if (x && i->imm)
@@ -412,7 +420,7 @@ static int check_init(struct vctx *v)
 	return err;
 }
 
-int rt_prog__validate(const struct rt_prog *prog, struct rt_log *log)
+int rt_prog__validate(struct rt_prog *prog, struct rt_log *log)
 {
 	struct vctx v = { .prog = prog, .log = log };
 	const struct rt_insn *last;
@@ -467,6 +475,8 @@ int rt_prog__validate(const struct rt_prog *prog, struct rt_log *log)
 	}
 	if (!err)
 		err = check_init(&v);
+	if (!err)
+		prog->missing_helper = v.missing_helper;
 	free(v.second);
 	return err;
 }
