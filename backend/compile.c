@@ -7,7 +7,9 @@
  *     It is authoritative: when it fails, its status is the result.
  *  2. The frontend parses the source; the BPF object's symbol table places
  *     every global (section, offset, size) and lays out legacy maps.
- *  3. Per program: the rewritten source (rewriters/), compiled for x86-64:
+ *  3. Per program (SEC() functions, or in a file of none the global
+ *     functions of .text, as the runtime reads the object): the rewritten
+ *     source (rewriters/), compiled for x86-64:
  *
  *       clang -target x86_64-unknown-linux-gnu -O3 -fno-stack-protector
  *             -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions
@@ -511,6 +513,22 @@ out:
 	return err;
 }
 
+/* Whether the runtime will see p as a program of the fat object. A
+ * program of .text (the ubpf convention) is one only when the BPF object
+ * defines it as a global function of .text: a C99 `inline` definition, for
+ * one, has no symbol, and a .aot section without its program is refused. */
+static bool is_runtime_prog(const struct job *j, const struct fe_prog *p)
+{
+	const Elf64_Sym *s;
+
+	if (strcmp(fe_prog__section(p), ".text"))
+		return true;
+	s = be_elf__find_sym(&j->elf, fe_prog__name(p));
+	return s && ELF64_ST_TYPE(s->st_info) == STT_FUNC &&
+	       ELF64_ST_BIND(s->st_info) != STB_LOCAL &&
+	       !strcmp(be_elf__sec_name(&j->elf, s->st_shndx), ".text");
+}
+
 static void list_progs(const struct fe_unit *u, char *buf, size_t size)
 {
 	struct fe_prog *p;
@@ -665,6 +683,8 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		free(src);
 	} else {
 		fe_unit__for_each_prog(p, j.u, i) {
+			if (!is_runtime_prog(&j, p))
+				continue;
 			err = do_prog(&j, p);
 			if (err)
 				break;

@@ -9,9 +9,12 @@
  *                 ^~~
  *
  * Tabs in the source line are expanded to 8 columns as clang does, and the
- * caret line follows the expansion. libclang's own diagnostics keep
- * clang_formatDiagnostic's first line (same display options as
- * c-index-test), so their text is clang's.
+ * caret line follows the expansion. An exact repeat of an earlier error or
+ * warning (same severity, file, line, column and text), with the notes
+ * that follow it, is dropped, as clang shows a header's diagnostics once:
+ * the per-program rewrites report file-level findings once per program.
+ * libclang's own diagnostics keep clang_formatDiagnostic's first line (same
+ * display options as c-index-test), so their text is clang's.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -36,6 +39,7 @@ struct fe_diags {
 	size_t cnt, cap;
 	int nr_errors;
 	bool werror_aot, no_aot;
+	bool dropping;	/* the last error or warning was a repeat: drop its notes */
 };
 
 int fe_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need)
@@ -147,19 +151,43 @@ static char *read_line(const char *file, unsigned line)
 	return buf;
 }
 
-/* Appends one record; the sink swallows allocation failures (a diagnostic
- * that cannot be stored is lost, the error count stays right). */
-static struct diag *push(struct fe_diags *d, enum fe_severity sev)
+/* Whether {sev, head} repeats a stored diagnostic (head holds the file,
+ * line, column and text). */
+static bool is_repeat(const struct fe_diags *d, enum fe_severity sev, const char *head)
+{
+	size_t i;
+
+	for (i = 0; head && i < d->cnt; i++)
+		if (d->items[i].sev == sev && d->items[i].head && !strcmp(d->items[i].head, head))
+			return true;
+	return false;
+}
+
+/* Appends one record that owns head; NULL when it is dropped. An error or
+ * warning is dropped when it repeats one, a note when the error or warning
+ * it explains was dropped (notes alone are never compared: one note may
+ * explain different errors). The sink swallows allocation failures (a
+ * diagnostic that cannot be stored is lost, the error count stays right). */
+static struct diag *push(struct fe_diags *d, enum fe_severity sev, char *head)
 {
 	struct diag *dg;
 
+	if (sev != FE_NOTE)
+		d->dropping = is_repeat(d, sev, head);
+	if (d->dropping) {
+		free(head);
+		return NULL;
+	}
 	if (sev == FE_ERROR)
 		d->nr_errors++;
-	if (fe_ensure_mem((void **)&d->items, &d->cap, sizeof(*d->items), d->cnt + 1))
+	if (fe_ensure_mem((void **)&d->items, &d->cap, sizeof(*d->items), d->cnt + 1)) {
+		free(head);
 		return NULL;
+	}
 	dg = &d->items[d->cnt++];
 	memset(dg, 0, sizeof(*dg));
 	dg->sev = sev;
+	dg->head = head;
 	return dg;
 }
 
@@ -169,20 +197,25 @@ static void vreport(struct fe_diags *d, enum fe_severity sev, const char *file, 
 {
 	char *text = NULL, *head = NULL;
 	struct diag *dg;
+	bool has_loc;
+	int n;
 
 	if (!d)
 		return;
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
-	dg = push(d, sev);
+	if (file && line)
+		n = asprintf(&head, "%s:%u:%u: %s: %s%s", file, line, col, sev_str(sev),
+			     text ? text : "", suffix);
+	else
+		n = asprintf(&head, "%s: %s%s", sev_str(sev), text ? text : "", suffix);
+	if (n < 0)
+		head = NULL;
+	has_loc = file && line && head;
+	dg = push(d, sev, head);
 	if (!dg)
 		goto out;
-	if (file && line)
-		dg->has_loc = asprintf(&head, "%s:%u:%u: %s: %s%s", file, line, col, sev_str(sev),
-				       text ? text : "", suffix) >= 0;
-	else if (asprintf(&head, "%s: %s%s", sev_str(sev), text ? text : "", suffix) < 0)
-		head = NULL;
-	dg->head = head;
+	dg->has_loc = has_loc;
 	if (dg->has_loc) {
 		dg->srcline = read_line(file, line);
 		dg->col = col;
@@ -277,10 +310,9 @@ static void forward_one(struct fe_diags *d, CXDiagnostic diag)
 	if (s == CXDiagnostic_Ignored)
 		return;
 	sev = s >= CXDiagnostic_Error ? FE_ERROR : s == CXDiagnostic_Warning ? FE_WARNING : FE_NOTE;
-	dg = push(d, sev);
+	dg = push(d, sev, fe_strdup_cx(clang_formatDiagnostic(diag, opts)));
 	if (!dg)
 		return;
-	dg->head = fe_strdup_cx(clang_formatDiagnostic(diag, opts));
 	/* the caret goes under the location; underline the first range on its line */
 	n = clang_getDiagnosticNumRanges(diag);
 	loc_of(clang_getDiagnosticLocation(diag), NULL, &file, &line, &col, &rs, &re);

@@ -130,7 +130,9 @@ struct fe_helper *fe_unit__find_helper(const struct fe_unit *u, const char *name
 #define fe_unit__for_each_helper(h, u, i)                                                          \
 	for ((i) = 0; (i) < fe_unit__nr_helpers(u) && ((h) = fe_unit__helper(u, i)); (i)++)
 
-/* A program: a function definition with a section other than .text. */
+/* A program: a function definition with a section other than .text; in a
+ * file with none of those, each global function of .text (the ubpf
+ * convention: type 0, context mem, section ".text"). */
 const char *fe_prog__name(const struct fe_prog *p);
 const char *fe_prog__section(const struct fe_prog *p);
 /* enum bpf_prog_type from the section name, as libbpf maps it (0 unknown). */

@@ -2,7 +2,8 @@
 /*
  * The libclang reader: parses a `.bpf.c` for the BPF target and builds the
  * program model. Top-level declarations of the main file give the
- * functions (programs are those with a SEC() other than .text), the maps
+ * functions (programs are those with a SEC() other than .text or, in a file
+ * of none, the global functions: the ubpf convention), the maps
  * (a `.maps` variable's anonymous struct: __uint(type, N) is `int
  * (*type)[N]`, __type(key, T) is `typeof(T) *key`; legacy `maps` variables
  * from their initialiser), and the globals. Each function body is walked
@@ -692,31 +693,53 @@ static int closure(struct fe_unit *u, struct fe_prog *p)
 	return err;
 }
 
-static int build_progs(struct fe_unit *u)
+static bool in_text(const struct fe_func *f)
+{
+	return !f->section || !strcmp(f->section, ".text");
+}
+
+static int add_prog(struct fe_unit *u, struct fe_func *f)
 {
 	struct fe_prog *p;
+
+	if (fe_ensure_mem((void **)&u->progs, &u->progs_cap, sizeof(*u->progs), u->nr_progs + 1))
+		return -ENOMEM;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->func = f;
+	p->unit = u;
+	if (in_text(f) || !fe_prog_type_from_sec(f->section, &p->type, &p->ctx)) {
+		p->type = 0;
+		p->ctx = FE_CTX_MEM;
+	}
+	u->progs[u->nr_progs++] = p;
+	return closure(u, p);
+}
+
+/* The programs: the functions with a SEC() other than .text. A file with
+ * none follows the ubpf convention, as the runtime reads its object
+ * (runtime/object.c, collect_progs()): each global function of .text is a
+ * raw-memory program, `uint64_t f(void *mem, uint64_t len)`. */
+static int build_progs(struct fe_unit *u)
+{
+	bool ubpf;
 	size_t i;
 	int err;
 
 	for (i = 0; i < u->nr_funcs; i++) {
-		struct fe_func *f = u->funcs[i];
-
-		if (!f->section || !strcmp(f->section, ".text"))
+		if (in_text(u->funcs[i]))
 			continue;
-		if (fe_ensure_mem((void **)&u->progs, &u->progs_cap, sizeof(*u->progs),
-				  u->nr_progs + 1))
-			return -ENOMEM;
-		p = calloc(1, sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		p->func = f;
-		p->unit = u;
-		if (!fe_prog_type_from_sec(f->section, &p->type, &p->ctx)) {
-			p->type = 0;
-			p->ctx = FE_CTX_MEM;
-		}
-		u->progs[u->nr_progs++] = p;
-		err = closure(u, p);
+		err = add_prog(u, u->funcs[i]);
+		if (err)
+			return err;
+	}
+	ubpf = !u->nr_progs;
+	for (i = 0; ubpf && i < u->nr_funcs; i++) {
+		/* linkage, not the storage class: `static int f(void); int f(void) {}` */
+		if (clang_getCursorLinkage(u->funcs[i]->cursor) != CXLinkage_External)
+			continue;
+		err = add_prog(u, u->funcs[i]);
 		if (err)
 			return err;
 	}
@@ -954,7 +977,10 @@ struct fe_helper *fe_unit__find_helper(const struct fe_unit *u, const char *name
 }
 
 const char *fe_prog__name(const struct fe_prog *p) { return p->func->name; }
-const char *fe_prog__section(const struct fe_prog *p) { return p->func->section; }
+const char *fe_prog__section(const struct fe_prog *p)
+{
+	return p->func->section ? p->func->section : ".text";
+}
 uint32_t fe_prog__type(const struct fe_prog *p) { return p->type; }
 enum fe_ctx_kind fe_prog__ctx(const struct fe_prog *p) { return p->ctx; }
 unsigned fe_prog__nr_params(const struct fe_prog *p) { return p->func->nr_params; }

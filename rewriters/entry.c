@@ -7,9 +7,11 @@
  * prototypes of those functions become static too. Then the native entry
  * of the ABI is appended:
  *
- *     uint64_t bpf_main(void *ctx, uint64_t ctx_size) { return P(ctx); }
+ *     unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)
+ *     { return P(ctx); }
  *
- * A raw-memory program (ctx "mem") of two parameters gets (ctx, ctx_size).
+ * A raw-memory program (ctx "mem": an unknown section, or a global function
+ * of .text in the ubpf convention) of two parameters gets (ctx, ctx_size).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -124,6 +126,7 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 	struct ctx c = { .u = u, .e = e, .d = d };
 	char *text = NULL;
 	size_t len;
+	const char *sec;
 	bool mem2;
 	int n;
 
@@ -132,17 +135,20 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 		return c.err;
 	fe_unit__source(u, &len);
 	mem2 = fe_prog__ctx(p) == FE_CTX_MEM && fe_prog__nr_params(p) >= 2;
+	sec = fe_func__section(fe_prog__func(p));
+	/* no #include <stdint.h>: the file may define uint64_t itself, and
+	 * unsigned long long is the ABI's uint64_t on x86-64 */
 	n = asprintf(&text,
-		     "\n/* bpfaot: the native entry of program '%s' (SEC(\"%s\")), see "
+		     "\n/* bpfaot: the native entry of program '%s' (%s%s%s), see "
 		     "include/bpfaot/abi.h */\n"
-		     "#include <stdint.h>\n"
-		     "uint64_t bpf_main(void *ctx, uint64_t ctx_size)\n"
+		     "unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)\n"
 		     "{\n"
 		     "%s"
 		     "\treturn %s(%s);\n"
 		     "}\n",
-		     fe_prog__name(p), fe_prog__section(p), mem2 ? "" : "\t(void)ctx_size;\n",
-		     fe_prog__name(p),
+		     fe_prog__name(p), sec ? "SEC(\"" : "",
+		     sec ? sec : "a global function of .text", sec ? "\")" : "",
+		     mem2 ? "" : "\t(void)ctx_size;\n", fe_prog__name(p),
 		     mem2 ? "ctx, ctx_size" : fe_prog__nr_params(p) ? "ctx" : "");
 	if (n < 0)
 		return -ENOMEM;

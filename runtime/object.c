@@ -1082,6 +1082,24 @@ static int apply_inits(struct loader *ld, const struct map_init *inits, size_t n
 /* A fat object's `.aot.<prog>` sections: each holds the native object of
  * the program of that name; the bytes stay in obj->file. They are linked
  * when the aot engine first runs the program. */
+/* Whether name is a global function of .text: once `bpftool gen object`
+ * has linked a file of such functions (native code per function) with a
+ * file of SEC() programs, they are subprograms, and their native code is
+ * simply unused. */
+static bool is_text_func(const struct loader *ld, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ld->elf.nr_syms; i++) {
+		const struct rt_elf_sym *sym = &ld->elf.syms[i];
+
+		if (sym->type == STT_FUNC && sym->bind != STB_LOCAL && sym->shndx < ld->elf.nr_secs &&
+		    !strcmp(ld->elf.secs[sym->shndx].name, ".text") && !strcmp(sym->name, name))
+			return true;
+	}
+	return false;
+}
+
 static int attach_native(struct loader *ld)
 {
 	size_t plen = strlen(BPFAOT_FAT_SEC_PREFIX), i;
@@ -1096,6 +1114,8 @@ static int attach_native(struct loader *ld)
 		for (k = 0; k < ld->obj->nr_progs && !p; k++)
 			if (!strcmp(ld->obj->progs[k].name, s->name + plen))
 				p = &ld->obj->progs[k];
+		if (!p && is_text_func(ld, s->name + plen))
+			continue; /* a ubpf-style function linked in as a subprogram */
 		if (!p) {
 			rt_log__err(ld->log, "%s: section '%s': no program '%s'", ld->obj->path,
 				    s->name, s->name + plen);

@@ -5,7 +5,8 @@
  * byte before the section header table, every original section header but
  * the name table's place, whose old contents are a prefix of the new), and
  * every program has a `.aot.P` section holding an x86-64 object with
- * bpf_main, the manifest, and only helper/map/global undefined symbols.
+ * bpf_main, the manifest, and only helper/map/global undefined symbols;
+ * in a file without SEC() programs, each global function of .text.
  * "errors": a BPF compile that fails, unknown programs, BPF-only builtins
  * (-Waot), malformed ELF. "limits": ELF appending and the manifest.
  */
@@ -258,6 +259,50 @@ START_TEST(test_manifest_trace_pid)
 }
 END_TEST
 
+/* A file without SEC() programs (the ubpf convention): one .aot.P per
+ * global function of .text that the BPF object defines, each a raw-memory
+ * program whose entry passes (mem, len); none for static functions or a C99
+ * inline definition, which the runtime does not see as programs. */
+START_TEST(test_ubpf_convention)
+{
+	static const char *const progs[] = { "sum", "first", "seven" };
+	char out[512], sec[64], want[128], *m;
+	struct fe_diags *d = fe_diags__new();
+	struct be_opts o;
+	struct be_elf fe, ne;
+	void *data;
+	size_t size, i;
+	long idx;
+	int status = 0;
+
+	snprintf(out, sizeof(out), "%s/ubpf.o", tmpdir);
+	o = opts_for("tests/data/fe/ubpf.bpf.c", out, BE_EMIT_FAT);
+	ck_assert_int_eq(be_compile(&o, d, &status), 0);
+	ck_assert_uint_eq(fe_diags__count(d), 0);
+	read_all(out, &data, &size);
+	ck_assert_int_eq(be_elf__parse(&fe, data, size, out, d), 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(sec, sizeof(sec), BPFAOT_FAT_SEC_PREFIX "%s", progs[i]);
+		idx = be_elf__find_sec(&fe, sec);
+		ck_assert_msg(idx >= 0, "no section %s", sec);
+		check_native(progs[i], be_elf__sec_data(&fe, (size_t)idx), fe.sh[idx].sh_size);
+		ck_assert_int_eq(be_elf__parse(&ne, be_elf__sec_data(&fe, (size_t)idx),
+					       fe.sh[idx].sh_size, sec, d),
+				 0);
+		m = manifest_of(&ne);
+		snprintf(want, sizeof(want), "prog name=%s section=.text type=0 ctx=mem stack=",
+			 progs[i]);
+		ck_assert_msg(strstr(m, want), "%s", m);
+		free(m);
+	}
+	ck_assert_int_lt(be_elf__find_sec(&fe, BPFAOT_FAT_SEC_PREFIX "twice"), 0);
+	ck_assert_int_lt(be_elf__find_sec(&fe, BPFAOT_FAT_SEC_PREFIX "hidden"), 0);
+	ck_assert_int_lt(be_elf__find_sec(&fe, BPFAOT_FAT_SEC_PREFIX "inl"), 0);
+	free(data);
+	fe_diags__free(d);
+}
+END_TEST
+
 /* The manifest of one program built natively with the given switches. */
 static char *native_manifest(const char *input, const char *prog, bool no_maps, bool no_helpers,
 			     bool no_types)
@@ -357,7 +402,10 @@ START_TEST(test_emit_source_and_llvm)
 	o = opts_for("samples/xdp_counter.bpf.c", out, BE_EMIT_SOURCE);
 	ck_assert_int_eq(be_compile(&o, d, &status), 0);
 	read_all(out, &data, &size);
-	ck_assert_ptr_nonnull(strstr(data, "uint64_t bpf_main(void *ctx, uint64_t ctx_size)"));
+	/* no <stdint.h>: the source may spell uint64_t itself */
+	ck_assert_ptr_nonnull(strstr(
+		data, "\nunsigned long long bpf_main(void *ctx, unsigned long long ctx_size)\n"));
+	ck_assert_ptr_null(strstr(data, "#include <stdint.h>"));
 	ck_assert_ptr_nonnull(strstr(data, "rec = ({ unsigned int __bpfaot_key = *(&action); "
 					   "__bpfaot_key < 5u ? (void *)(__bpfaot_map_values_xdp_stats "
 					   "+ (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });"));
@@ -537,6 +585,7 @@ static Suite *be_suite(void)
 	tcase_add_test(core, test_manifest_trace_pid);
 	tcase_add_test(core, test_emit_source_and_llvm);
 	tcase_add_test(core, test_inline_switches);
+	tcase_add_test(core, test_ubpf_convention);
 	tcase_add_test(errors, test_bpf_compile_fails);
 	tcase_add_test(errors, test_unknown_prog);
 	tcase_add_test(errors, test_bpf_only_builtin);

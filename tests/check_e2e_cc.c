@@ -814,8 +814,8 @@ START_TEST(test_conformance)
 END_TEST
 
 /* The same file in the plain ubpf convention (no sections): the bytecode
- * runs with the expected values; bpfaot-cc writes no native code for
- * these programs today, and the aot engine says so (see known_failures). */
+ * runs with the expected values, and every global function of .text gets
+ * its native code (test_ubpf_convention_aot runs it). */
 START_TEST(test_ubpf_convention)
 {
 	char dir[96], out[OUT_SZ], path[PATH_MAX], names[4096];
@@ -826,6 +826,7 @@ START_TEST(test_ubpf_convention)
 	ck_assert_msg(cc_data(dir, "ubpf_ops.c", "", "", out, sizeof(out)) == 0, "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	aot_sections(path, names, sizeof(names));
+	ck_assert_str_eq(names, ".aot.arith .aot.loops .aot.classify .aot.calls .aot.both");
 	for (i = 0; i < 5; i++) {
 		const struct conf_case *c = &conf_cases[i];
 
@@ -834,15 +835,57 @@ START_TEST(test_ubpf_convention)
 				    run_bin, c->prog, dir, path),
 				 0);
 		ck_assert_msg(retval_of(out) == c->retval, "%s: %.2000s", c->prog, out);
-		/* today's behaviour, documented: no native code for .text programs */
-		ck_assert_str_eq(names, "");
-		ck_assert_int_eq(sh(out, sizeof(out),
-				    "'%s' --engine=aot --prog=%s --data-in='%s/mem16' '%s'",
-				    run_bin, c->prog, dir, path),
-				 1);
-		ck_assert_msg(strstr(out, "has no native code (compile it with bpfaot-cc)"),
-			      "%.2000s", out);
 	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* The ubpf convention on the aot engine: bpfaot-cc makes each global
+ * function of .text a raw-memory program (frontend/unit.c, build_progs()),
+ * as the runtime does (runtime/object.c, collect_progs()), and its native
+ * code gives the interpreter's result. */
+START_TEST(test_ubpf_convention_aot)
+{
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+	size_t i;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	ck_assert_msg(cc_data(dir, "ubpf_ops.c", "", "", out, sizeof(out)) == 0, "%.2000s", out);
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (i = 0; i < 5; i++) {
+		const struct conf_case *c = &conf_cases[i];
+
+		ck_assert_msg(sh(out, sizeof(out),
+				 "'%s' --engine=aot --prog=%s --data-in='%s/mem16' '%s'", run_bin,
+				 c->prog, dir, path) == 0,
+			      "%s: %.2000s", c->prog, out);
+		ck_assert_uint_eq(retval_of(out), c->retval);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* A file that defines its own `typedef unsigned long long uint64_t;` (fine
+ * for clang -target bpf) compiles natively too: the entry is spelled
+ * without <stdint.h> (rewriters/entry.c). */
+START_TEST(test_uint64_typedef)
+{
+	static const char src[] =
+		"typedef unsigned long long uint64_t;\n"
+		"__attribute__((section(\"ubpf\"))) uint64_t first(void *mem, uint64_t len)\n"
+		"{\n\treturn len ? *(unsigned char *)mem : 0;\n}\n";
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+
+	tmpdir_new(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/u.c", dir);
+	write_file(path, src, strlen(src));
+	ck_assert_int_eq(
+		sh(out, sizeof(out), "cd '%s' && clang-14 -O2 -g -target bpf -c u.c -o c.o", dir),
+		0);
+	ck_assert_msg(sh(out, sizeof(out), "cd '%s' && '%s' -O2 -g -target bpf -c u.c -o u.o", dir,
+			 cc_bin) == 0,
+		      "%.2000s", out);
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -953,6 +996,21 @@ START_TEST(test_unsupported_core)
 }
 END_TEST
 
+/* A file-level [-Waot] warning (here "cannot remove the section attribute
+ * ... spelled through a macro", from the rewrite of every program) is
+ * printed once: the diagnostic sink drops exact repeats. */
+START_TEST(test_warning_once)
+{
+	char dir[96], out[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(cc_data(dir, "ubpf_ops.c", "-DAOT_SEC", "", out, sizeof(out)), 0);
+	ck_assert_uint_eq(count_str(out, "warning: cannot remove the section attribute of 'arith'"),
+			  1);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* A __ksym extern: the object is written, the program keeps only its
  * bytecode, and the warning names the symbol. */
 START_TEST(test_unsupported_ksym)
@@ -995,9 +1053,10 @@ START_TEST(test_missing_helper)
 			    "'%s' --engine=aot --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 1);
-	/* today the bytecode validator refuses first (see known_failures) */
-	ck_assert_msg(strstr(out, "bpfaot-run: error: ") && strstr(out, "helper id 188"), "%.2000s",
-		      out);
+	/* the aot engine's manifest check names the helper */
+	ck_assert_msg(strstr(out, "bpfaot-run: error: ") &&
+			      strstr(out, "helper 188 ('bpf_xdp_get_buff_len') is not provided"),
+		      "%.2000s", out);
 	ck_assert(!strstr(out, "retval"));
 
 	ck_assert_msg(cc_data(dir, "no_helper.bpf.c", "", "--aot-emit=native", out, sizeof(out)) ==
@@ -1380,63 +1439,6 @@ END_TEST
  * the proposed fix are in the comment. Not registered by default.
  */
 
-/* frontend/unit.c:704 (build_progs()) skips every function of .text, while
- * the runtime (runtime/object.c:955, collect_progs()) runs the global functions of an
- * object whose only code is .text as raw-memory programs (the ubpf
- * convention). So bpfaot-cc writes no .aot section for them.
- * Fix: when the unit has no SEC() program, make each global function
- * defined in .text a program (type 0, ctx FE_CTX_MEM, section ".text"). */
-START_TEST(kf_ubpf_convention_aot)
-{
-	char dir[96], out[OUT_SZ], path[PATH_MAX];
-	size_t i;
-
-	tmpdir_new(dir, sizeof(dir));
-	write_inputs(dir);
-	ck_assert_msg(cc_data(dir, "ubpf_ops.c", "", "", out, sizeof(out)) == 0, "%.2000s", out);
-	snprintf(path, sizeof(path), "%s/x.o", dir);
-	for (i = 0; i < 5; i++) {
-		const struct conf_case *c = &conf_cases[i];
-
-		ck_assert_msg(sh(out, sizeof(out),
-				 "'%s' --engine=aot --prog=%s --data-in='%s/mem16' '%s'", run_bin,
-				 c->prog, dir, path) == 0,
-			      "%s: %.2000s", c->prog, out);
-		ck_assert_uint_eq(retval_of(out), c->retval);
-	}
-	tmpdir_rm(dir);
-}
-END_TEST
-
-/* rewriters/entry.c:138 (rw_entry()) appends `#include <stdint.h>` and spells the entry
- * with uint64_t; a file that defines its own `typedef unsigned long long
- * uint64_t;` (fine for clang -target bpf, where stdint.h is not included)
- * then fails the native compile ("typedef redefinition with different
- * types") and the whole bpfaot-cc command fails where clang succeeds.
- * Fix: spell the entry without stdint.h:
- * `unsigned long bpf_main(void *ctx, unsigned long ctx_size)` (or
- * __UINT64_TYPE__), which is the same ABI on x86-64. */
-START_TEST(kf_uint64_typedef)
-{
-	static const char src[] =
-		"typedef unsigned long long uint64_t;\n"
-		"__attribute__((section(\"ubpf\"))) uint64_t first(void *mem, uint64_t len)\n"
-		"{\n\treturn len ? *(unsigned char *)mem : 0;\n}\n";
-	char dir[96], out[OUT_SZ], path[PATH_MAX];
-
-	tmpdir_new(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/u.c", dir);
-	write_file(path, src, strlen(src));
-	ck_assert_int_eq(
-		sh(out, sizeof(out), "cd '%s' && clang-14 -O2 -g -target bpf -c u.c -o c.o", dir),
-		0);
-	ck_assert_msg(sh(out, sizeof(out), "cd '%s' && '%s' -O2 -g -target bpf -c u.c -o u.o", dir,
-			 cc_bin) == 0,
-		      "%.2000s", out);
-	tmpdir_rm(dir);
-}
-END_TEST
-
 /* runtime/object.c:1357 validates every program's bytecode at open, and
  * runtime/validate.c:173 (helper_known()) refuses a helper id missing from the runtime's
  * table ("unknown helper id 188"). So the aot engine never reaches the
@@ -1522,36 +1524,12 @@ START_TEST(kf_gen_object_globals)
 }
 END_TEST
 
-/* rewriters/rewrite.c:46 runs rw_entry() once per program (from
- * backend/compile.c:667) with the same diagnostic sink, so a file-level
- * warning such as rewriters/entry.c:87 "cannot remove the section
- * attribute ... spelled through a macro" is printed once per program
- * (ubpf_ops.c with -DAOT_SEC: 5 programs, each warning 5 times).
- * Fix: have the diag sink drop an exact repeat of {severity, file, line,
- * col, text}, or emit file-level warnings for the first program only. */
-START_TEST(kf_warning_once)
-{
-	char dir[96], out[OUT_SZ];
-
-	tmpdir_new(dir, sizeof(dir));
-	ck_assert_int_eq(cc_data(dir, "ubpf_ops.c", "-DAOT_SEC", "", out, sizeof(out)), 0);
-	ck_assert_uint_eq(count_str(out, "warning: cannot remove the section attribute of 'arith'"),
-			  1);
-	tmpdir_rm(dir);
-}
-END_TEST
-
 /* ------------------------------------------------------------ suite */
 
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
 
-	tcase_add_test(tc, kf_ubpf_convention_aot);
-	tcase_add_test(tc, kf_uint64_typedef);
-	tcase_add_test(tc, kf_missing_helper_named);
-	tcase_add_test(tc, kf_gen_object_globals);
-	tcase_add_test(tc, kf_warning_once);
 	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	return tc;
@@ -1577,6 +1555,8 @@ Suite *e2e_cc_suite(void)
 	tcase_add_loop_test(tc, test_conformance, 0,
 			    (int)(sizeof(conf_cases) / sizeof(conf_cases[0])));
 	tcase_add_test(tc, test_ubpf_convention);
+	tcase_add_test(tc, test_ubpf_convention_aot);
+	tcase_add_test(tc, test_uint64_typedef);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);
@@ -1585,8 +1565,11 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_backend_error);
 	tcase_add_test(tc, test_unsupported_core);
+	tcase_add_test(tc, test_warning_once);
 	tcase_add_test(tc, test_unsupported_ksym);
 	tcase_add_test(tc, test_missing_helper);
+	tcase_add_test(tc, kf_missing_helper_named);
+	tcase_add_test(tc, kf_gen_object_globals);
 	tcase_add_loop_test(tc, test_fat_corrupt, 0,
 			    (int)(sizeof(fat_patches) / sizeof(fat_patches[0])));
 	tcase_add_loop_test(tc, test_cc_bad_option, 0, (int)(sizeof(cc_opts) / sizeof(cc_opts[0])));

@@ -2,9 +2,10 @@
 /*
  * Check suite of the frontend: the program model of every sample (programs
  * with type and context, maps with their layout, globals by section, the
- * helper ids each program reaches), the errors of parsing (missing file,
- * C that does not compile, with the exact diagnostic), and the limits of
- * the diagnostics sink.
+ * helper ids each program reaches; the ubpf convention of a file without
+ * SEC() programs), the errors of parsing (missing file, C that does not
+ * compile, with the exact diagnostic), the sink's dropping of repeats, and
+ * the limits of the diagnostics sink.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -272,6 +273,47 @@ START_TEST(test_funcs_and_legacy)
 }
 END_TEST
 
+/* No SEC() program: each global function of .text is a raw-memory
+ * program, as the runtime reads the object (the ubpf convention). */
+START_TEST(test_ubpf_convention)
+{
+	static const char *const want[] = { "inl", "sum", "first", "seven" };
+	struct fe_diags *d = fe_diags__new();
+	struct fe_unit *u = fe_unit__parse("tests/data/fe/ubpf.bpf.c", parse_args, 3, d);
+	struct fe_prog *p;
+	size_t i;
+
+	ck_assert_msg(u, "%s", fe_diags__render_str(d, "check_fe", true));
+	ck_assert_uint_eq(fe_unit__nr_progs(u), 4);
+	for (i = 0; i < 4; i++) {
+		p = fe_unit__prog(u, i);
+		ck_assert_str_eq(fe_prog__name(p), want[i]);
+		ck_assert_str_eq(fe_prog__section(p), ".text");
+		ck_assert_uint_eq(fe_prog__type(p), 0);
+		ck_assert_int_eq(fe_prog__ctx(p), FE_CTX_MEM);
+	}
+	/* static by storage class or by an earlier declaration: not programs */
+	ck_assert_ptr_null(fe_unit__find_prog(u, "twice"));
+	ck_assert_ptr_null(fe_unit__find_prog(u, "hidden"));
+	p = fe_unit__find_prog(u, "sum");
+	ck_assert_uint_eq(fe_prog__nr_params(p), 2);
+	ck_assert_uint_eq(fe_prog__nr_funcs(p), 3);
+	ck_assert_uint_eq(fe_prog__nr_globals(p), 1);
+	ck_assert_ptr_null(fe_func__section(fe_prog__func(p)));
+	ck_assert_str_eq(fe_func__section(fe_prog__func(fe_unit__find_prog(u, "seven"))), ".text");
+	fe_unit__free(u);
+	fe_diags__free(d);
+
+	/* one SEC() program: .text functions are subprograms again */
+	d = fe_diags__new();
+	u = fe_unit__parse("tests/data/fe/model.bpf.c", parse_args, 3, d);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_ptr_null(fe_unit__find_prog(u, "helper_text"));
+	fe_unit__free(u);
+	fe_diags__free(d);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct fe_diags *d = fe_diags__new();
@@ -323,6 +365,53 @@ START_TEST(test_diag_sink)
 }
 END_TEST
 
+/* The per-program rewrites share one sink: an exact repeat of an error or
+ * warning (and the notes under it) is dropped, as clang shows a header's
+ * diagnostics once; anything that differs is kept. */
+START_TEST(test_diag_repeat)
+{
+	static const char *const f = "tests/data/fe/bad.bpf.c";
+	struct fe_diags *d = fe_diags__new();
+	char *text;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		fe_diag_pos(d, FE_WARNING, f, 6, 16, "cannot remove '%s'", "x");
+		fe_diag_pos(d, FE_NOTE, f, 6, 9, "declared here");
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "internal error");
+	}
+	fe_diag_pos(d, FE_ERROR, f, 6, 16, "cannot remove '%s'", "x");	/* severity */
+	fe_diag_pos(d, FE_WARNING, f, 6, 9, "cannot remove '%s'", "x");	/* column */
+	fe_diag_pos(d, FE_WARNING, f, 6, 16, "cannot remove '%s'", "y");	/* text */
+	fe_diag_pos(d, FE_NOTE, f, 6, 9, "declared here");	/* a note of a new warning */
+	ck_assert_uint_eq(fe_diags__count(d), 7);
+	ck_assert_int_eq(fe_diags__nr_errors(d), 2);
+	text = fe_diags__render_str(d, "bpfaot-cc", true);
+	ck_assert_str_eq(text, "tests/data/fe/bad.bpf.c:6:16: warning: cannot remove 'x'\n"
+			       "        return nope + ctx->data;\n"
+			       "                      ^\n"
+			       "tests/data/fe/bad.bpf.c:6:9: note: declared here\n"
+			       "        return nope + ctx->data;\n"
+			       "               ^\n"
+			       "bpfaot-cc: error: internal error\n"
+			       "tests/data/fe/bad.bpf.c:6:16: error: cannot remove 'x'\n"
+			       "        return nope + ctx->data;\n"
+			       "                      ^\n"
+			       "tests/data/fe/bad.bpf.c:6:9: warning: cannot remove 'x'\n"
+			       "        return nope + ctx->data;\n"
+			       "               ^\n"
+			       "tests/data/fe/bad.bpf.c:6:16: warning: cannot remove 'y'\n"
+			       "        return nope + ctx->data;\n"
+			       "                      ^\n"
+			       "tests/data/fe/bad.bpf.c:6:9: note: declared here\n"
+			       "        return nope + ctx->data;\n"
+			       "               ^\n"
+			       "2 errors generated.\n");
+	free(text);
+	fe_diags__free(d);
+}
+END_TEST
+
 START_TEST(test_diag_many)
 {
 	struct fe_diags *d = fe_diags__new();
@@ -365,11 +454,13 @@ static Suite *fe_suite(void)
 	tcase_add_loop_test(core, test_sample_model, 0, sizeof(samples) / sizeof(samples[0]));
 	tcase_add_test(core, test_helper_proto);
 	tcase_add_test(core, test_funcs_and_legacy);
+	tcase_add_test(core, test_ubpf_convention);
 	tcase_add_test(core, test_sec_table);
 	tcase_set_timeout(core, 60);
 	tcase_add_test(errors, test_missing_file);
 	tcase_add_test(errors, test_bad_source);
 	tcase_add_test(errors, test_diag_sink);
+	tcase_add_test(errors, test_diag_repeat);
 	tcase_add_test(limits, test_diag_many);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, errors);

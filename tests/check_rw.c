@@ -94,6 +94,9 @@ static const struct golden goldens[] = {
 	{ "inline", PASS_PREVIEW, "prog", "no-inline-helpers", NO_HELPERS },
 	{ "inline", PASS_PREVIEW, "prog", "no-types", NO_TYPES },
 	{ "inline", PASS_PREVIEW, "prog", "none", NONE },
+	/* the ubpf convention: global functions of .text, (mem, len) */
+	{ "ubpf", PASS_PREVIEW, "sum", NULL, DEFAULT },
+	{ "ubpf", PASS_ENTRY, "seven", NULL, DEFAULT },
 };
 
 START_TEST(test_golden)

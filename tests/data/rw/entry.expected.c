@@ -24,8 +24,7 @@ static int prog_c(struct __sk_buff *skb) { return 0; }
 char LICENSE[] SEC("license") = "GPL";
 
 /* bpfaot: the native entry of program 'prog_a' (SEC("xdp")), see include/bpfaot/abi.h */
-#include <stdint.h>
-uint64_t bpf_main(void *ctx, uint64_t ctx_size)
+unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)
 {
 	(void)ctx_size;
 	return prog_a(ctx);

@@ -96,8 +96,7 @@ int prog(struct xdp_md *ctx)
 static char LICENSE[] = "GPL";
 
 /* bpfaot: the native entry of program 'prog' (SEC("xdp")), see include/bpfaot/abi.h */
-#include <stdint.h>
-uint64_t bpf_main(void *ctx, uint64_t ctx_size)
+unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)
 {
 	(void)ctx_size;
 	return prog(ctx);
