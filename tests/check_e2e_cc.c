@@ -1526,6 +1526,36 @@ END_TEST
 
 /* ------------------------------------------------------------ suite */
 
+/* A file of global functions gets native code per function; once `bpftool
+ * gen object` links it into another file's program they are subprograms,
+ * and the linked object must still load and run (their native code unused). */
+START_TEST(test_gen_object_subprog_native)
+{
+	char dir[96], out[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	ck_assert_msg(sh(out, sizeof(out),
+			 "cd '%s' && '%s' " CC_FLAGS " -c tests/data/cc/linklib.c -o '%s/lib.o' && '%s' "
+			 CC_FLAGS " -c tests/data/cc/linkmain.bpf.c -o '%s/main.o' && "
+			 "bpftool gen object '%s/linked.o' '%s/main.o' '%s/lib.o'",
+			 root, cc_bin, dir, cc_bin, dir, dir, dir, dir) == 0,
+		      "%.2000s", out);
+	{
+		char lib[PATH_MAX];
+
+		snprintf(lib, sizeof(lib), "%s/lib.o", dir);
+		ck_assert_msg(has_aot(lib, "add3"), "lib.o has no .aot.add3");
+	}
+	/* ingress_ifindex is 0 in a test run: add3(0) = 3 */
+	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/linked.o'",
+			    run_bin, dir, dir),
+			 0);
+	ck_assert_str_eq(out, "retval: 3\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
@@ -1570,6 +1600,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_missing_helper);
 	tcase_add_test(tc, kf_missing_helper_named);
 	tcase_add_test(tc, kf_gen_object_globals);
+	tcase_add_test(tc, test_gen_object_subprog_native);
 	tcase_add_loop_test(tc, test_fat_corrupt, 0,
 			    (int)(sizeof(fat_patches) / sizeof(fat_patches[0])));
 	tcase_add_loop_test(tc, test_cc_bad_option, 0, (int)(sizeof(cc_opts) / sizeof(cc_opts[0])));
