@@ -20,8 +20,9 @@
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build/fuzz
-# nonnull-attribute is recoverable so that fuzz/ubsan.supp can silence the
-# known, reported cases; halt_on_error=1 still stops on any other report.
+# nonnull-attribute and pointer-overflow are recoverable so that
+# fuzz/ubsan.supp can silence the known, reported, harmless cases (NULL with
+# length 0); halt_on_error=1 still stops on any other report.
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fsanitize-recover=nonnull-attribute,pointer-overflow
 FUZZ_ENV     := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$(CURDIR)/fuzz/ubsan.supp
@@ -39,12 +40,14 @@ FUZZ_OPTS_fuzz_cli := -close_fd_mask=3
 
 .PHONY: fuzz fuzz-build fuzz-corpus
 
-$(FUZZ_BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfaot.h $(wildcard runtime/*.h)
+$(FUZZ_BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfaot.h $(wildcard runtime/*.h) \
+		fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 # bpfaot-run's main, renamed so that fuzz_cli can call it
-$(FUZZ_BUILD)/obj/bpfaot-run.o: runtime/bpfaot-run.c runtime/rt_internal.h include/bpfaot/bpfaot.h
+$(FUZZ_BUILD)/obj/bpfaot-run.o: runtime/bpfaot-run.c runtime/rt_internal.h include/bpfaot/bpfaot.h \
+		fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=bpfaot_run_main -c $< -o $@
 

@@ -71,6 +71,10 @@ static int parse_syms(struct rt_elf *elf, struct rt_log *log)
 				    s.st_name);
 			return -ENOEXEC;
 		}
+		if (!rt_name_is_clean(d->name)) {
+			rt_log__err(log, "%s: symbol #%zu: name has control characters", elf->path, i);
+			return -ENOEXEC;
+		}
 		d->value = s.st_value;
 		d->size = s.st_size;
 		d->shndx = s.st_shndx;
@@ -174,6 +178,10 @@ int rt_elf__parse(struct rt_elf *elf, const void *data, size_t size, const char 
 		if (!elf->secs[i].name) {
 			rt_log__err(log, "%s: section #%zu: name offset %llu out of range", path, i,
 				    (unsigned long long)off);
+			return -ENOEXEC;
+		}
+		if (!rt_name_is_clean(elf->secs[i].name)) {
+			rt_log__err(log, "%s: section #%zu: name has control characters", path, i);
 			return -ENOEXEC;
 		}
 	}

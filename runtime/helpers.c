@@ -212,24 +212,76 @@ static uint64_t get_numa_node_id(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t
 	return 0;
 }
 
+/* Whether lock lies in the value storage of a map whose values hold a
+ * struct bpf_spin_lock, as the kernel's verifier requires. */
+static bool is_map_lock(struct rt_run *run, const void *lock)
+{
+	size_t i;
+
+	for (i = 0; run->obj && i < run->obj->nr_maps; i++) {
+		const struct rt_map *m = run->obj->maps[i];
+		const void *start;
+		size_t len;
+
+		rt_map__region(m, &start, &len);
+		if (start && (uintptr_t)lock >= (uintptr_t)start &&
+		    (uintptr_t)lock + sizeof(struct bpf_spin_lock) <= (uintptr_t)start + len)
+			return rt_map__def(m)->spin_lock_off >= 0;
+	}
+	return false;
+}
+
+/* Spins before a checked run calls a held lock a deadlock: one program
+ * holds at most one lock and the verifier forbids sleeping with it, so a
+ * lock that stays held this long is held by this very run. */
+#define SPIN_LIMIT (1ul << 24)
+
 static uint64_t spin_lock(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
+	struct rt_run *run = rt_run__current();
 	void *lock = (void *)(uintptr_t)r1;
 
-	if (!rt_helper_mem_ok(rt_run__current(), "bpf_spin_lock", "lock", lock,
-		       sizeof(struct bpf_spin_lock), true))
+	if (!rt_helper_mem_ok(run, "bpf_spin_lock", "lock", lock, sizeof(struct bpf_spin_lock),
+			      true))
 		return -EFAULT;
-	rt_spin_lock(lock);
+	if (!run || !run->checked) {
+		rt_spin_lock(lock);
+		return 0;
+	}
+	if (!is_map_lock(run, lock)) {
+		rt_run__fail(run, -EINVAL,
+			     "helper bpf_spin_lock: not the bpf_spin_lock of a map value: %p", lock);
+		return -EINVAL;
+	}
+	if (run->held_lock) {
+		rt_run__fail(run, -EDEADLK,
+			     "helper bpf_spin_lock: a lock is already held (the kernel allows one)");
+		return -EDEADLK;
+	}
+	if (!rt_spin_trylock(lock, SPIN_LIMIT)) {
+		rt_run__fail(run, -EDEADLK, "helper bpf_spin_lock: lock stays held (deadlock): %p",
+			     lock);
+		return -EDEADLK;
+	}
+	run->held_lock = lock;
 	return 0;
 }
 
 static uint64_t spin_unlock(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
+	struct rt_run *run = rt_run__current();
 	void *lock = (void *)(uintptr_t)r1;
 
-	if (!rt_helper_mem_ok(rt_run__current(), "bpf_spin_unlock", "lock", lock,
-		       sizeof(struct bpf_spin_lock), true))
+	if (!rt_helper_mem_ok(run, "bpf_spin_unlock", "lock", lock, sizeof(struct bpf_spin_lock),
+			      true))
 		return -EFAULT;
+	if (run && run->checked) {
+		if (run->held_lock != lock) {
+			rt_run__fail(run, -EINVAL, "helper bpf_spin_unlock: lock not held: %p", lock);
+			return -EINVAL;
+		}
+		run->held_lock = NULL;
+	}
 	rt_spin_unlock(lock);
 	return 0;
 }

@@ -166,10 +166,12 @@ uint64_t rt_helper_skb_load_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 	if (!rt_helper_mem_ok(run, "bpf_skb_load_bytes", "to", to, len, true))
 		return -EFAULT;
 	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run))) {
-		memset(to, 0, len);
+		if (len)
+			memset(to, 0, len);
 		return -EFAULT;
 	}
-	memcpy(to, run->data + offset, len);
+	if (len) /* no NULL + 0 in C, even for an empty packet */
+		memcpy(to, run->data + offset, len);
 	return 0;
 }
 
@@ -187,7 +189,8 @@ uint64_t rt_helper_skb_store_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64
 		return -EFAULT;
 	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run)))
 		return -EFAULT;
-	memmove(run->data + offset, from, len);
+	if (len)
+		memmove(run->data + offset, from, len);
 	return 0;
 }
 

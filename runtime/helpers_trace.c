@@ -43,6 +43,10 @@ static bool str_check(struct rt_run *run, const char *helper, const char *what, 
 {
 	size_t n = 0;
 
+	if (!s) {
+		rt_run__fail(run, -EFAULT, "helper %s: %s is NULL", helper, what);
+		return false;
+	}
 	if (!run || !run->checked) {
 		*len = strlen(s);
 		return true;
@@ -349,7 +353,7 @@ static int capture_preformatted(struct fmt_args *fa, const char *text, uint16_t 
 static int fmt_prepare(const char *fmt, size_t fmt_size, const uint64_t *raw, int nr_args,
 		       struct fmt_args *fa)
 {
-	const char *end = memchr(fmt, 0, fmt_size);
+	const char *end = fmt && fmt_size ? memchr(fmt, 0, fmt_size) : NULL;
 	size_t i, len, off;
 	int err;
 

@@ -736,6 +736,13 @@ int rt_interp__run(struct rt_run *run, uint64_t *retval)
 	r = exec(in, 0, (uint64_t)(uintptr_t)run->ctx,
 		 run->prog->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0, 0, 0, 0);
 	rt_run__set_current(NULL);
+	if (run->held_lock) {
+		/* the verifier's "bpf_spin_unlock is missing": release it, fail */
+		rt_spin_unlock(run->held_lock);
+		run->held_lock = NULL;
+		rt_run__fail(run, -EINVAL, "program '%s' exited holding a bpf_spin_lock",
+			     run->prog->name);
+	}
 	if (run->err)
 		return run->err;
 	*retval = r;

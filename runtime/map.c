@@ -263,6 +263,20 @@ void rt_spin_lock(void *lock)
 	}
 }
 
+bool rt_spin_trylock(void *lock, unsigned long spins)
+{
+	uint32_t *l = lock;
+
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+		if (!spins--)
+			return false;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	return true;
+}
+
 void rt_spin_unlock(void *lock)
 {
 	__atomic_store_n((uint32_t *)lock, 0, __ATOMIC_RELEASE);

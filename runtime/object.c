@@ -478,6 +478,11 @@ static int collect_btf_maps(struct loader *ld, struct map_init **inits, size_t *
 				    ld->obj->path, (unsigned int)i, var->name_off);
 			return -ENOEXEC;
 		}
+		if (!rt_name_is_clean(name)) {
+			rt_log__err(ld->log, "%s: map #%u in '.maps': name has control characters",
+				    ld->obj->path, (unsigned int)i);
+			return -ENOEXEC;
+		}
 		err = parse_btf_map_def(ld, name, var->type, &def, &values_off);
 		if (!err)
 			err = add_map(ld, &def, NULL, 0);

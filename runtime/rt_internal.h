@@ -43,6 +43,8 @@ int rt_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need);
 
 /* The value of one hex digit, or -1. */
 int rt_hexval(int c);
+/* Whether a name read from a file has no control characters. */
+bool rt_name_is_clean(const char *s);
 
 /* true when [off, off+len) lies inside [0, size), overflow-safe. */
 static inline bool rt_bounds_ok(uint64_t off, uint64_t len, uint64_t size)
@@ -178,6 +180,8 @@ int rt_perfbuf__consume(struct rt_map *map, int (*fn)(void *cookie, int cpu, con
 /* Spin locks inside map values (bpf_spin_lock). */
 void rt_spin_lock(void *lock);
 void rt_spin_unlock(void *lock);
+/* Takes the lock within about spins attempts; false if it stayed held. */
+bool rt_spin_trylock(void *lock, unsigned long spins);
 
 /* ---------------------------------------------------------- object */
 
@@ -333,6 +337,7 @@ struct rt_run {
 	uint64_t budget_limit;		/* budget of each run, 0 = RT_DEFAULT_BUDGET */
 	int tail_calls;
 	struct rt_prog *tail_target;	/* set by bpf_tail_call for the engine */
+	void *held_lock;		/* the bpf_spin_lock held (checked mode) */
 	rt_callback_fn callback;
 	/* outputs */
 	struct rt_redirect redirect;

@@ -63,3 +63,13 @@ int rt_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+/* Names end up quoted in one-line diagnostics: a newline or an escape
+ * sequence must never reach them, so such names are refused where read. */
+bool rt_name_is_clean(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
