@@ -14,8 +14,8 @@
 #
 # fuzz_link covers the native path (manifest.c, link.c, the bare and fat
 # objects of object.c); its seeds come from bpfaot-cc when it is built.
-# TODO(issue 4): a target for bpfaot-cc's command line (frontend/backend),
-# once its option parser can be called without compiling.
+# fuzz_cc_cli covers bpfaot-cc's option parser (the driver included whole,
+# linked against the normal compiler archives and libclang).
 
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
@@ -32,11 +32,12 @@ FUZZ_LIBS    := -lbpf -lelf -lz -lpthread
 
 FUZZ_RT_SRCS := $(filter-out runtime/bpfaot-run.c,$(wildcard runtime/*.c))
 FUZZ_RT_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_RT_SRCS))
-FUZZ_TARGETS := fuzz_elf fuzz_conf fuzz_interp fuzz_cli fuzz_link
+FUZZ_TARGETS := fuzz_elf fuzz_conf fuzz_interp fuzz_cli fuzz_link fuzz_cc_cli
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_MKSEEDS := $(FUZZ_BUILD)/mkseeds
 # per-target libFuzzer flags: bpfaot-run prints on both streams
 FUZZ_OPTS_fuzz_cli := -close_fd_mask=3
+FUZZ_OPTS_fuzz_cc_cli := -close_fd_mask=2
 
 .PHONY: fuzz fuzz-build fuzz-corpus
 
@@ -55,6 +56,11 @@ $(FUZZ_BUILD)/fuzz_cli: fuzz/fuzz_cli.c $(FUZZ_BUILD)/obj/bpfaot-run.o $(FUZZ_RT
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_CLI_OBJDIR='"$(CURDIR)/fuzz/corpus/cli-objs"' \
 		$^ -o $@ $(FUZZ_LIBS)
+
+$(FUZZ_BUILD)/fuzz_cc_cli: fuzz/fuzz_cc_cli.c backend/bpfaot-cc.c $(BE_LIB) $(RW_LIB) $(FE_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend -DBPFAOT_CLANG='"$(BPF_CLANG)"' -fsanitize=fuzzer \
+		$< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS)
 
 $(FUZZ_BUILD)/fuzz_link: fuzz/fuzz_link.c $(FUZZ_RT_OBJS)
 	@mkdir -p $(dir $@)

@@ -167,7 +167,24 @@ def main():
     for i, (obj, args) in enumerate(vectors):
         with open(os.path.join(d, "seed%02d" % i), "wb") as f:
             f.write(bytes([obj]) + b"\0".join(a.encode() for a in args))
-    for t in ("fuzz_elf", "fuzz_conf", "fuzz_interp", "fuzz_cli", "fuzz_link"):
+    # fuzz_cc_cli: bpfaot-cc command lines, NUL-separated
+    d = fresh("fuzz_cc_cli")
+    cc_vectors = [
+        ["-O2", "-g", "-target", "bpf", "-c", "x.bpf.c", "-o", "x.o"],
+        ["--target=bpf", "-O2", "-D__TARGET_ARCH_x86", "-Iinc", "-c", "x.bpf.c"],
+        ["-target", "bpf", "--aot-emit=source", "--aot-prog=p", "x.bpf.c", "-o", "-"],
+        ["-target", "bpf", "--aot-emit=native", "--aot-opt=2", "--aot-no-inline-maps", "-c", "x.c"],
+        ["-MD", "-MF", "x.d", "-MT", "x.o", "-MP", "-c", "x.bpf.c", "-o", "x.o"],
+        ["-include", "h.h", "-std=gnu11", "-Wall", "-Werror=aot", "-v", "-c", "x.c"],
+        ["--aot-emit=bogus", "-c", "x.c"],
+        ["-o"],
+        ["-E", "x.c"],
+        ["-mcpu=v3", "-fno-builtin", "-U", "X", "-D", "Y=1", "-c", "a.c", "b.c"],
+    ]
+    for i, args in enumerate(cc_vectors):
+        with open(os.path.join(d, "seed%02d" % i), "wb") as f:
+            f.write(b"\0".join(a.encode() for a in args))
+    for t in ("fuzz_elf", "fuzz_conf", "fuzz_interp", "fuzz_cli", "fuzz_link", "fuzz_cc_cli"):
         n = len(os.listdir(os.path.join(CORPUS, t)))
         print("mkcorpus: fuzz/corpus/%s: %d seeds" % (t, n))
 
