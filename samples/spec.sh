@@ -18,11 +18,12 @@ hex2bin() {
 		print out }' | { read -r esc; printf "$esc"; } >"$2"
 }
 
-# spec_read FILE: sets name prog retval kernel data_in ctx_in expect_out,
+# spec_read FILE: sets name prog retval kernel data_in ctx_in expect_out varies,
 # and the positional map-set options in $spec_sets (one per line).
 spec_read() {
 	name=$(basename "$1" .test)
 	prog="" retval="" kernel=no data_in="" ctx_in="" expect_out="" data_out_kind="" spec_sets=""
+	varies=""
 	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line%%#*}
 		case $line in *:*) ;; *) continue ;; esac
@@ -39,6 +40,7 @@ spec_read() {
 		data-out) data_out_kind=$val ;;
 		data-out-hex) expect_out=$TMP/$name.expect; hex2bin "$val" "$expect_out" ;;
 		kernel) kernel=${val%% *} ;;
+		varies) varies="$varies ${val%% *}" ;;
 		esac
 	done <"$1"
 	case $data_out_kind in
@@ -46,4 +48,12 @@ spec_read() {
 	same) expect_out=$data_in ;;
 	*) expect_out=$SAMPLES/$data_out_kind ;;
 	esac
+}
+
+# drop_varies FILE: the --dump-maps output without the maps named in $varies.
+drop_varies() {
+	awk -v varies="$varies" '
+		BEGIN { n = split(varies, V, " "); for (i = 1; i <= n; i++) skip["map \047" V[i] "\047"] = 1 }
+		/^map \047/ { name = $1 " " $2; drop = (name in skip) }
+		!drop' "$1"
 }
