@@ -13,6 +13,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +108,9 @@ static bool map_is_rodata(const struct rt_map *m)
 static uint64_t exec(struct interp *in, size_t start_pc, uint64_t r1, uint64_t r2, uint64_t r3,
 		     uint64_t r4, uint64_t r5);
 
+__attribute__((format(printf, 3, 4))) static void interp_fail(struct rt_run *run, int err,
+							      const char *fmt, ...);
+
 /* bpf_loop and friends call back into the program through here. */
 static uint64_t interp_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r1, uint64_t r2,
 				uint64_t r3, uint64_t r4, uint64_t r5)
@@ -116,21 +121,35 @@ static uint64_t interp_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r
 
 	if (a < base || a >= base + in->nr_insns * sizeof(struct rt_insn) ||
 	    (a - base) % sizeof(struct rt_insn)) {
-		rt_run__fail(run, -EFAULT, "callback address 0x%" PRIx64 " is not a function",
+		interp_fail(run, -EFAULT, "callback address 0x%" PRIx64 " is not a function",
 			     fn_addr);
 		return 0;
 	}
 	pc = (a - base) / sizeof(struct rt_insn);
 	if (in->depth + 1 >= RT_MAX_CALL_DEPTH) {
-		rt_run__fail(run, -E2BIG, "callback: call depth over %d", RT_MAX_CALL_DEPTH);
+		interp_fail(run, -E2BIG, "callback: call depth over %d", RT_MAX_CALL_DEPTH);
 		return 0;
 	}
 	return exec(in, pc, r1, r2, r3, r4, r5);
 }
 
+/* A run-time error, named by file, program and instruction:
+ * "x.o: program 'xdp_count' insn 17: out-of-bounds load of 4 bytes at 0x..." */
+__attribute__((format(printf, 3, 4))) static void interp_fail(struct rt_run *run, int err,
+							      const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rt_run__fail(run, err, "%s: program '%s' %s", run->obj->path, run->prog->name, msg);
+}
+
 #define FAIL(err, ...)                                                                             \
 	do {                                                                                       \
-		rt_run__fail(run, err, __VA_ARGS__);                                               \
+		interp_fail(run, err, __VA_ARGS__);                                                \
 		goto out;                                                                          \
 	} while (0)
 
