@@ -352,17 +352,6 @@ static int rec_map(struct mf_parser *ps, const struct mf_line *ln)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int rec_global(struct mf_parser *ps, const struct mf_line *ln)
 {
 	struct rt_manifest *mf = ps->mf;
@@ -401,7 +390,7 @@ static int rec_global(struct mf_parser *ps, const struct mf_line *ln)
 		if (!g->init)
 			return -ENOMEM;
 		for (k = 0; k < g->size; k++) {
-			int hi = hexval(v[2 * k]), lo = hexval(v[2 * k + 1]);
+			int hi = rt_hexval(v[2 * k]), lo = rt_hexval(v[2 * k + 1]);
 
 			if (hi < 0 || lo < 0)
 				return MF_ERR(ps, ln, "global '%s': 'init' is not hexadecimal",
