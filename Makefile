@@ -52,18 +52,28 @@ CC_CFLAGS    := $(CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend \
 
 FE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard frontend/*.c))
 RW_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard rewriters/*.c))
-BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c,$(wildcard backend/*.c)))
+# the llvm engines (translator + engines) form their own archive: see below
+LLVM_ENGINE_SRCS := backend/bpf2ir.c backend/llvm_engine.c
+BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c $(LLVM_ENGINE_SRCS),$(wildcard backend/*.c)))
 FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
 RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
 BE_LIB  := $(BUILD)/lib/libbpfaot-be.a
 CC_BIN  := $(BUILD)/bin/bpfaot-cc
 CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h
 
+# libbpfaot-llvm: the llvm-jit and llvm-aot engines (LLVM-C, ORC LLJIT). They
+# work on the runtime's run state, so they see its private header; the
+# runtime never links them: bpfaot-run registers them at startup.
+LLVM_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LLVM_ENGINE_SRCS))
+LLVM_ENGINE_LIB  := $(BUILD)/lib/libbpfaot-llvm.a
+LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden $(shell $(LLVM_CONFIG) --cflags 2>/dev/null) \
+		      -Iruntime -Ibackend
+
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all deps deps-check test demo bench install clean format samples
-all: deps-check $(RT_LIB) $(RUN_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
+all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages when any is missing: apt-get as root, sudo otherwise.
 deps:
@@ -90,9 +100,18 @@ $(RT_LIB): $(RT_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(RUN_BIN): runtime/bpfaot-run.c $(RT_LIB)
+$(RUN_BIN): runtime/bpfaot-run.c $(RT_LIB) $(LLVM_ENGINE_LIB) backend/be_llvm.h
 	@mkdir -p $(dir $@)
-	$(CC) $(RT_CFLAGS) $< -o $@ $(RT_LIB) $(RT_LIBS) $(LDFLAGS_SAN)
+	$(CC) $(RT_CFLAGS) -DBPFAOT_WITH_LLVM -Ibackend $< -o $@ $(LLVM_ENGINE_LIB) $(RT_LIB) \
+		$(LLVM_LIBS) $(RT_LIBS) $(LDFLAGS_SAN)
+
+$(LLVM_ENGINE_OBJS): $(BUILD)/obj/backend/%.o: backend/%.c backend/be_llvm.h runtime/rt_internal.h \
+		runtime/rt_insn.h include/bpfaot/bpfaot.h include/bpfaot/abi.h
+	@mkdir -p $(dir $@)
+	$(CC) $(LLVM_ENGINE_CFLAGS) -c $< -o $@
+$(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/obj/frontend/%.o: frontend/%.c $(CC_HDRS)
 	@mkdir -p $(dir $@)
@@ -131,12 +150,12 @@ $(BUILD)/samples/%.bpf.o: samples/%.bpf.c $(wildcard samples/*.h)
 	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Each suite links only its module and what that module may depend on.
-$(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h $(RT_LIB)
+$(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h tests/spec.h $(RT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 FE_TESTS := $(filter $(BUILD)/tests/check_fe%,$(TEST_BINS))
 RW_TESTS := $(filter $(BUILD)/tests/check_rw%,$(TEST_BINS))
-BE_TESTS := $(filter $(BUILD)/tests/check_be%,$(TEST_BINS))
+BE_TESTS := $(filter-out $(BUILD)/tests/check_be_llvm,$(filter $(BUILD)/tests/check_be%,$(TEST_BINS)))
 $(FE_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(FE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
@@ -146,6 +165,12 @@ $(RW_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(RW_LIB) $(FE_LIB)
 $(BE_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CC_BIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+# the llvm engines need the runtime they plug into, and the samples they run
+$(BUILD)/tests/check_be_llvm: tests/check_be_llvm.c tests/testutil.h tests/spec.h $(LLVM_ENGINE_LIB) $(RT_LIB) \
+		$(SAMPLE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LLVM_ENGINE_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(LLVM_ENGINE_LIB) $(RT_LIB) \
+		$(LLVM_LIBS) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 # end-to-end suites drive the built tools (bpfaot-cc, bpfaot-run) and the runtime
 $(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN) $(CC_BIN)
 	@mkdir -p $(dir $@)
@@ -168,7 +193,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot
 	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
 	if [ -x $(CC_BIN) ]; then install -m 755 $(CC_BIN) $(DESTDIR)$(PREFIX)/bin/; fi
-	install -m 644 $(RT_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(RT_LIB) $(LLVM_ENGINE_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/bpfaot/*.h $(DESTDIR)$(PREFIX)/include/bpfaot/
 	sed -e 's|@PREFIX@|$(PREFIX)|' libbpfaot.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libbpfaot.pc
 

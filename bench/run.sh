@@ -12,7 +12,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SAMPLES=$ROOT/samples
 RUN=$BUILD/bin/bpfaot-run
 OUT=$ROOT/bench/results
-ENGINES="interp aot kernel"
+ENGINES="interp aot kernel jit llvm-jit llvm-aot"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bpfaot-bench.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT INT TERM
 . "$SAMPLES/spec.sh"
@@ -81,7 +81,7 @@ done
 
 # The chart: one group of bars per sample, one bar per engine, log scale.
 awk -v engines="$ENGINES" '
-	BEGIN { ne = split(engines, E, " "); split("#4e79a7 #f28e2b #59a14f", C, " ") }
+	BEGIN { ne = split(engines, E, " "); split("#4e79a7 #f28e2b #59a14f #e15759 #76b7b2 #edc948 #b07aa1", C, " ") }
 	{ name[n] = $1; for (j = 1; j <= ne; j++) v[n, j] = $(j + 1); n++ }
 	END {
 		bw = 14; gw = ne * bw + 20; h = 300; top = 30; W = 80 + n * gw

@@ -47,6 +47,26 @@ BPFAOT_API int bpfaot_engine__by_name(const char *name, enum bpfaot_engine *engi
 	return -ENOENT;
 }
 
+/*
+ * Engines registered from outside the runtime (bpfaot_engine__register).
+ * A process-wide table, the one mutable global here: written at startup
+ * before any run (bpfaot-run's main), only read by runs after that.
+ */
+static struct bpfaot_engine_ops engine_ops[BPFAOT_ENGINE__COUNT];
+
+BPFAOT_API int bpfaot_engine__register(enum bpfaot_engine engine,
+				       const struct bpfaot_engine_ops *ops)
+{
+	if ((unsigned int)engine >= BPFAOT_ENGINE__COUNT || engine == BPFAOT_ENGINE_AOT ||
+	    engine == BPFAOT_ENGINE_INTERP || engine == BPFAOT_ENGINE_KERNEL || !ops ||
+	    ops->sz < sizeof(*ops) || !ops->run) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	engine_ops[engine] = *ops;
+	return 0;
+}
+
 /* Copies the log opts of a public call into an rt_log. */
 static struct rt_log make_log(char *buf, size_t size)
 {
@@ -167,10 +187,14 @@ static int run_engine(struct rt_run *run, uint64_t *retval)
 		return rt_aot__run(run, retval);
 	case BPFAOT_ENGINE_INTERP:
 		return rt_interp__run(run, retval);
+	case BPFAOT_ENGINE_JIT:
+		return rt_jit__run(run, retval);
 	case BPFAOT_ENGINE_KERNEL:
 		rt_log__err(run->log, "the kernel engine runs objects by path: use bpfaot-run");
 		return -ENOTSUP;
 	default:
+		if (engine_ops[run->engine].run)
+			return engine_ops[run->engine].run((struct bpfaot_run *)run, retval);
 		rt_log__err(run->log, "engine '%s' is not built yet",
 			    bpfaot_engine__name(run->engine));
 		return -ENOTSUP;
@@ -194,6 +218,9 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 	/* as the kernel's test runs: one packet and context, run repeat
 	 * times; only the engine's own time is counted */
 	err = rt_run__setup(&run, PROG(prog), opts, &log);
+	if (!err && (unsigned int)opts->engine < BPFAOT_ENGINE__COUNT &&
+	    engine_ops[opts->engine].prepare && PROG(prog)->nr_insns && !PROG(prog)->missing_helper)
+		err = engine_ops[opts->engine].prepare((struct bpfaot_run *)&run);
 	if (err)
 		goto out_release;
 	start = now_ns();

@@ -15,6 +15,9 @@
 
 #include "rt_internal.h"
 #include "rt_kernel.h"
+#ifdef BPFAOT_WITH_LLVM
+#include "be_llvm.h"	/* the llvm-jit and llvm-aot engines (libbpfaot-llvm) */
+#endif
 
 #define LOG_SIZE (1u << 20) /* room for a verifier log */
 #define MAX_INPUT (RT_MAX_PKT)
@@ -581,12 +584,16 @@ static void list_object(const struct rt_object *obj, bool json)
 		const struct rt_prog *p = &obj->progs[i];
 		bool bytecode = p->nr_insns > 0;
 		bool kernel = bytecode && !obj->is_conformance && p->ctx_kind != RT_CTX_MEM;
-		char engines[64];
+		char engines[128];
 
 		snprintf(engines, sizeof(engines), "%s%s%s", p->native ? " aot" : "",
-			 bytecode ? " interp" : "", kernel ? " kernel" : "");
+			 bytecode ? " interp jit" : "", kernel ? " kernel" : "");
+#ifdef BPFAOT_WITH_LLVM
+		if (bytecode)
+			strcat(engines, " llvm-jit llvm-aot");
+#endif
 		if (json) {
-			char *e, list[96] = "";
+			char *e, list[192] = "";
 
 			for (e = strtok(engines, " "); e; e = strtok(NULL, " "))
 				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"",
@@ -852,6 +859,13 @@ int main(int argc, char **argv)
 	err = parse_args(argc, argv, &cli);
 	if (err)
 		goto out;
+#ifdef BPFAOT_WITH_LLVM
+	err = be_llvm_register();
+	if (err) {
+		p_err("cannot register the llvm engines: %s", strerror(-err));
+		goto out;
+	}
+#endif
 	sets = calloc(cli.nr_map_sets + 1, sizeof(*sets));
 	if (!sets) {
 		err = -ENOMEM;

@@ -527,4 +527,57 @@ void rt_native__stats(const struct rt_native *nat, size_t *image, size_t *got, s
 int rt_aot__prepare(struct rt_prog *prog, struct rt_log *log);
 int rt_aot__run(struct rt_run *run, uint64_t *retval);
 
+/* ------------------------------------------------------------------ jit */
+
+/*
+ * The `jit` engine: a template x86-64 JIT in the ubpf style (docs/jit.md).
+ * jit_x86_64.c turns a program's bytecode into machine code in one pass
+ * plus a fixup pass for jump targets; jit.c runs it (tail calls,
+ * callbacks). The code does not bounds-check memory: like the kernel's and
+ * ubpf's JITs it trusts the program, and the interpreter is the checked
+ * engine.
+ */
+
+#define RT_JIT_MAX_CODE (64u << 20)	/* bytes of machine code per program */
+
+/*
+ * One invocation of JIT code (the entry, or a callback from a helper):
+ * generated code reaches it through r12. abort_rsp is the trampoline's
+ * stack pointer, which a fault or an early stop restores to return 0 from
+ * the invocation; BPF-to-BPF calls compare the stack pointer with
+ * stack_limit, RT_MAX_CALL_DEPTH frames below it.
+ */
+struct rt_jit_inv {
+	struct rt_run *run;
+	uint64_t abort_rsp;
+	uint64_t stack_limit;
+	uint32_t depth;			/* invocations nested: 1 for the entry */
+	uint64_t fn;			/* native address of the function to run */
+	uint64_t args[5];		/* r1-r5 */
+};
+
+/* A compiled program: machine code mapped R+X, and its function entries. */
+struct rt_jit;
+
+/* Compiles prog (already validated) into machine code of at most max_code
+ * bytes (0 = RT_JIT_MAX_CODE). Returns the code (caller frees with
+ * rt_jit__free(), which unmaps it) or NULL with errno set and the reason in
+ * log: E2BIG over the limit, ENOTSUP an instruction it cannot compile,
+ * ENOMEM. */
+struct rt_jit *rt_jit__compile(const struct rt_prog *prog, size_t max_code, struct rt_log *log);
+void rt_jit__free(struct rt_jit *jit);
+/* Runs inv->fn (main: rt_jit__main_addr()) with inv->args; r0 of that
+ * function, or 0 when it stopped early (a fault recorded in inv->run->err,
+ * a tail call, a legacy packet load out of bounds). */
+uint64_t rt_jit__invoke(const struct rt_jit *jit, struct rt_jit_inv *inv);
+uint64_t rt_jit__main_addr(const struct rt_jit *jit);
+/* true when addr is the native entry of one of the program's functions. */
+bool rt_jit__is_function(const struct rt_jit *jit, uint64_t addr);
+/* Bytes of machine code and the time the compile took. */
+void rt_jit__stats(const struct rt_jit *jit, size_t *code_size, uint64_t *compile_ns);
+
+/* The engine: compiles prog once (cached in engine_state) and runs it. */
+int rt_jit__prepare(struct rt_prog *prog, struct rt_log *log);
+int rt_jit__run(struct rt_run *run, uint64_t *retval);
+
 #endif /* BPFAOT_RT_INTERNAL_H */

@@ -22,6 +22,7 @@ static const struct module modules[] = {
 	{ "libbpfaot-fe.a", { "fe_", NULL } },
 	{ "libbpfaot-rw.a", { "rw_", NULL } },
 	{ "libbpfaot-be.a", { "be_", NULL } },
+	{ "libbpfaot-llvm.a", { "be_", NULL } },
 };
 
 static const char *build_dir(void)

@@ -110,6 +110,29 @@ BPFAOT_API int bpfaot_map__update(struct bpfaot_map *map, const void *key, const
 BPFAOT_API int bpfaot_map__get_next_key(struct bpfaot_map *map, const void *key, void *next_key);
 
 BPFAOT_API const char *bpfaot_engine__name(enum bpfaot_engine engine);
+
+/*
+ * Engines the runtime does not link (the llvm-jit and llvm-aot engines of
+ * libbpfaot-llvm, see be_llvm_register()) are handed to it at startup.
+ * run executes the run (an opaque handle on the runtime's run state, valid
+ * during the call) and stores r0 in *retval; prepare, when set, is called
+ * once before the timed runs; 0 or -errno with the reason in
+ * the run's log. An engine caches what it prepares in the program and frees
+ * it with the program. Registering again replaces the engine; call it
+ * before any run (not thread-safe against runs in progress).
+ */
+struct bpfaot_run;
+struct bpfaot_engine_ops {
+	size_t sz;
+	int (*run)(struct bpfaot_run *run, uint64_t *retval);
+	/* optional: compiles what the run will need, before the clock of
+	 * bpfaot_run_opts.duration_ns starts (so it measures runs only) */
+	int (*prepare)(struct bpfaot_run *run);
+};
+/* -EINVAL for an unknown engine, a built-in one (aot, interp, kernel) or
+ * ops without run. */
+BPFAOT_API int bpfaot_engine__register(enum bpfaot_engine engine,
+				       const struct bpfaot_engine_ops *ops);
 /* -ENOENT for unknown names. */
 BPFAOT_API int bpfaot_engine__by_name(const char *name, enum bpfaot_engine *engine);
 

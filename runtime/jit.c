@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The `jit` engine: compiles a program's bytecode with the template JIT
+ * (jit_x86_64.c) on its first run, caches the code in prog->engine_state,
+ * and runs it. Like the aot engine it trusts the program: memory accesses
+ * are not checked, helpers run unchecked (run->checked is false) and there
+ * is no instruction budget. A successful bpf_tail_call() stops the running
+ * program (the code checks run->tail_target after the helper returns) and
+ * this loop runs the target with the same context; helpers that take
+ * callbacks (bpf_loop, for_each_map_elem) get the native address of a
+ * JIT-compiled function, which jit_callback() runs as a new invocation.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "rt_internal.h"
+
+struct jit_state {
+	struct rt_jit *jit;
+	struct rt_jit_inv *cur;	/* the invocation running now, for callbacks */
+};
+
+static void jit_state_free(void *state)
+{
+	struct jit_state *s = state;
+
+	if (!s)
+		return;
+	rt_jit__free(s->jit);
+	free(s);
+}
+
+int rt_jit__prepare(struct rt_prog *prog, struct rt_log *log)
+{
+	struct jit_state *s;
+	int err;
+
+	if (prog->engine_state[BPFAOT_ENGINE_JIT])
+		return 0;
+	if (!prog->nr_insns) {
+		rt_log__err(log, "program '%s' has no bytecode", prog->name);
+		return -ENOTSUP;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		rt_log__err(log, "out of memory");
+		return -ENOMEM;
+	}
+	s->jit = rt_jit__compile(prog, 0, log);
+	if (!s->jit) {
+		err = -errno;
+		free(s);
+		return err;
+	}
+	prog->engine_state[BPFAOT_ENGINE_JIT] = s;
+	prog->engine_free[BPFAOT_ENGINE_JIT] = jit_state_free;
+	return 0;
+}
+
+/* bpf_loop and friends call back into JIT code through here. */
+static uint64_t jit_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r1, uint64_t r2,
+			     uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct jit_state *s = run->prog->engine_state[BPFAOT_ENGINE_JIT];
+	struct rt_jit_inv inv, *outer = s->cur;
+	uint64_t r;
+
+	if (!rt_jit__is_function(s->jit, fn_addr)) {
+		rt_run__fail(run, -EFAULT, "%s: program '%s' callback address 0x%" PRIx64
+			     " is not a function", run->obj->path, run->prog->name, fn_addr);
+		return 0;
+	}
+	/* as the interpreter counts them: nested invocations */
+	if (!outer || outer->depth + 1 >= RT_MAX_CALL_DEPTH) {
+		rt_run__fail(run, -E2BIG, "%s: program '%s' callback: call depth over %d",
+			     run->obj->path, run->prog->name, RT_MAX_CALL_DEPTH);
+		return 0;
+	}
+	inv = (struct rt_jit_inv){
+		.run = run,
+		.depth = outer->depth + 1,
+		.fn = fn_addr,
+		.args = { r1, r2, r3, r4, r5 },
+	};
+	s->cur = &inv;
+	r = rt_jit__invoke(s->jit, &inv);
+	s->cur = outer;
+	return r;
+}
+
+/* Runs run->prog's main function: r1 = ctx (r2 = its size for raw memory). */
+static uint64_t run_main(struct rt_run *run)
+{
+	struct jit_state *s = run->prog->engine_state[BPFAOT_ENGINE_JIT];
+	struct rt_jit_inv inv = {
+		.run = run,
+		.depth = 1,
+		.fn = rt_jit__main_addr(s->jit),
+		.args = { (uint64_t)(uintptr_t)run->ctx,
+			  run->prog->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0 },
+	};
+	uint64_t r;
+
+	s->cur = &inv;
+	r = rt_jit__invoke(s->jit, &inv);
+	s->cur = NULL;
+	return r;
+}
+
+int rt_jit__run(struct rt_run *run, uint64_t *retval)
+{
+	struct rt_prog *first = run->prog;
+	uint64_t r;
+	int err, n;
+
+	err = rt_jit__prepare(first, run->log);
+	if (err)
+		return err;
+	run->checked = false;
+	run->mem_check = NULL;
+	run->callback = jit_callback;
+	run->tail_calls = 0;
+	run->tail_target = NULL;
+	rt_run__set_current(run);
+	r = run_main(run);
+	/* the code stopped after a successful bpf_tail_call(): the kernel
+	 * would have jumped, so the target runs now with the same context */
+	for (n = 0; run->tail_target && !run->err; n++) {
+		struct rt_prog *t = run->tail_target;
+
+		run->tail_target = NULL;
+		if (n >= RT_MAX_TAIL_CALLS) {
+			rt_run__fail(run, -E2BIG, "more than %d tail calls", RT_MAX_TAIL_CALLS);
+			break;
+		}
+		err = rt_jit__prepare(t, run->log);
+		if (err) {
+			run->err = err; /* the reason is in the log */
+			break;
+		}
+		run->prog = t;
+		r = run_main(run);
+	}
+	rt_run__set_current(NULL);
+	run->prog = first;
+	if (run->err)
+		return run->err;
+	*retval = r;
+	return 0;
+}

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The llvm-jit and llvm-aot engines (libbpfaot-llvm): every conformance
+ * file of ../shared/conformance/tests gives its `-- result` on both; every
+ * sample (samples/NAME.test, format in samples/README.md) gives its
+ * expected return value, output packet, map entries and ring buffer records
+ * on both; the translator's modules verify; programs it cannot lower are
+ * refused with a message naming the instruction.
+ * The samples' expectations come from tests/spec.h. Runs from the
+ * repository root; BUILD and BPFAOT_CONFORMANCE_DIR as in the other suites.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+
+#include "be_llvm.h"
+#include "rt_insn.h"
+#include "rt_internal.h"
+#include "spec.h"
+#include "testutil.h"
+
+static glob_t tests;
+
+static const char *conf_dir(void)
+{
+	const char *dir = getenv("BPFAOT_CONFORMANCE_DIR");
+
+	return dir && *dir ? dir : "../shared/conformance/tests";
+}
+
+static glob_t conf_files;
+
+static const enum bpfaot_engine engines[] = { BPFAOT_ENGINE_LLVM_JIT, BPFAOT_ENGINE_LLVM_AOT };
+
+static void setup(void)
+{
+	ck_assert_int_eq(be_llvm_register(), 0);
+}
+
+/* ------------------------------------------------------------- core */
+
+static int run_prog(struct rt_prog *prog, enum bpfaot_engine e, const void *mem, size_t mem_sz,
+		    uint64_t *ret, char *log, size_t log_sz)
+{
+	struct bpfaot_run_opts opts = { .sz = sizeof(opts), .engine = e, .data_in = mem,
+					.data_size_in = (uint32_t)mem_sz, .log_buf = log,
+					.log_size = log_sz };
+	int err = bpfaot_prog__run((struct bpfaot_prog *)prog, &opts);
+
+	*ret = opts.retval;
+	return err;
+}
+
+static void check_conformance(const char *path, enum bpfaot_engine e)
+{
+	char log[512] = "";
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	struct rt_object *obj = rt_object__open(path, NULL, &l);
+	uint64_t ret = 0;
+	int err;
+
+	ck_assert_msg(obj, "%s: open failed: %s", path, log);
+	ck_assert(obj->conf->has_result);
+	err = run_prog(&obj->progs[0], e, NULL, 0, &ret, log, sizeof(log));
+	ck_assert_msg(!err, "%s/%s: run failed: %s", path, bpfaot_engine__name(e), log);
+	ck_assert_msg(ret == obj->conf->result, "%s/%s: got 0x%llx, expected 0x%llx", path,
+		      bpfaot_engine__name(e), (unsigned long long)ret,
+		      (unsigned long long)obj->conf->result);
+	/* a second run reuses the cached code */
+	err = run_prog(&obj->progs[0], e, NULL, 0, &ret, log, sizeof(log));
+	ck_assert_msg(!err && ret == obj->conf->result, "%s/%s: second run differs", path,
+		      bpfaot_engine__name(e));
+	rt_object__free(obj);
+}
+
+START_TEST(test_conformance_jit)
+{
+	check_conformance(conf_files.gl_pathv[_i], BPFAOT_ENGINE_LLVM_JIT);
+}
+END_TEST
+
+START_TEST(test_conformance_aot)
+{
+	check_conformance(conf_files.gl_pathv[_i], BPFAOT_ENGINE_LLVM_AOT);
+}
+END_TEST
+
+START_TEST(test_conformance_count)
+{
+	ck_assert_uint_ge(conf_files.gl_pathc, 300);
+}
+END_TEST
+
+START_TEST(test_sample_llvm_jit)
+{
+	check_local(tests.gl_pathv[_i], "samples", BPFAOT_ENGINE_LLVM_JIT);
+}
+END_TEST
+
+START_TEST(test_sample_llvm_aot)
+{
+	check_local(tests.gl_pathv[_i], "samples", BPFAOT_ENGINE_LLVM_AOT);
+}
+END_TEST
+
+START_TEST(test_sample_count)
+{
+	ck_assert_uint_ge(tests.gl_pathc, 9);
+}
+END_TEST
+
+/* Translates every program of obj both ways and verifies the modules. */
+static void verify_object(struct rt_object *obj, const char *what)
+{
+	size_t p, m;
+	int sym;
+
+	for (p = 0; p < obj->nr_progs; p++) {
+		struct rt_prog *prog = &obj->progs[p];
+		struct be_ir_map *maps = calloc(obj->nr_maps + 1, sizeof(*maps));
+
+		for (m = 0; m < obj->nr_maps; m++) {
+			maps[m].name = rt_map__name(obj->maps[m]);
+			maps[m].inlinable = rt_map__def(obj->maps[m])->type == BPF_MAP_TYPE_ARRAY;
+			maps[m].addr = 0x1000 + m;
+		}
+		for (sym = 0; sym < 2; sym++) {
+			struct be_ir_opts o = { .conformance = obj->is_conformance,
+						.ctx_is_mem = prog->ctx_kind == RT_CTX_MEM,
+						.symbolic = sym, .maps = maps,
+						.nr_maps = obj->nr_maps };
+			struct be_ir_info info = { 0 };
+			LLVMContextRef ctx = LLVMContextCreate();
+			LLVMModuleRef mod = NULL;
+			char err[256], *msg = NULL;
+			int ret;
+
+			info.map_uses = calloc(obj->nr_maps + 1, 1);
+			ret = be_bpf2ir(ctx, prog->insns, prog->nr_insns, &o, &mod, &info, err,
+					sizeof(err));
+			ck_assert_msg(!ret, "%s: '%s': %s", what, prog->name, err);
+			ck_assert_msg(!LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg),
+				      "%s: '%s': %s", what, prog->name, msg);
+			ck_assert_ptr_nonnull(LLVMGetNamedFunction(mod, "bpf_main"));
+			LLVMDisposeMessage(msg);
+			LLVMDisposeModule(mod);
+			LLVMContextDispose(ctx);
+			free(info.map_uses);
+			free(info.callbacks);
+		}
+		free(maps);
+	}
+}
+
+START_TEST(test_ir_verifies)
+{
+	char path[512], log[512];
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	size_t i;
+
+	for (i = 0; i < conf_files.gl_pathc; i++) {
+		struct rt_object *obj = rt_object__open(conf_files.gl_pathv[i], NULL, &l);
+
+		ck_assert_msg(obj, "%s", log);
+		verify_object(obj, conf_files.gl_pathv[i]);
+		rt_object__free(obj);
+	}
+	for (i = 0; i < tests.gl_pathc; i++) {
+		struct spec sp;
+		struct rt_object *obj;
+
+		parse_spec(tests.gl_pathv[i], &sp);
+		snprintf(path, sizeof(path), "%s/samples/%s.bpf.o", build_dir(), sp.name);
+		obj = rt_object__open(path, NULL, &l);
+		ck_assert_msg(obj, "%s", log);
+		verify_object(obj, path);
+		rt_object__free(obj);
+		free_spec(&sp);
+	}
+}
+END_TEST
+
+/* bpf_loop's callback is a subprogram whose address the program takes:
+ * it must come out of the translator as an external function. */
+START_TEST(test_callback_is_function)
+{
+	static const char text[] = "-- asm\n"
+				   "mov %r0, 0\n"
+				   "lddw %r1, 0\n"
+				   "exit\n"
+				   "-- result\n0x0\n";
+	char log[256];
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	struct rt_object *obj = rt_object__open_mem(text, strlen(text), "t.data", NULL, &l);
+	struct rt_insn insns[6] = {
+		/* r1 = &sub; r0 = 0; exit; sub: r0 = r1; exit */
+		{ .code = RT_LDDW_CODE, .dst = 1, .src = BPF_PSEUDO_FUNC, .imm = 3 },
+		{ 0 },
+		{ .code = RT_CLASS_ALU64 | RT_OP_MOV | RT_SRC_K, .dst = 0, .imm = 0 },
+		{ .code = RT_CLASS_JMP | RT_OP_EXIT },
+		{ .code = RT_CLASS_ALU64 | RT_OP_MOV | RT_SRC_X, .dst = 0, .src = 1 },
+		{ .code = RT_CLASS_JMP | RT_OP_EXIT },
+	};
+	struct be_ir_opts o = { 0 };
+	struct be_ir_info info = { 0 };
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMModuleRef mod = NULL;
+	LLVMValueRef f;
+	char err[256];
+	char name[32];
+
+	ck_assert_ptr_nonnull(obj);
+	rt_object__free(obj);
+	ck_assert_int_eq(be_bpf2ir(ctx, insns, 6, &o, &mod, &info, err, sizeof(err)), 0);
+	ck_assert_uint_eq(info.nr_callbacks, 1);
+	ck_assert_uint_eq(info.callbacks[0], 4);
+	snprintf(name, sizeof(name), BE_IR_SUB_FMT, (size_t)4);
+	f = LLVMGetNamedFunction(mod, name);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(LLVMGetLinkage(f), LLVMExternalLinkage);
+	free(info.callbacks);
+	LLVMDisposeModule(mod);
+	LLVMContextDispose(ctx);
+}
+END_TEST
+
+/* --------------------------------------------------------------- errors */
+
+/* Runs conformance-format text on both engines; both must refuse with msg. */
+static void expect_refusal(const char *text, int want, const char *msg)
+{
+	size_t e;
+
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		char log[512] = "";
+		struct rt_log l = { .buf = log, .size = sizeof(log) };
+		struct rt_object *obj = rt_object__open_mem(text, strlen(text), "t.data", NULL, &l);
+		uint64_t ret;
+		int err;
+
+		ck_assert_msg(obj, "open failed: %s", log);
+		err = run_prog(&obj->progs[0], engines[e], NULL, 0, &ret, log, sizeof(log));
+		ck_assert_int_eq(err, want);
+		ck_assert_msg(strstr(log, msg), "%s: message '%s' lacks '%s'",
+			      bpfaot_engine__name(engines[e]), log, msg);
+		rt_object__free(obj);
+	}
+}
+
+START_TEST(test_refuse_ld_abs)
+{
+	expect_refusal("-- asm\nmov %r6, %r1\nldabsw 4\nexit\n-- result\n0x0\n", -ENOTSUP,
+		       "insn 1: legacy packet load (ld_abs) is not supported by the llvm engines");
+}
+END_TEST
+
+START_TEST(test_refuse_unwind_in_subprogram)
+{
+	expect_refusal("-- asm\ncall local f\nexit\nf:\nmov %r1, 0\ncall 5\nexit\n-- result\n0x0\n",
+		       -ENOTSUP, "insn 3: helper 5 (unwind) inside a subprogram is not supported");
+}
+END_TEST
+
+/* callx to a value that is neither a subprogram nor helper 5 fails the run. */
+START_TEST(test_callx_bad_target)
+{
+	static const char text[] = "-- asm\nmov %r2, 7\ncall %r2\nmov %r0, 2\nexit\n-- result\n0x2\n";
+	size_t e;
+
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		char log[512] = "";
+		struct rt_log l = { .buf = log, .size = sizeof(log) };
+		struct rt_object *obj = rt_object__open_mem(text, strlen(text), "t.data", NULL, &l);
+		uint64_t ret;
+		int err;
+
+		ck_assert_msg(obj, "open failed: %s", log);
+		err = run_prog(&obj->progs[0], engines[e], NULL, 0, &ret, log, sizeof(log));
+		ck_assert_int_lt(err, 0);
+		ck_assert_msg(strstr(log, "insn 1"), "%s: message '%s' lacks 'insn 1'",
+			      bpfaot_engine__name(engines[e]), log);
+		rt_object__free(obj);
+	}
+}
+END_TEST
+
+START_TEST(test_register_errors)
+{
+	BPFAOT_OPTS(bpfaot_engine_ops, ops);
+
+	ck_assert_int_eq(bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, NULL), -EINVAL);
+	ck_assert_int_eq(bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, &ops), -EINVAL);
+	ck_assert_int_eq(bpfaot_engine__register(BPFAOT_ENGINE__COUNT, &ops), -EINVAL);
+	ck_assert_int_eq(be_llvm_register(), 0);
+}
+END_TEST
+
+/* --------------------------------------------------------------- limits */
+
+/* Deeper BPF-to-BPF calls than the interpreter's frames are refused. */
+START_TEST(test_refuse_deep_calls)
+{
+	char text[2048] = "-- asm\n";
+	int d;
+
+	for (d = 0; d < RT_MAX_CALL_DEPTH; d++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "call local f%d\nexit\nf%d:\n", d, d);
+	snprintf(text + strlen(text), sizeof(text) - strlen(text), "mov %%r0, 1\nexit\n-- result\n0x1\n");
+	expect_refusal(text, -E2BIG, "call depth over 8");
+}
+END_TEST
+
+/* Compile time per engine, printed for the record (both well under 1 s). */
+START_TEST(test_compile_time)
+{
+	char path[512], log[512];
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	size_t e;
+
+	uint32_t pkt_sz;
+	uint8_t *pkt = read_all("samples/xdp_firewall.pkt", &pkt_sz);
+
+	snprintf(path, sizeof(path), "%s/samples/xdp_firewall.bpf.o", build_dir());
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		struct rt_object *obj = rt_object__open(path, NULL, &l);
+		struct timespec a, b;
+		uint64_t ret;
+		double ms;
+
+		ck_assert_msg(obj, "%s", log);
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		ck_assert_msg(!run_prog(&obj->progs[0], engines[e], pkt, pkt_sz, &ret, log,
+					sizeof(log)),
+			      "%s", log);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+		printf("compile+run of xdp_firewall on %s: %.1f ms\n",
+		       bpfaot_engine__name(engines[e]), ms);
+		ck_assert(ms < 5000);
+		rt_object__free(obj);
+	}
+	free(pkt);
+}
+END_TEST
+
+Suite *be_llvm_suite(void)
+{
+	Suite *s = suite_create("be_llvm");
+	TCase *tc;
+
+	{
+		char pat[512];
+
+		snprintf(pat, sizeof(pat), "%s/*.data", conf_dir());
+		glob(pat, 0, NULL, &conf_files);
+	}
+	glob("samples/*.test", 0, NULL, &tests);
+
+	tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_conformance_count);
+	tcase_add_loop_test(tc, test_conformance_jit, 0, (int)conf_files.gl_pathc);
+	tcase_add_loop_test(tc, test_conformance_aot, 0, (int)conf_files.gl_pathc);
+	tcase_add_test(tc, test_sample_count);
+	tcase_add_loop_test(tc, test_sample_llvm_jit, 0, (int)tests.gl_pathc);
+	tcase_add_loop_test(tc, test_sample_llvm_aot, 0, (int)tests.gl_pathc);
+	tcase_add_test(tc, test_ir_verifies);
+	tcase_add_test(tc, test_callback_is_function);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_refuse_ld_abs);
+	tcase_add_test(tc, test_refuse_unwind_in_subprogram);
+	tcase_add_test(tc, test_callx_bad_target);
+	tcase_add_test(tc, test_register_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_refuse_deep_calls);
+	tcase_add_test(tc, test_compile_time);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(be_llvm_suite)
