@@ -584,47 +584,15 @@ static uint64_t call_entry(struct rt_run *run)
 	return entry(run->ctx, run->ctx_size);
 }
 
+static const struct rt_native_engine llvm_engine = {
+	.prepare = prepare,
+	.call = call_entry,
+	.callback = llvm_callback,
+};
+
 static int llvm_run(struct bpfaot_run *r, uint64_t *retval)
 {
-	struct rt_run *run = (struct rt_run *)r;
-	struct rt_prog *first = run->prog;
-	uint64_t ret;
-	int err, n;
-
-	err = prepare(run, first);
-	if (err)
-		return err;
-	run->checked = false;
-	run->mem_check = NULL;
-	run->callback = llvm_callback;
-	run->tail_calls = 0;
-	run->tail_target = NULL;
-	rt_run__set_current(run);
-	ret = call_entry(run);
-	/* bpf_tail_call() succeeded and bpf_main returned: the target runs
-	 * now with the same context, as in the aot engine */
-	for (n = 0; run->tail_target && !run->err; n++) {
-		struct rt_prog *t = run->tail_target;
-
-		run->tail_target = NULL;
-		if (n >= RT_MAX_TAIL_CALLS) {
-			rt_run__fail(run, -E2BIG, "more than %d tail calls", RT_MAX_TAIL_CALLS);
-			break;
-		}
-		err = prepare(run, t);
-		if (err) {
-			run->err = err; /* the reason is in the log */
-			break;
-		}
-		run->prog = t;
-		ret = call_entry(run);
-	}
-	rt_run__set_current(NULL);
-	run->prog = first;
-	if (run->err)
-		return run->err;
-	*retval = ret;
-	return 0;
+	return rt_run__native((struct rt_run *)r, &llvm_engine, retval);
 }
 
 static bool calls_tail_call(const struct rt_prog *prog)

@@ -82,44 +82,18 @@ static uint64_t call_entry(struct rt_run *run)
 	return entry(run->ctx, run->ctx_size);
 }
 
+static int aot_prepare_run(struct rt_run *run, struct rt_prog *prog)
+{
+	return rt_aot__prepare(prog, run->log);
+}
+
+static const struct rt_native_engine aot_engine = {
+	.prepare = aot_prepare_run,
+	.call = call_entry,
+	.callback = aot_callback,
+};
+
 int rt_aot__run(struct rt_run *run, uint64_t *retval)
 {
-	struct rt_prog *first = run->prog;
-	uint64_t r;
-	int err, n;
-
-	err = rt_aot__prepare(first, run->log);
-	if (err)
-		return err;
-	run->checked = false;
-	run->mem_check = NULL;
-	run->callback = aot_callback;
-	run->tail_calls = 0;
-	run->tail_target = NULL;
-	rt_run__set_current(run);
-	r = call_entry(run);
-	/* bpf_tail_call() returned 0 and the program returned: the kernel
-	 * would have jumped, so the target runs now with the same context */
-	for (n = 0; run->tail_target && !run->err; n++) {
-		struct rt_prog *t = run->tail_target;
-
-		run->tail_target = NULL;
-		if (n >= RT_MAX_TAIL_CALLS) {
-			rt_run__fail(run, -E2BIG, "more than %d tail calls", RT_MAX_TAIL_CALLS);
-			break;
-		}
-		err = rt_aot__prepare(t, run->log);
-		if (err) {
-			run->err = err; /* the reason is in the log */
-			break;
-		}
-		run->prog = t;
-		r = call_entry(run);
-	}
-	rt_run__set_current(NULL);
-	run->prog = first;
-	if (run->err)
-		return run->err;
-	*retval = r;
-	return 0;
+	return rt_run__native(run, &aot_engine, retval);
 }

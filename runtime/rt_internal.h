@@ -411,6 +411,18 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 void rt_run__sync_ctx(struct rt_run *run);
 void rt_run__release(struct rt_run *run);
 
+/* What an engine that runs native code (aot, jit, llvm-jit, llvm-aot)
+ * provides to rt_run__native(). */
+struct rt_native_engine {
+	int (*prepare)(struct rt_run *run, struct rt_prog *prog);	/* compile/link, cached */
+	uint64_t (*call)(struct rt_run *run);				/* run run->prog once */
+	rt_callback_fn callback;					/* for bpf_loop & co */
+};
+
+/* Runs run->prog on a native engine: unchecked mode, callbacks, and the
+ * tail calls a successful bpf_tail_call() left in run->tail_target. */
+int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint64_t *retval);
+
 int rt_interp__run(struct rt_run *run, uint64_t *retval);
 
 /* The kernel engine lives in rt_kernel.h. */

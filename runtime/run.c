@@ -324,3 +324,49 @@ void rt_run__release(struct rt_run *run)
 	run->ctx = NULL;
 	run->pkt_buf = NULL;
 }
+
+/* ------------------------------------------------------- native engines */
+
+int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint64_t *retval)
+{
+	struct rt_prog *first = run->prog;
+	uint64_t r;
+	int err, n;
+
+	err = ne->prepare(run, first);
+	if (err)
+		return err;
+	/* native code is not bounds-checked: its safety net is the kernel's
+	 * verifier (--verify=kernel) and the interpreter */
+	run->checked = false;
+	run->mem_check = NULL;
+	run->callback = ne->callback;
+	run->tail_calls = 0;
+	run->tail_target = NULL;
+	rt_run__set_current(run);
+	r = ne->call(run);
+	/* bpf_tail_call() succeeded and the program returned: the kernel
+	 * would have jumped, so the target runs now with the same context */
+	for (n = 0; run->tail_target && !run->err; n++) {
+		struct rt_prog *t = run->tail_target;
+
+		run->tail_target = NULL;
+		if (n >= RT_MAX_TAIL_CALLS) {
+			rt_run__fail(run, -E2BIG, "more than %d tail calls", RT_MAX_TAIL_CALLS);
+			break;
+		}
+		err = ne->prepare(run, t);
+		if (err) {
+			run->err = err; /* the reason is in the log */
+			break;
+		}
+		run->prog = t;
+		r = ne->call(run);
+	}
+	rt_run__set_current(NULL);
+	run->prog = first;
+	if (run->err)
+		return run->err;
+	*retval = r;
+	return 0;
+}
