@@ -752,6 +752,7 @@ int rt_kernel__run(struct rt_kernel *k, const char *prog_name, struct bpfaot_run
 		   struct rt_log *log)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, t);
+	struct xdp_md xdp_default = { 0 };
 	uint32_t data_cap, ctx_cap;
 	struct bpf_program *prog;
 	enum bpf_prog_type type;
@@ -817,6 +818,13 @@ int rt_kernel__run(struct rt_kernel *k, const char *prog_name, struct bpfaot_run
 	t.data_size_out = data_cap;
 	t.ctx_in = opts->ctx_in;
 	t.ctx_size_in = opts->ctx_size_in;
+	if (type == BPF_PROG_TYPE_XDP && opts->ctx_out && !opts->ctx_in) {
+		/* asked for ctx_out only, the kernel builds its xdp_md from a
+		 * zeroed one (data_end = 0): give it the default it means */
+		xdp_default.data_end = opts->data_size_in;
+		t.ctx_in = &xdp_default;
+		t.ctx_size_in = sizeof(xdp_default);
+	}
 	t.ctx_out = opts->ctx_out;
 	t.ctx_size_out = ctx_cap;
 	t.repeat = opts->repeat > INT32_MAX ? INT32_MAX : (int)opts->repeat;

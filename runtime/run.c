@@ -182,6 +182,8 @@ static int setup_skb(struct rt_run *run, const struct bpfaot_run_opts *opts, str
 		skb->ifindex = 1; /* the kernel's test runs use the loopback device */
 	if (!skb_is_l2(run->prog->type))
 		run->data += ETH_HLEN;
+	if (!skb->wire_len) /* convert___skb_to_skb(): skb->len, L2 pulled or not */
+		skb->wire_len = (uint32_t)(run->data_end - run->data);
 	run->data_meta = run->data;
 	rt_run__sync_ctx(run);
 	return 0;
@@ -305,11 +307,38 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 	}
 	if (opts->ctx_out) {
 		size_t n = run->prog->ctx_kind == RT_CTX_MEM ? 0 : run->ctx_size;
+		const void *src = run->ctx;
+		struct xdp_md md;
+		struct __sk_buff skb;
 
+		/* what the kernel's test run writes back, not our pointers */
+		if (run->prog->ctx_kind == RT_CTX_XDP) {
+			memcpy(&md, run->ctx, sizeof(md));
+			md.data = (uint32_t)(run->data - run->data_meta);
+			md.data_end = (uint32_t)(run->data_end - run->data_meta);
+			md.data_meta = 0;
+			src = &md;
+		} else if (run->prog->ctx_kind == RT_CTX_SKB) {
+			const struct __sk_buff *in = run->ctx;
+
+			/* convert_skb_to___skb(): only these fields come back */
+			memset(&skb, 0, sizeof(skb));
+			skb.mark = in->mark;
+			skb.priority = in->priority;
+			skb.ingress_ifindex = in->ingress_ifindex;
+			skb.ifindex = in->ifindex;
+			memcpy(skb.cb, in->cb, sizeof(skb.cb));
+			skb.tstamp = in->tstamp;
+			skb.wire_len = in->wire_len;
+			skb.gso_segs = in->gso_segs;
+			skb.gso_size = in->gso_size;
+			skb.hwtstamp = in->hwtstamp;
+			src = &skb;
+		}
 		if (n > opts->ctx_size_out)
 			n = opts->ctx_size_out;
 		if (n)
-			memcpy(opts->ctx_out, run->ctx, n);
+			memcpy(opts->ctx_out, src, n);
 		opts->ctx_size_out = (uint32_t)n;
 	}
 	return 0;

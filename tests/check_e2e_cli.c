@@ -161,10 +161,13 @@ START_TEST(test_list_and_json)
 }
 END_TEST
 
-/* Runs one sample on an engine, capturing the printed maps and retval. */
-static int run_sample(const char *test, const char *engine, char *out, size_t out_sz)
+/* Runs one sample on an engine; with ctx_out, packet programs also write
+ * their context after the run there. */
+static int run_sample(const char *test, const char *engine, const char *ctx_out, char *out,
+		      size_t out_sz)
 {
 	char cmd[2048], line[1024], args[1536] = "", name[128];
+	bool packet = false;
 	const char *base = strrchr(test, '/') + 1;
 	FILE *f = fopen(test, "r");
 
@@ -184,10 +187,14 @@ static int run_sample(const char *test, const char *engine, char *out, size_t ou
 			snprintf(args + n, sizeof(args) - n, " --prog=%s", v);
 		else if (!strcmp(line, "data-in") || !strcmp(line, "ctx-in"))
 			snprintf(args + n, sizeof(args) - n, " --%s=samples/%s", line, v);
+		if (!strcmp(line, "data-in"))
+			packet = true;
 		else if (!strcmp(line, "map-set"))
 			snprintf(args + n, sizeof(args) - n, " --map-set=%s", v);
 	}
 	fclose(f);
+	if (ctx_out && packet)
+		snprintf(args + strlen(args), sizeof(args) - strlen(args), " --ctx-out=%s", ctx_out);
 	snprintf(cmd, sizeof(cmd), "%s --engine=%s --dump-maps%s build/samples/%s.bpf.o 2>&1",
 		 run_bin, engine, args, name);
 	return sh(cmd, out, out_sz);
@@ -239,8 +246,23 @@ START_TEST(test_interp_vs_kernel_cli)
 		printf("SKIP: %s\n", why);
 		return;
 	}
-	ck_assert_int_eq(run_sample(test, "interp", a, sizeof(a)), 0);
-	ck_assert_msg(run_sample(test, "kernel", b, sizeof(b)) == 0, "%s: %s", test, b);
+	char ca[] = "/tmp/bpfaot-ctx-XXXXXX", cb[] = "/tmp/bpfaot-ctx-XXXXXX";
+	int fa = mkstemp(ca), fb = mkstemp(cb);
+
+	ck_assert(fa >= 0 && fb >= 0);
+	close(fa);
+	close(fb);
+	ck_assert_int_eq(run_sample(test, "interp", ca, a, sizeof(a)), 0);
+	ck_assert_msg(run_sample(test, "kernel", cb, b, sizeof(b)) == 0, "%s: %s", test, b);
+	/* the context after the run, as the kernel writes it back */
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "cmp -s %s %s", ca, cb);
+		ck_assert_msg(sh(cmd, NULL, 0) == 0, "%s: ctx_out differs", test);
+	}
+	unlink(ca);
+	unlink(cb);
 	varies_of(test, varies, sizeof(varies));
 	la = strtok_r(a, "\n", &sa);
 	lb = strtok_r(b, "\n", &sb);
