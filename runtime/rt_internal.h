@@ -338,6 +338,7 @@ struct rt_run {
 	int tail_calls;
 	struct rt_prog *tail_target;	/* set by bpf_tail_call for the engine */
 	void *held_lock;		/* the bpf_spin_lock held (checked mode) */
+	uint32_t frames_zeroed;		/* interp: stack frames cleared this run */
 	rt_callback_fn callback;
 	/* outputs */
 	struct rt_redirect redirect;
