@@ -314,6 +314,37 @@ START_TEST(test_fat_count)
 }
 END_TEST
 
+/* An object as llvmbpf's `bpftime-vm build` writes it (no manifest; maps
+ * by index through the lddw helpers) as the .aot section of count.c's BPF
+ * object: the same results as the interpreter on the bytecode. */
+START_TEST(test_bpftime_style)
+{
+	const char *nat = build_native("bpftime.c", "-O2", NULL, "bpftime.o");
+	const char *bpf = build_bpf("count.c", "count2.bpf.o");
+	const char *progs[] = { "xdp_count" }, *nats[] = { nat };
+	const char *fat = build_fat(bpf, progs, nats, 1, "fat_bpftime.o");
+	struct bpfaot_object *oi = open_ok(fat), *oa = open_ok(fat);
+	int k, n;
+
+	for (n = 0; n < 3; n++) {
+		ck_assert_uint_eq(run_ok(oi, "xdp_count", BPFAOT_ENGINE_INTERP, pkt, sizeof(pkt)),
+				  XDP_PASS);
+		ck_assert_uint_eq(run_ok(oa, "xdp_count", BPFAOT_ENGINE_AOT, pkt, sizeof(pkt)),
+				  XDP_PASS);
+	}
+	/* weight 3 three times into counts[5]; hits 1+2+3 into stats[2] */
+	ck_assert_uint_eq(map_u64(oa, "counts", 5), 9);
+	ck_assert_uint_eq(map_u64(oa, "stats", 2), 6);
+	for (k = 0; k < 16; k++)
+		ck_assert_uint_eq(map_u64(oi, "counts", k), map_u64(oa, "counts", k));
+	for (k = 0; k < 4; k++)
+		ck_assert_uint_eq(map_u64(oi, "stats", k), map_u64(oa, "stats", k));
+	ck_assert_uint_eq(map_u64(oi, ".bss", 0), map_u64(oa, ".bss", 0));
+	bpfaot_object__close(oi);
+	bpfaot_object__close(oa);
+}
+END_TEST
+
 /* A bare native object: maps and global data come from the manifest. */
 START_TEST(test_bare_native)
 {
@@ -1018,6 +1049,7 @@ static Suite *rt_link_suite(void)
 	tcase_set_timeout(core, 120);
 	tcase_add_test(core, test_fat_count);
 	tcase_add_test(core, test_bare_native);
+	tcase_add_test(core, test_bpftime_style);
 	tcase_add_test(core, test_variants);
 	tcase_add_test(core, test_callback_loop);
 	tcase_add_test(core, test_tail_call);
