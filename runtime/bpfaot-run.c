@@ -206,11 +206,59 @@ struct map_view {
 	/* BTF types of key and value, for the typed line; NULL/0 = hex only */
 	const struct btf *btf;
 	uint32_t key_type, val_type;
+	/* a global-data map: its variables, typed one per line */
+	const struct rt_object *obj;
+	int data_map;
 };
 
 static void btf_print(void *ctx, const char *fmt, va_list args)
 {
 	vprintf(fmt, args);
+}
+
+/* The type of variable name in BTF section sec (DATASEC), or 0. */
+static uint32_t var_type(const struct btf *btf, const char *sec, const char *name)
+{
+	const struct btf_var_secinfo *vi;
+	const struct btf_type *ds;
+	int id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
+	uint16_t i;
+
+	if (id < 0)
+		return 0;
+	ds = btf__type_by_id(btf, id);
+	vi = btf_var_secinfos(ds);
+	for (i = 0; i < btf_vlen(ds); i++, vi++) {
+		const struct btf_type *var = btf__type_by_id(btf, vi->type);
+
+		if (var && btf_is_var(var) && !strcmp(btf__name_by_offset(btf, var->name_off), name))
+			return var->type;
+	}
+	return 0;
+}
+
+/* "    target_pid = (__u32)0" for each variable of a global-data map; clang's
+ * DATASEC has no offsets (libbpf fills them in), so the symbol table's do. */
+static void print_globals(const struct map_view *v, struct btf_dump *d, const uint8_t *val)
+{
+	LIBBPF_OPTS(btf_dump_type_data_opts, o, .compact = true, .emit_zeroes = true);
+	size_t i;
+
+	for (i = 0; i < v->obj->nr_globals; i++) {
+		const struct rt_global *g = &v->obj->globals[i];
+		uint32_t t;
+
+		if (g->map != v->data_map || !g->size ||
+		    !rt_bounds_ok(g->offset, g->size, v->val_sz))
+			continue;
+		t = var_type(v->btf, v->name, g->name);
+		if (!t)
+			continue;
+		printf("    %s = ", g->name);
+		if (btf_dump__dump_type_data(d, t, val + g->offset, g->size, &o) < 0)
+			printf("?");
+		printf("\n");
+	}
 }
 
 /* "    = (struct datarec){.packets = (__u64)1,...}" under the hex line. */
@@ -219,6 +267,13 @@ static void print_typed(const struct map_view *v, const void *key, const void *v
 	LIBBPF_OPTS(btf_dump_type_data_opts, o, .compact = true, .emit_zeroes = true);
 	struct btf_dump *d;
 
+	if (v->btf && v->obj && v->data_map >= 0) {
+		d = btf_dump__new(v->btf, btf_print, NULL, NULL);
+		if (d)
+			print_globals(v, d, val);
+		btf_dump__free(d);
+		return;
+	}
 	if (!v->btf || !v->val_type || v->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
 	    v->type == BPF_MAP_TYPE_PERCPU_HASH || v->type == BPF_MAP_TYPE_LRU_PERCPU_HASH)
 		return;
@@ -239,11 +294,21 @@ static void view_types(struct map_view *v, struct rt_object *obj)
 {
 	struct rt_map *m = obj ? rt_object__find_map(obj, v->name) : NULL;
 
+	size_t i;
+
+	v->data_map = -1;
 	if (!m || !obj->btf)
 		return;
 	v->btf = obj->btf;
 	v->key_type = rt_map__def(m)->btf_key_type_id;
 	v->val_type = rt_map__def(m)->btf_value_type_id;
+	for (i = 0; i < obj->nr_globals; i++) {
+		if (obj->maps[obj->globals[i].map] == m) {
+			v->obj = obj;
+			v->data_map = obj->globals[i].map;
+			break;
+		}
+	}
 }
 
 static const char *map_type_name(uint32_t type)
