@@ -359,6 +359,40 @@ START_TEST(test_verify_kernel)
 }
 END_TEST
 
+/* examples/embed.c builds against the public header and the library alone,
+ * and gives on every in-process engine what 1000 runs of a 64-byte packet
+ * must: 1000 packets, 64000 bytes under XDP_PASS. */
+START_TEST(test_embed_example)
+{
+	static const char *const runs[][2] = {
+		{ "build/samples/xdp_counter.bpf.o", "interp" },
+		{ "build/samples/xdp_counter.bpf.o", "jit" },
+		{ "build/samples-aot/xdp_counter.bpf.o", "aot" },
+	};
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[4096], want[256];
+	size_t i;
+
+	const char *build = getenv("BUILD") && *getenv("BUILD") ? getenv("BUILD") : "build";
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	/* a SAN=1 library needs the sanitizer runtimes */
+	snprintf(cmd, sizeof(cmd),
+		 "cc -Wall -Wextra -Werror %s -Iinclude examples/embed.c %s/lib/libbpfaot.a -lbpf -lelf -lz -lpthread -o %s/embed 2>&1",
+		 strstr(build, "san") ? "-fsanitize=address,undefined" : "", build, dir);
+	ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s", out);
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "%s/embed %s samples/xdp_counter.pkt %s", dir, runs[i][0],
+			 runs[i][1]);
+		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s", out);
+		snprintf(want, sizeof(want), "xdp_count on %s: retval 2,", runs[i][1]);
+		ck_assert_msg(strstr(out, want), "%s", out);
+		ck_assert_msg(strstr(out, "xdp_stats[2] = { packets 1000, bytes 64000 }"), "%s", out);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
 Suite *e2e_cli_suite(void)
 {
 	Suite *s = suite_create("e2e_cli");
@@ -377,6 +411,7 @@ Suite *e2e_cli_suite(void)
 	tcase_add_loop_test(tc, test_conformance_cli, 0, (int)files.gl_pathc);
 	tcase_add_test(tc, test_list_and_json);
 	tcase_add_test(tc, test_ubpf_convention);
+	tcase_add_test(tc, test_embed_example);
 	tcase_add_test(tc, test_legacy_maps);
 	tcase_add_test(tc, test_verify_kernel);
 	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
