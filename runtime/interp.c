@@ -265,16 +265,27 @@ static uint64_t exec(struct interp *in, size_t start_pc, uint64_t r1, uint64_t r
 #pragma GCC diagnostic pop
 #define INSN(label, code) label:
 #define DISPATCH goto *labels[i->code]
+/* threaded code: each handler dispatches the next instruction itself, so
+ * the CPU predicts each indirect jump from its own site (kernel core.c) */
+#define NEXT                                                                                       \
+	do {                                                                                       \
+		if (__builtin_expect(!budget--, 0))                                                \
+			goto out_of_budget;                                                        \
+		i = &insns[pc++];                                                                  \
+		goto *labels[i->code];                                                             \
+	} while (0)
 #else
 #define INSN(label, code) case code:
-#endif
 #define NEXT goto next
+#endif
 
-next:
+next: __attribute__((unused)); /* the switch build's loop; threaded code skips it */
 	/* no pc bound check: the validator proved every jump and call target
 	 * is inside the program and that it ends in exit or ja */
-	if (!budget--)
+	if (!budget--) {
+out_of_budget: __attribute__((unused));
 		FAIL(-E2BIG, "insn %zu: instruction budget exhausted", pc);
+	}
 	i = &insns[pc++];
 #ifdef DISPATCH
 	DISPATCH;
