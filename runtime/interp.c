@@ -135,9 +135,6 @@ static void zero_frame(struct interp *in, uint64_t fp)
 	memset((void *)(uintptr_t)(fp - RT_STACK_SIZE), 0, RT_STACK_SIZE);
 }
 
-__attribute__((format(printf, 3, 4))) static void interp_fail(struct rt_run *run, int err,
-							      const char *fmt, ...);
-
 /* bpf_loop and friends call back into the program through here. */
 static uint64_t interp_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r1, uint64_t r2,
 				uint64_t r3, uint64_t r4, uint64_t r5)
@@ -148,35 +145,22 @@ static uint64_t interp_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r
 
 	if (a < base || a >= base + in->nr_insns * sizeof(struct rt_insn) ||
 	    (a - base) % sizeof(struct rt_insn)) {
-		interp_fail(run, -EFAULT, "callback address 0x%" PRIx64 " is not a function",
+		rt_run__fail_insn(run, -EFAULT, "callback address 0x%" PRIx64 " is not a function",
 			     fn_addr);
 		return 0;
 	}
 	pc = (a - base) / sizeof(struct rt_insn);
 	if (in->depth + 1 >= RT_MAX_CALL_DEPTH) {
-		interp_fail(run, -E2BIG, "callback: call depth over %d", RT_MAX_CALL_DEPTH);
+		rt_run__fail_insn(run, -E2BIG, "callback: call depth over %d", RT_MAX_CALL_DEPTH);
 		return 0;
 	}
 	return exec(in, pc, r1, r2, r3, r4, r5);
 }
 
-/* A run-time error, named by file, program and instruction:
- * "x.o: program 'xdp_count' insn 17: out-of-bounds load of 4 bytes at 0x..." */
-__attribute__((format(printf, 3, 4))) static void interp_fail(struct rt_run *run, int err,
-							      const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rt_run__fail(run, err, "%s: program '%s' %s", run->obj->path, run->prog->name, msg);
-}
 
 #define FAIL(err, ...)                                                                             \
 	do {                                                                                       \
-		interp_fail(run, err, __VA_ARGS__);                                                \
+		rt_run__fail_insn(run, err, __VA_ARGS__);                                                \
 		goto out;                                                                          \
 	} while (0)
 

@@ -429,19 +429,6 @@ static void bind32(struct jit *j, size_t end)
 
 /* ---------------------------------------------- calls into the runtime */
 
-/* A run-time error named as the interpreter names its own:
- * "x.o: program 'xdp_count' insn 17: call depth over 8". */
-__attribute__((format(printf, 3, 4))) static void run_fail(struct rt_run *run, int err,
-							    const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	rt_run__fail(run, err, "%s: program '%s' %s", run->obj->path, run->prog->name, msg);
-}
 
 /* Called by the stubs: records the failure (a successful tail call is no
  * failure at the entry's top level); the stub then unwinds. */
@@ -451,7 +438,7 @@ static void trap(struct rt_jit_inv *inv, uint64_t pc, uint64_t kind, uint64_t va
 
 	switch (kind) {
 	case TRAP_DEPTH:
-		run_fail(run, -E2BIG, "insn %" PRIu64 ": call depth over %d", pc, RT_MAX_CALL_DEPTH);
+		rt_run__fail_insn(run, -E2BIG, "insn %" PRIu64 ": call depth over %d", pc, RT_MAX_CALL_DEPTH);
 		break;
 	case TRAP_TAIL:
 		/* value is the stack pointer: one frame below the trampoline
@@ -459,15 +446,15 @@ static void trap(struct rt_jit_inv *inv, uint64_t pc, uint64_t kind, uint64_t va
 		if (inv->depth == 1 && inv->abort_rsp - value == FRAME_BYTES)
 			break;
 		run->tail_target = NULL;
-		run_fail(run, -EINVAL, "insn %" PRIu64 ": tail call from a subprogram or callback",
+		rt_run__fail_insn(run, -EINVAL, "insn %" PRIu64 ": tail call from a subprogram or callback",
 			 pc);
 		break;
 	case TRAP_CALLX:
-		run_fail(run, -EFAULT, "insn %" PRIu64 ": callx to 0x%" PRIx64 ", not a function", pc,
+		rt_run__fail_insn(run, -EFAULT, "insn %" PRIu64 ": callx to 0x%" PRIx64 ", not a function", pc,
 			 value);
 		break;
 	case TRAP_MAP_VALUE:
-		run_fail(run, -EFAULT, "insn %" PRIu64 ": map '%s' has no value storage", pc,
+		rt_run__fail_insn(run, -EFAULT, "insn %" PRIu64 ": map '%s' has no value storage", pc,
 			 rt_map__name(run->obj->maps[value]));
 		break;
 	}
@@ -490,7 +477,7 @@ static uint64_t call_by_id(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, u
 		h = rt_helper__by_id(id);
 	}
 	if (!h || !h->fn) {
-		run_fail(run, -ENOENT, "insn %" PRIu64 ": unknown helper %u", pc_id >> 32, id);
+		rt_run__fail_insn(run, -ENOENT, "insn %" PRIu64 ": unknown helper %u", pc_id >> 32, id);
 		return 0;
 	}
 	return h->fn(r1, r2, r3, r4, r5);

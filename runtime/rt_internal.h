@@ -358,6 +358,10 @@ bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write)
 /* Records a runtime error once; the engine stops at the next check. */
 __attribute__((format(printf, 3, 4))) void rt_run__fail(struct rt_run *run, int err,
 							 const char *fmt, ...);
+/* rt_run__fail() prefixed with the file and the program, for engines'
+ * run-time errors: "x.o: program 'p' insn 17: out-of-bounds load ...". */
+__attribute__((format(printf, 3, 4))) void rt_run__fail_insn(struct rt_run *run, int err,
+							      const char *fmt, ...);
 
 /* ------------------------------------------------------------ helpers */
 

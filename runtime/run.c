@@ -74,6 +74,19 @@ void rt_run__fail(struct rt_run *run, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
+void rt_run__fail_insn(struct rt_run *run, int err, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!run || run->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rt_run__fail(run, err, "%s: program '%s' %s", run->obj->path, run->prog->name, msg);
+}
+
 /* ------------------------------------------------------------ contexts */
 
 #ifndef MAP_32BIT
