@@ -72,20 +72,28 @@ LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden $(shell $(LLVM_CONFIG) --cfl
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps deps-check test demo bench install clean format samples
+.PHONY: all deps deps-check test demo bench bench-deps install clean format samples
 all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
-# Installs the Debian packages when any is missing: apt-get as root, sudo otherwise.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
+define install_debs
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
-	echo "deps: installing$$missing"; \
+	if [ -z "$$missing" ]; then echo "$@: all Debian packages present"; exit 0; fi; \
+	echo "$@: installing$$missing"; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
 	elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
-	else echo "deps: missing packages:$$missing; run 'make deps' as root or install them with apt-get" >&2; exit 1; fi; \
+	else echo "$@: missing packages:$$missing; run 'make $@' as root or install them with apt-get" >&2; exit 1; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing
+endef
+deps:
+	$(call install_debs,$(DEB_PKGS))
+
+# Only `make bench` needs these: rsvg-convert turns the chart's SVG into a PNG.
+BENCH_DEB_PKGS := librsvg2-bin
+bench-deps:
+	$(call install_debs,$(BENCH_DEB_PKGS))
 
 # Quietly checks that the tool chain is there; points at `make deps` otherwise.
 deps-check:
@@ -179,15 +187,18 @@ $(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_B
 # Runs every suite; tests/run-checks prints Check's summary line for the whole run.
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@BUILD=$(BUILD) sh bench/smoke.sh
 	@BUILD=$(BUILD) sh tests/run-checks $(TEST_BINS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh samples/demo.sh
 
+# BENCH_QUICK=1 for a smoke run (1 round, short batches); bench/README.md says what is measured.
 bench: deps
+	@$(MAKE) --no-print-directory bench-deps || echo "bench: no librsvg2-bin: the chart will be SVG only" >&2
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) sh bench/run.sh
+	@BUILD=$(BUILD) python3 bench/run.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot

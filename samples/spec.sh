@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Shared by samples/demo.sh and bench/run.sh (POSIX sh, sourced): reads one
+# Used by samples/demo.sh (POSIX sh, sourced; bench/run.py reads the same format): reads one
 # samples/NAME.test into shell variables. Needs $SAMPLES and $TMP.
 
 spec_trim() {
