@@ -214,12 +214,19 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 		return -EINVAL;
 	}
 	log = make_log(opts->log_buf, opts->log_size);
+	/* the validator's verdict binds the bytecode engines only */
+	if (opts->engine != BPFAOT_ENGINE_AOT && PROG(prog)->invalid) {
+		rt_log__err(&log, "%s", PROG(prog)->invalid_msg);
+		errno = -PROG(prog)->invalid;
+		return PROG(prog)->invalid;
+	}
 	repeat = opts->repeat ? opts->repeat : 1;
 	/* as the kernel's test runs: one packet and context, run repeat
 	 * times; only the engine's own time is counted */
 	err = rt_run__setup(&run, PROG(prog), opts, &log);
 	if (!err && (unsigned int)opts->engine < BPFAOT_ENGINE__COUNT &&
-	    engine_ops[opts->engine].prepare && PROG(prog)->nr_insns && !PROG(prog)->missing_helper)
+	    engine_ops[opts->engine].prepare && PROG(prog)->nr_insns && !PROG(prog)->missing_helper &&
+	    !PROG(prog)->invalid)
 		err = engine_ops[opts->engine].prepare((struct bpfaot_run *)&run);
 	if (err)
 		goto out_release;

@@ -516,6 +516,28 @@ static int write_outputs(const struct cli *cli, const struct bpfaot_run_opts *op
 	return err;
 }
 
+/* Has the kernel load only the program to run and the tail-call targets
+ * the object places in prog arrays (obj may be NULL: then all of them). */
+static int select_kernel_prog(struct rt_kernel *k, const char *prog,
+			      const struct rt_object *obj, struct rt_log *log)
+{
+	const char **also;
+	size_t i, n = 0;
+	int err;
+
+	if (!obj)
+		return 0;
+	also = calloc(obj->nr_progs + 1, sizeof(*also));
+	if (!also)
+		return -ENOMEM;
+	for (i = 0; i < obj->nr_progs; i++)
+		if (obj->progs[i].tail_target)
+			also[n++] = obj->progs[i].name;
+	err = rt_kernel__select(k, prog, also, n, log);
+	free(also);
+	return err;
+}
+
 static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_set *sets,
 		      struct bpfaot_run_opts *opts, char *log_buf)
 {
@@ -540,7 +562,9 @@ static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_s
 		if (err)
 			goto out_free;
 	}
-	err = rt_kernel__load(k, &log);
+	err = select_kernel_prog(k, cli->prog, obj, &log);
+	if (!err)
+		err = rt_kernel__load(k, &log);
 	if (err)
 		goto out_free;
 	err = rt_kernel__run(k, cli->prog, opts, &log);
@@ -749,7 +773,7 @@ static int run_local(const struct cli *cli, struct rt_object *obj, struct map_se
 	return err;
 }
 
-static int verify_kernel(const struct cli *cli, char *log_buf)
+static int verify_kernel(const struct cli *cli, const struct rt_object *obj, char *log_buf)
 {
 	struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 	struct rt_kernel *k;
@@ -765,7 +789,9 @@ static int verify_kernel(const struct cli *cli, char *log_buf)
 		p_err("--verify=kernel: %s", log_buf);
 		return -errno;
 	}
-	err = rt_kernel__load(k, &log);
+	err = select_kernel_prog(k, cli->prog, obj, &log);
+	if (!err)
+		err = rt_kernel__load(k, &log);
 	if (err)
 		p_err("--verify=kernel: the kernel's verifier refused '%s':\n%s", cli->path, log_buf);
 	rt_kernel__free(k);
@@ -978,7 +1004,7 @@ int main(int argc, char **argv)
 			err = -ENOTSUP;
 			goto out;
 		}
-		err = verify_kernel(&cli, log_buf);
+		err = verify_kernel(&cli, obj, log_buf);
 		if (err)
 			goto out;
 	}

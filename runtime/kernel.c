@@ -597,6 +597,33 @@ int rt_kernel__load(struct rt_kernel *k, struct rt_log *log)
 	return 0;
 }
 
+static struct bpf_program *find_prog(const struct rt_kernel *k, const char *name);
+
+int rt_kernel__select(struct rt_kernel *k, const char *prog_name, const char *const *also,
+		      size_t nr_also, struct rt_log *log)
+{
+	struct bpf_program *sel, *p;
+	size_t i;
+
+	if (!k)
+		return fail(-EINVAL);
+	if (k->loaded || k->load_err) {
+		rt_log__err(log, "%s: programs are selected before the load", k->path);
+		return fail(-EINVAL);
+	}
+	sel = find_prog(k, prog_name);
+	if (!sel)
+		return 0;
+	bpf_object__for_each_program(p, k->obj) {
+		bool keep = p == sel;
+
+		for (i = 0; i < nr_also && !keep; i++)
+			keep = also[i] && !strcmp(bpf_program__name(p), also[i]);
+		bpf_program__set_autoload(p, keep);
+	}
+	return 0;
+}
+
 bool rt_kernel__loaded(const struct rt_kernel *k)
 {
 	return k && k->loaded;

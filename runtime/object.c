@@ -1057,9 +1057,12 @@ static int apply_inits(struct loader *ld, const struct map_init *inits, size_t n
 	for (i = 0; i < n; i++) {
 		uint32_t id = 0;
 
-		for (k = 0; k < obj->nr_progs && !id && inits[i].is_prog; k++)
-			if (!strcmp(obj->progs[k].name, inits[i].target))
+		for (k = 0; k < obj->nr_progs && !id && inits[i].is_prog; k++) {
+			if (!strcmp(obj->progs[k].name, inits[i].target)) {
 				id = (uint32_t)k + 1;
+				obj->progs[k].tail_target = true;
+			}
+		}
 		if (!inits[i].is_prog) {
 			int m = find_map_idx(obj, inits[i].target);
 
@@ -1395,6 +1398,25 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/*
+ * Validates a BPF ELF's program and keeps the verdict in the program
+ * (prog->invalid, prog->invalid_msg) instead of refusing the object.
+ * Returns 0 or -ENOMEM.
+ */
+static int validate_deferred(struct rt_prog *prog)
+{
+	char msg[512] = "";
+	struct rt_log vlog = { .buf = msg, .size = sizeof(msg) };
+	int err;
+
+	err = rt_prog__validate(prog, &vlog);
+	if (!err || err == -ENOMEM)
+		return err;
+	prog->invalid = err;
+	prog->invalid_msg = xstrdup(msg);
+	return prog->invalid_msg ? 0 : -ENOMEM;
+}
+
 struct rt_object *rt_object__open_mem(const void *data, size_t size, const char *name,
 				      const struct bpfaot_open_opts *opts, struct rt_log *log)
 {
@@ -1436,7 +1458,15 @@ struct rt_object *rt_object__open_mem(const void *data, size_t size, const char 
 	for (i = 0; i < obj->nr_progs; i++) {
 		if (!obj->progs[i].nr_insns && obj->progs[i].native)
 			continue; /* native code only: nothing to validate */
-		err = rt_prog__validate(&obj->progs[i], log);
+		if (obj->is_conformance) {
+			err = rt_prog__validate(&obj->progs[i], log);
+			if (err)
+				goto err_free;
+			continue;
+		}
+		/* a BPF ELF: one refused program blocks neither the others
+		 * nor the kernel engine, which has its own verifier */
+		err = validate_deferred(&obj->progs[i]);
 		if (err)
 			goto err_free;
 	}
@@ -1509,6 +1539,7 @@ void rt_object__free(struct rt_object *obj)
 		free(obj->progs[i].name);
 		free(obj->progs[i].sec_name);
 		free(obj->progs[i].insns);
+		free(obj->progs[i].invalid_msg);
 	}
 	free(obj->progs);
 	for (i = 0; i < obj->nr_maps; i++)

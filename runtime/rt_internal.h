@@ -215,6 +215,14 @@ struct rt_prog {
 	 * 0 if none: the bytecode engines refuse the program, the kernel
 	 * runs it, the aot engine checks its manifest */
 	uint32_t missing_helper;
+	/* the validator's verdict on the bytecode of a BPF ELF's program:
+	 * 0 or -errno with its one-line reason (owned); the bytecode
+	 * engines refuse to run it, the kernel engine never asks */
+	int invalid;
+	char *invalid_msg;
+	/* placed in a prog array by a `values` initialiser: a tail-call
+	 * target the kernel engine loads beside the program it runs */
+	bool tail_target;
 };
 
 /* A variable of a global-data section, from the BPF ELF's symbol table. */

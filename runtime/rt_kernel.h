@@ -76,6 +76,17 @@ void rt_kernel__free(struct rt_kernel *k);
 int rt_kernel__set_initial(struct rt_kernel *k, const char *map, const void *key, uint32_t key_sz,
 			   const void *val, uint32_t val_sz, struct rt_log *log);
 
+/*
+ * Before rt_kernel__load(): have it load only the program prog_name
+ * (function name, else section name; NULL for the first) and the programs
+ * named in also (nr_also of them, e.g. its tail-call targets), so that a
+ * program the verifier refuses does not keep the others from running.
+ * An unknown prog_name changes nothing (rt_kernel__run() reports it).
+ * Returns 0, or -EINVAL after a load.
+ */
+int rt_kernel__select(struct rt_kernel *k, const char *prog_name, const char *const *also,
+		      size_t nr_also, struct rt_log *log);
+
 /* Loads the object (maps created, programs verified), then applies the
  * queued map updates. On a verifier rejection the log gets one line naming
  * the program and the error, then the verifier's log; when the log buffer

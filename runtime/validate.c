@@ -6,7 +6,8 @@
  * program and never into an lddw's second half, known helpers, valid
  * subprogram calls, no fall-through off the end) and a may-be-initialised
  * data flow that refuses a register read that no path has written, as the
- * kernel's "R0 !read_ok". It is not a verifier: memory safety is the
+ * kernel's "R0 !read_ok" (never stricter than the kernel: a subprogram may
+ * exit without writing r0, and a call may-writes r0). It is not a verifier: memory safety is the
  * interpreter's bounds checks, and the kernel engine's verifier is the
  * outside check.
  */
@@ -338,7 +339,7 @@ static const char *const reg_names[] = { "r0", "r1", "r2", "r3", "r4", "r5",
 static int check_init(struct vctx *v)
 {
 	const struct rt_prog *prog = v->prog;
-	size_t n = prog->nr_insns, pc, *work, nw = 0;
+	size_t n = prog->nr_insns, pc, *work, nw = 0, main_end = n;
 	uint16_t *in;
 	int err = 0;
 
@@ -363,7 +364,8 @@ static int check_init(struct vctx *v)
 		}                                                                                  \
 	} while (0)
 	PUSH(0, R(1) | R(10) | (prog->ctx_kind == RT_CTX_MEM ? R(2) : 0));
-	/* subprograms and callbacks start with their arguments */
+	/* subprograms and callbacks start with their arguments; the linker
+	 * appends them after the main function, which ends at the first */
 	for (pc = 0; pc < n; pc++) {
 		const struct rt_insn *i = &prog->insns[pc];
 		int64_t t = -1;
@@ -372,6 +374,8 @@ static int check_init(struct vctx *v)
 			t = (int64_t)pc + 1 + i->imm;
 		else if (i->code == RT_LDDW_CODE && i->src == BPF_PSEUDO_FUNC)
 			t = (int64_t)pc + 1 + i->imm;
+		if (t > 0 && (size_t)t < main_end)
+			main_end = (size_t)t;
 		if (t >= 0 && (size_t)t < n)
 			PUSH((size_t)t, CALLER_SAVED | R(10));
 		if (i->code == (BPF_JMP | BPF_CALL | BPF_X)) {
@@ -391,6 +395,11 @@ static int check_init(struct vctx *v)
 		i = &prog->insns[pc];
 		have = in[pc] & 0x7ff;
 		reg_use(i, &reads, &writes, &kills);
+		/* only the program's own exit returns a value the kernel
+		 * checks: a subprogram (a void noinline function) may exit
+		 * with r0 unwritten, and its caller never reads it */
+		if (i->code == (BPF_JMP | BPF_EXIT) && pc >= main_end)
+			reads = 0;
 		if (reads & ~have) {
 			int r = __builtin_ctz(reads & ~have);
 

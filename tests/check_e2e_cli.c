@@ -359,6 +359,47 @@ START_TEST(test_verify_kernel)
 }
 END_TEST
 
+/* Void noinline subprograms are accepted by every engine (as the kernel
+ * accepts them), and a program every checker refuses ('bad') keeps neither
+ * the validator nor the kernel from running its neighbour ('good'). */
+START_TEST(test_void_subprogs)
+{
+	static const char *const engines[] = { "interp", "jit", "kernel" };
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[16384], why[256];
+	bool kernel = rt_kernel__available(why, sizeof(why));
+	const char *obj;
+	size_t e;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	obj = compile_bpf(dir, "e2e/void_subprogs.c", "void.o");
+	snprintf(cmd, sizeof(cmd), "head -c 64 /dev/zero > %s/in", dir);
+	ck_assert_int_eq(sh(cmd, NULL, 0), 0);
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		if (!strcmp(engines[e], "kernel") && !kernel) {
+			printf("SKIP: void_subprogs on the kernel engine: %s\n", why);
+			continue;
+		}
+		snprintf(cmd, sizeof(cmd), "%s --engine=%s --prog=good --dump-maps --data-in=%s/in %s 2>&1",
+			 run_bin, engines[e], dir, obj);
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+		/* 64-byte packet: (64 + 192) * 3 = 768 in slot 0, 64 in slot 1 */
+		ck_assert_msg(strstr(out, "retval: 2\nmap 'counts' (array, key 4, value 8, max 2):\n"
+					  "  00000000: 0003000000000000\n"),
+			      "%s: %s", engines[e], out);
+		ck_assert_msg(strstr(out, "  01000000: 4000000000000000\n"), "%s: %s", engines[e], out);
+		snprintf(cmd, sizeof(cmd), "%s --engine=%s --prog=bad --data-in=%s/in %s 2>&1", run_bin,
+			 engines[e], dir, obj);
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
+		ck_assert_msg(strstr(out, strcmp(engines[e], "kernel") ?
+						  "program 'bad' insn 0: reads r7 before any write" :
+						  "program 'bad' rejected by the verifier"),
+			      "%s: %s", engines[e], out);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
 /* examples/embed.c builds against the public header and the library alone,
  * and gives on every in-process engine what 1000 runs of a 64-byte packet
  * must: 1000 packets, 64000 bytes under XDP_PASS. */
@@ -414,6 +455,7 @@ Suite *e2e_cli_suite(void)
 	tcase_add_test(tc, test_embed_example);
 	tcase_add_test(tc, test_legacy_maps);
 	tcase_add_test(tc, test_verify_kernel);
+	tcase_add_test(tc, test_void_subprogs);
 	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

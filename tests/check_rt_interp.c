@@ -235,6 +235,29 @@ START_TEST(test_uninit_read)
 }
 END_TEST
 
+START_TEST(test_void_subprog)
+{
+	/* a subprogram may exit without writing r0 (a void noinline function,
+	 * which the kernel accepts): f triples the caller's slot, 5 * 3 = 15 */
+	ck_assert_uint_eq(run_text("-- asm\n"
+				   "mov %r1, 5\n"
+				   "stxdw [%r10-8], %r1\n"
+				   "mov %r1, %r10\n"
+				   "add %r1, -8\n"
+				   "call local f\n"
+				   "ldxdw %r0, [%r10-8]\n"
+				   "exit\n"
+				   "f:\n"
+				   "ldxdw %r2, [%r1]\n"
+				   "mul %r2, 3\n"
+				   "stxdw [%r1], %r2\n"
+				   "exit\n"),
+			  15);
+	/* the program's own exit still needs r0 */
+	expect_load_error("-- asm\nmov %r1, 0\nexit\n", "insn 1: reads r0 before any write");
+}
+END_TEST
+
 START_TEST(test_write_r10)
 {
 	expect_load_error("-- asm\nmov %r10, 0\nmov %r0, 0\nexit\n", "read-only frame pointer");
@@ -317,6 +340,7 @@ Suite *rt_interp_suite(void)
 	tcase_add_test(tc, test_conformance_count);
 	tcase_add_loop_test(tc, test_conformance_file, 0, (int)files.gl_pathc);
 	tcase_add_test(tc, test_bpf_to_bpf_frames);
+	tcase_add_test(tc, test_void_subprog);
 	tcase_add_test(tc, test_atomics);
 	tcase_add_test(tc, test_repeat_regions);
 	suite_add_tcase(s, tc);
