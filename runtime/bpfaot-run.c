@@ -938,7 +938,7 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 	struct map_set *sets = NULL;
 	uint8_t *data_in = NULL, *ctx_in = NULL, *data_out = NULL, *ctx_out = NULL;
-	uint32_t data_sz = 0, ctx_sz = 0;
+	uint32_t data_sz = 0, ctx_sz = 0, data_out_sz = 0;
 	struct rt_object *obj = NULL;
 	char *log_buf;
 	size_t i;
@@ -967,11 +967,13 @@ int main(int argc, char **argv)
 		if (err)
 			goto out;
 	}
-	if (cli.data_in && (err = read_file(cli.data_in, &data_in, &data_sz, MAX_INPUT)))
+	/* the engine refuses a packet over RT_MAX_PKT; a `mem` input may be big */
+	if (cli.data_in && (err = read_file(cli.data_in, &data_in, &data_sz, RT_MAX_MEM)))
 		goto out;
 	if (cli.ctx_in && (err = read_file(cli.ctx_in, &ctx_in, &ctx_sz, MAX_INPUT)))
 		goto out;
-	data_out = malloc(RT_MAX_PKT + RT_XDP_HEADROOM + RT_PKT_TAILROOM);
+	data_out_sz = (data_sz > RT_MAX_PKT ? data_sz : RT_MAX_PKT) + RT_XDP_HEADROOM + RT_PKT_TAILROOM;
+	data_out = malloc(data_out_sz);
 	ctx_out = malloc(MAX_INPUT);
 	if (!data_out || !ctx_out) {
 		err = -ENOMEM;
@@ -1012,7 +1014,7 @@ int main(int argc, char **argv)
 		struct bpfaot_run_opts opts = {
 			.sz = sizeof(opts), .engine = cli.engine,
 			.data_in = data_in, .data_size_in = data_sz,
-			.data_out = data_out, .data_size_out = RT_MAX_PKT + RT_XDP_HEADROOM + RT_PKT_TAILROOM,
+			.data_out = data_out, .data_size_out = data_out_sz,
 			.ctx_in = ctx_in, .ctx_size_in = ctx_sz,
 			.ctx_out = cli.ctx_out ? ctx_out : NULL,
 			.ctx_size_out = cli.ctx_out ? MAX_INPUT : 0,

@@ -25,6 +25,10 @@
 #define RT_XDP_HEADROOM 256	/* XDP_PACKET_HEADROOM */
 #define RT_PKT_TAILROOM 256	/* room for xdp_adjust_tail growth */
 #define RT_MAX_PKT (64u << 10)
+/* A `mem` program's input (ubpf/bpftime convention): any size a test needs
+ * (public suites use 2 MiB), bounded only to keep a typo from mapping all
+ * of memory. */
+#define RT_MAX_MEM (1u << 30)
 
 /* ---------------------------------------------------------------- util */
 

@@ -101,21 +101,24 @@ void rt_run__fail_insn(struct rt_run *run, int err, const char *fmt, ...)
  * the packet, then tailroom for bpf_xdp_adjust_tail.
  */
 static int alloc_packet(struct rt_run *run, const void *data, uint32_t size, size_t headroom,
-			struct rt_log *log)
+			uint32_t limit, struct rt_log *log)
 {
-	size_t cap = (headroom + size + RT_PKT_TAILROOM + 4095) & ~(size_t)4095;
+	size_t cap = (headroom + (size_t)size + RT_PKT_TAILROOM + 4095) & ~(size_t)4095;
+	/* only packets need 32-bit addresses; a big `mem` input goes anywhere */
+	bool low = size <= RT_MAX_PKT;
 	void *p;
 
-	if (size > RT_MAX_PKT) {
-		rt_log__err(log, "input of %u bytes is over the limit of %u", size, RT_MAX_PKT);
+	if (size > limit) {
+		rt_log__err(log, "input of %u bytes is over the limit of %u", size, limit);
 		return -E2BIG;
 	}
-	p = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	p = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | (low ? MAP_32BIT : 0), -1, 0);
 	if (p == MAP_FAILED) {
 		rt_log__err(log, "cannot map a packet buffer of %zu bytes", cap);
 		return -ENOMEM;
 	}
-	if ((uintptr_t)p + cap > UINT32_MAX) {
+	if (low && (uintptr_t)p + cap > UINT32_MAX) {
 		munmap(p, cap);
 		rt_log__err(log, "cannot place the packet buffer below 4 GiB");
 		return -ENOMEM;
@@ -232,7 +235,7 @@ int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_
 		}
 		if (!size)
 			return 0; /* r1 = r2 = 0, as the conformance suite expects */
-		err = alloc_packet(run, data, size, 0, log);
+		err = alloc_packet(run, data, size, 0, RT_MAX_MEM, log);
 		if (err)
 			return err;
 		run->ctx = run->data;
@@ -246,7 +249,7 @@ int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_
 				    prog->name, ETH_HLEN);
 			return -EINVAL;
 		}
-		err = alloc_packet(run, data, size, RT_XDP_HEADROOM, log);
+		err = alloc_packet(run, data, size, RT_XDP_HEADROOM, RT_MAX_PKT, log);
 		if (err)
 			return err;
 		md = calloc(1, sizeof(*md));
@@ -266,7 +269,7 @@ int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_
 		return 0;
 	}
 	case RT_CTX_SKB:
-		err = alloc_packet(run, data, size, RT_XDP_HEADROOM, log);
+		err = alloc_packet(run, data, size, RT_XDP_HEADROOM, RT_MAX_PKT, log);
 		if (err)
 			return err;
 		return setup_skb(run, opts, log);
@@ -276,7 +279,7 @@ int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_
 		size_t sz = opts->ctx_size_in > need ? opts->ctx_size_in : need;
 
 		if (data && size) {
-			err = alloc_packet(run, data, size, 0, log);
+			err = alloc_packet(run, data, size, 0, RT_MAX_PKT, log);
 			if (err)
 				return err;
 		}
