@@ -985,7 +985,9 @@ int main(int argc, char **argv)
 		struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 
 		obj = rt_object__open(cli.path, &oo, &log);
-		if (!obj) {
+		/* the kernel engine never sits behind the runtime's loader:
+		 * libbpf opens the file itself (obj only names map types) */
+		if (!obj && !(cli.engine_set && cli.engine == BPFAOT_ENGINE_KERNEL && !cli.list)) {
 			err = -errno;
 			p_err("%s", log_buf);
 			goto out;
@@ -1001,7 +1003,7 @@ int main(int argc, char **argv)
 		cli.engine = p && p->native ? BPFAOT_ENGINE_AOT : BPFAOT_ENGINE_INTERP;
 	}
 	if (cli.verify_kernel) {
-		if (obj->is_conformance) {
+		if (obj && obj->is_conformance) {
 			p_err("--verify=kernel: conformance files have no kernel program type");
 			err = -ENOTSUP;
 			goto out;
@@ -1025,7 +1027,7 @@ int main(int argc, char **argv)
 		if (cli.json)
 			printf("{\"engine\":\"%s\",", bpfaot_engine__name(cli.engine));
 		if (cli.engine == BPFAOT_ENGINE_KERNEL) {
-			if (obj->is_conformance) {
+			if (obj && obj->is_conformance) {
 				p_err("engine 'kernel': conformance files take raw memory, which no kernel program type does");
 				err = -ENOTSUP;
 			} else {

@@ -400,6 +400,32 @@ START_TEST(test_void_subprogs)
 }
 END_TEST
 
+/* An object the runtime's loader refuses (a map type it lacks) still runs
+ * on the kernel engine: the kernel never sits behind the runtime's checks. */
+START_TEST(test_kernel_not_behind_loader)
+{
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[16384], why[256];
+	const char *obj;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	obj = compile_bpf(dir, "e2e/kernel_only_map.c", "stk.o");
+	snprintf(cmd, sizeof(cmd), "head -c 64 /dev/zero > %s/in && %s --engine=interp --data-in=%s/in %s 2>&1",
+		 dir, run_bin, dir, obj);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "unsupported map type 'stack_trace'"), "%s", out);
+	if (rt_kernel__available(why, sizeof(why))) {
+		snprintf(cmd, sizeof(cmd), "%s --engine=kernel --data-in=%s/in %s 2>&1", run_bin, dir,
+			 obj);
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+		ck_assert_str_eq(out, "retval: 2\n");
+	} else {
+		printf("SKIP: kernel_only_map on the kernel engine: %s\n", why);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
 /* A 2 MiB input to a `mem` program runs on every engine (the limit of 64 KiB
  * is for packets); the expected value is computed here, in plain C. */
 START_TEST(test_big_mem_input)
@@ -500,6 +526,7 @@ Suite *e2e_cli_suite(void)
 	tcase_add_test(tc, test_verify_kernel);
 	tcase_add_test(tc, test_void_subprogs);
 	tcase_add_test(tc, test_big_mem_input);
+	tcase_add_test(tc, test_kernel_not_behind_loader);
 	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

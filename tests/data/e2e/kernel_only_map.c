@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A map type the runtime does not implement (a stack trace map, as in
+ * libbpf-tools' profilers): the runtime's loader refuses the object, the
+ * kernel engine must still run it (libbpf opens the file itself). XDP_PASS.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+SEC("xdp") int pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
