@@ -10,7 +10,7 @@ BPF_CLANG ?= clang-14
 
 # Debian 12 packages the build, the tests and the demo need.
 DEB_PKGS := make gcc clang-14 llvm-14-dev libclang-14-dev libbpf-dev bpftool libelf-dev \
-	    zlib1g-dev check pkg-config linux-libc-dev libc6-dev
+	    zlib1g-dev check pkg-config linux-libc-dev libc6-dev python3
 
 WERROR ?=
 SAN    ?=
@@ -91,7 +91,7 @@ deps:
 	$(call install_debs,$(DEB_PKGS))
 
 # Only `make bench` needs these: rsvg-convert turns the chart's SVG into a PNG.
-BENCH_DEB_PKGS := librsvg2-bin
+BENCH_DEB_PKGS := librsvg2-bin python3
 bench-deps:
 	$(call install_debs,$(BENCH_DEB_PKGS))
 

@@ -302,7 +302,9 @@ int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_
 
 int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t retval)
 {
-	opts->retval = retval;
+	/* r0 is 64 bits; every kernel program type returns the low 32 (the
+	 * test run's retval is a __u32); a mem program (ubpf, bpftime) keeps all */
+	opts->retval = run->prog->ctx_kind == RT_CTX_MEM ? retval : (uint32_t)retval;
 	if (opts->data_out && run->data) {
 		const uint8_t *start = run->data;
 		size_t n;

@@ -426,6 +426,36 @@ START_TEST(test_kernel_not_behind_loader)
 }
 END_TEST
 
+/* A kernel program type's retval is the low 32 bits of r0 on every engine,
+ * as the kernel's test run reports it: 64 - 1000 = -936 = 2^32 - 936. */
+START_TEST(test_retval_32bit)
+{
+	static const char *const engines[] = { "interp", "jit", "llvm-jit", "llvm-aot", "aot", "kernel" };
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[4096], why[256];
+	bool kernel = rt_kernel__available(why, sizeof(why));
+	size_t e;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd),
+		 "head -c 64 /dev/zero > %s/in && build/bin/bpfaot-cc -target bpf -O2 -g "
+		 "-I/usr/include/x86_64-linux-gnu -c tests/data/e2e/neg_retval.c -o %s/fat.o 2>&1",
+		 dir, dir);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		if (!strcmp(engines[e], "kernel") && !kernel) {
+			printf("SKIP: neg_retval on the kernel engine: %s\n", why);
+			continue;
+		}
+		snprintf(cmd, sizeof(cmd), "%s --engine=%s --data-in=%s/in %s/fat.o 2>&1", run_bin,
+			 engines[e], dir, dir);
+		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[e], out);
+		ck_assert_msg(!strcmp(out, "retval: 4294966360\n"), "%s: %s", engines[e], out);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
 /* A 2 MiB input to a `mem` program runs on every engine (the limit of 64 KiB
  * is for packets); the expected value is computed here, in plain C. */
 START_TEST(test_big_mem_input)
@@ -526,6 +556,7 @@ Suite *e2e_cli_suite(void)
 	tcase_add_test(tc, test_verify_kernel);
 	tcase_add_test(tc, test_void_subprogs);
 	tcase_add_test(tc, test_big_mem_input);
+	tcase_add_test(tc, test_retval_32bit);
 	tcase_add_test(tc, test_kernel_not_behind_loader);
 	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
 	tcase_set_timeout(tc, 120);

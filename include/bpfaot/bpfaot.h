@@ -64,7 +64,8 @@ struct bpfaot_run_opts {
 	uint32_t repeat;	/* 0 = 1 */
 	uint64_t budget;	/* interpreter instruction budget, 0 = default */
 	/* results */
-	uint64_t retval;
+	uint64_t retval;	/* r0; its low 32 bits for every kernel program type,
+				 * as the kernel's test run; all 64 for mem programs */
 	uint64_t duration_ns;	/* average per run */
 	/* bpf_trace_printk output; NULL = discarded */
 	void (*print)(void *cookie, const char *text, size_t len);
