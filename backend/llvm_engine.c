@@ -595,43 +595,13 @@ static int llvm_run(struct bpfaot_run *r, uint64_t *retval)
 	return rt_run__native((struct rt_run *)r, &llvm_engine, retval);
 }
 
-static bool calls_tail_call(const struct rt_prog *prog)
-{
-	size_t pc;
-
-	for (pc = 0; pc < prog->nr_insns; pc++)
-		if (prog->insns[pc].code == (RT_CLASS_JMP | RT_OP_CALL | RT_SRC_K) &&
-		    prog->insns[pc].src == RT_CALL_HELPER && prog->insns[pc].imm == 12)
-			return true;
-	return false;
-}
-
-/* Compiles the program, and every program of the object it may tail-call,
- * before the timed runs. */
+/* Compiles the program before the timed runs (bpfaot_prog__run calls it for
+ * each program the run may tail-call too). */
 static int llvm_prepare(struct bpfaot_run *r)
 {
 	struct rt_run *run = (struct rt_run *)r;
-	struct rt_object *obj = run->prog->obj;
-	size_t p;
-	int err;
 
-	err = prepare(run, run->prog);
-	if (err || !calls_tail_call(run->prog))
-		return err;
-	/* a target that cannot be compiled fails the run only when reached */
-	for (p = 0; p < obj->nr_progs; p++) {
-		struct rt_prog *t = &obj->progs[p];
-		char buf[256];
-		struct rt_log scratch = { .buf = buf, .size = sizeof(buf) };
-
-		if (!t->nr_insns || t->missing_helper)
-			continue;
-		if (run->engine == BPFAOT_ENGINE_LLVM_JIT)
-			jit_prepare(t, &scratch);
-		else
-			aot_prepare(t, &scratch);
-	}
-	return 0;
+	return prepare(run, run->prog);
 }
 
 int be_llvm_register(void)

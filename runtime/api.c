@@ -167,7 +167,9 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int run_engine(struct rt_run *run, uint64_t *retval)
+/* Whether run's program can run on its engine at all (checked once, before
+ * any one-time work). */
+static int check_engine(struct rt_run *run)
 {
 	/* a bare native object's program has only native code */
 	if (run->engine != BPFAOT_ENGINE_AOT && !run->prog->nr_insns) {
@@ -182,6 +184,77 @@ static int run_engine(struct rt_run *run, uint64_t *retval)
 			    run->prog->name, id, rt_helper_kernel_name(id));
 		return -ENOTSUP;
 	}
+	if (run->engine == BPFAOT_ENGINE_KERNEL) {
+		rt_log__err(run->log, "the kernel engine runs objects by path: use bpfaot-run");
+		return -ENOTSUP;
+	}
+	if ((unsigned int)run->engine >= BPFAOT_ENGINE__COUNT ||
+	    (run->engine > BPFAOT_ENGINE_JIT && !engine_ops[run->engine].run)) {
+		rt_log__err(run->log, "engine '%s' is not built yet", bpfaot_engine__name(run->engine));
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Links or compiles prog for run's engine (cached in the program); 0 or
+ * -errno with the reason in log. */
+static int prepare_prog(struct rt_run *run, struct rt_prog *prog, struct rt_log *log)
+{
+	struct rt_prog *saved_prog = run->prog;
+	struct rt_log *saved_log = run->log;
+	int err;
+
+	switch (run->engine) {
+	case BPFAOT_ENGINE_AOT:
+		return rt_aot__prepare(prog, log);
+	case BPFAOT_ENGINE_JIT:
+		return rt_jit__prepare(prog, log);
+	case BPFAOT_ENGINE_INTERP:
+		return 0; /* nothing worth timing apart */
+	default:
+		if (!engine_ops[run->engine].prepare)
+			return 0;
+		/* a registered engine prepares the run's program */
+		run->prog = prog;
+		run->log = log;
+		err = engine_ops[run->engine].prepare((struct bpfaot_run *)run);
+		run->prog = saved_prog;
+		run->log = saved_log;
+		return err;
+	}
+}
+
+/*
+ * The one-time work of the run's engine, before the clock starts: the link
+ * (aot) or the compile (jit, registered engines) of the program and, when
+ * it may tail-call, of every other program of the object. A target that
+ * cannot be prepared is left alone: the run fails only if it reaches it,
+ * with the reason, as it would without this step.
+ */
+static int prepare_engine(struct rt_run *run)
+{
+	struct rt_object *obj = run->obj;
+	size_t p;
+	int err;
+
+	err = prepare_prog(run, run->prog, run->log);
+	if (err || !rt_prog__may_tail_call(run->prog))
+		return err;
+	for (p = 0; p < obj->nr_progs; p++) {
+		struct rt_prog *t = &obj->progs[p];
+		char buf[256];
+		struct rt_log scratch = { .buf = buf, .size = sizeof(buf) };
+
+		if (t == run->prog || (run->engine == BPFAOT_ENGINE_AOT ? !t->native
+					: !t->nr_insns || t->missing_helper || t->invalid))
+			continue;
+		prepare_prog(run, t, &scratch);
+	}
+	return 0;
+}
+
+static int run_engine(struct rt_run *run, uint64_t *retval)
+{
 	switch (run->engine) {
 	case BPFAOT_ENGINE_AOT:
 		return rt_aot__run(run, retval);
@@ -189,15 +262,8 @@ static int run_engine(struct rt_run *run, uint64_t *retval)
 		return rt_interp__run(run, retval);
 	case BPFAOT_ENGINE_JIT:
 		return rt_jit__run(run, retval);
-	case BPFAOT_ENGINE_KERNEL:
-		rt_log__err(run->log, "the kernel engine runs objects by path: use bpfaot-run");
-		return -ENOTSUP;
 	default:
-		if (engine_ops[run->engine].run)
-			return engine_ops[run->engine].run((struct bpfaot_run *)run, retval);
-		rt_log__err(run->log, "engine '%s' is not built yet",
-			    bpfaot_engine__name(run->engine));
-		return -ENOTSUP;
+		return engine_ops[run->engine].run((struct bpfaot_run *)run, retval);
 	}
 }
 
@@ -205,7 +271,7 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 {
 	struct rt_log log;
 	struct rt_run run;
-	uint64_t retval = 0, start, total = 0;
+	uint64_t retval = 0, start, total = 0, prepared = 0;
 	uint32_t n, repeat;
 	int err;
 
@@ -224,10 +290,13 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 	/* as the kernel's test runs: one packet and context, run repeat
 	 * times; only the engine's own time is counted */
 	err = rt_run__setup(&run, PROG(prog), opts, &log);
-	if (!err && (unsigned int)opts->engine < BPFAOT_ENGINE__COUNT &&
-	    engine_ops[opts->engine].prepare && PROG(prog)->nr_insns && !PROG(prog)->missing_helper &&
-	    !PROG(prog)->invalid)
-		err = engine_ops[opts->engine].prepare((struct bpfaot_run *)&run);
+	if (!err)
+		err = check_engine(&run);
+	if (!err) {
+		start = now_ns();
+		err = prepare_engine(&run);
+		prepared = now_ns() - start;
+	}
 	if (err)
 		goto out_release;
 	start = now_ns();
@@ -240,6 +309,8 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 		goto out_release;
 	rt_run__release(&run);
 	opts->duration_ns = total / repeat;
+	opts->duration_avg_ns = (double)total / repeat;
+	opts->prepare_ns = prepared;
 	return 0;
 
 out_release:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <bpf/btf.h>
 
 #include "rt_internal.h"
@@ -35,6 +36,7 @@ struct cli {
 	size_t nr_map_sets;
 	bool dump_maps, json, list, verify_kernel;
 	uint32_t repeat;
+	bool repeat_set;	/* --repeat given: print the timings */
 	uint64_t budget;
 };
 
@@ -493,16 +495,36 @@ static void print_printk(void *cookie, const char *text, size_t len)
 
 /* ------------------------------------------------------------ engines */
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* What each engine does once before its runs (bpfaot_run_opts.prepare_ns). */
+static const char *const prepare_names[BPFAOT_ENGINE__COUNT] = {
+	[BPFAOT_ENGINE_AOT] = "link",
+	[BPFAOT_ENGINE_INTERP] = "none",
+	[BPFAOT_ENGINE_JIT] = "compile",
+	[BPFAOT_ENGINE_LLVM_JIT] = "compile",
+	[BPFAOT_ENGINE_LLVM_AOT] = "compile and link",
+	[BPFAOT_ENGINE_KERNEL] = "load and verify",
+};
+
 static void print_result(const struct cli *cli, const struct bpfaot_run_opts *opts)
 {
 	if (cli->json) {
-		printf("\"retval\":%" PRIu64 ",\"duration_ns\":%" PRIu64, opts->retval,
-		       opts->duration_ns);
+		printf("\"retval\":%" PRIu64 ",\"repeat\":%u,\"duration_ns\":%.3f,\"prepare_ns\":%" PRIu64,
+		       opts->retval, cli->repeat, opts->duration_avg_ns, opts->prepare_ns);
 		return;
 	}
 	printf("retval: %" PRIu64 "\n", opts->retval);
-	if (cli->repeat > 1)
+	if (cli->repeat_set) {
 		printf("duration (average): %" PRIu64 " ns\n", opts->duration_ns);
+		printf("prepare (%s): %" PRIu64 " ns\n", prepare_names[cli->engine], opts->prepare_ns);
+	}
 }
 
 static int write_outputs(const struct cli *cli, const struct bpfaot_run_opts *opts)
@@ -543,6 +565,7 @@ static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_s
 {
 	struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 	struct rt_kernel *k;
+	uint64_t start, prepared;
 	char why[256];
 	size_t i;
 	int err;
@@ -563,11 +586,16 @@ static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_s
 			goto out_free;
 	}
 	err = select_kernel_prog(k, cli->prog, obj, &log);
-	if (!err)
-		err = rt_kernel__load(k, &log);
+	if (err)
+		goto out_free;
+	start = now_ns();
+	err = rt_kernel__load(k, &log);
+	prepared = now_ns() - start;
 	if (err)
 		goto out_free;
 	err = rt_kernel__run(k, cli->prog, opts, &log);
+	opts->duration_avg_ns = (double)opts->duration_ns;
+	opts->prepare_ns = prepared;
 	if (err)
 		goto out_free;
 	print_result(cli, opts);
@@ -899,6 +927,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return -EINVAL;
 			}
 			cli->repeat = (uint32_t)v;
+			cli->repeat_set = true;
 			break;
 		case OPT_BUDGET:
 			if (parse_u64("--budget", optarg, UINT64_MAX, &cli->budget))

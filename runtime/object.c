@@ -23,6 +23,7 @@
 #include <bpf/btf.h>
 
 #include "bpfaot/abi.h"
+#include "rt_insn.h"
 #include "rt_internal.h"
 
 #ifndef EM_BPF
@@ -1565,6 +1566,19 @@ struct rt_prog *rt_object__find_prog(struct rt_object *obj, const char *name)
 			return &obj->progs[i];
 	errno = ENOENT;
 	return NULL;
+}
+
+bool rt_prog__may_tail_call(const struct rt_prog *prog)
+{
+	size_t pc;
+
+	if (!prog->nr_insns)
+		return true;
+	for (pc = 0; pc < prog->nr_insns; pc++)
+		if (prog->insns[pc].code == (RT_CLASS_JMP | RT_OP_CALL | RT_SRC_K) &&
+		    prog->insns[pc].src == RT_CALL_HELPER && prog->insns[pc].imm == 12)
+			return true;
+	return false;
 }
 
 struct rt_map *rt_object__find_map(struct rt_object *obj, const char *name)

@@ -261,6 +261,9 @@ struct rt_object *rt_object__open_mem(const void *data, size_t size, const char 
 void rt_object__free(struct rt_object *obj);
 struct rt_prog *rt_object__find_prog(struct rt_object *obj, const char *name);
 struct rt_map *rt_object__find_map(struct rt_object *obj, const char *name);
+/* Whether prog may call bpf_tail_call(): its bytecode does, or it has none
+ * to tell (a bare native object's program). */
+bool rt_prog__may_tail_call(const struct rt_prog *prog);
 /* The variable `name` of global-data map `section`; *count says how many
  * variables have that name there (more than one after static symbols of
  * two objects were linked together). NULL when none. */

@@ -16,6 +16,7 @@
 
 #include "rt_internal.h"
 #include "rt_kernel.h"
+#include "spec.h"
 #include "testutil.h"
 
 static glob_t files, negative, specs;
@@ -158,6 +159,39 @@ START_TEST(test_list_and_json)
 	ck_assert_msg(strstr(out, "{\"engine\":\"interp\",\"retval\":2,") == out, "%s", out);
 	ck_assert_msg(strstr(out, "{\"key\":\"02000000\",\"value\":\"01000000000000004000000000000000\"}"),
 		      "%s", out);
+}
+END_TEST
+
+/* --repeat: the one-time work (link, compile) is reported apart from the
+ * average run, which --json gives with sub-ns precision. */
+START_TEST(test_repeat_timings)
+{
+	static const char *const engines[][2] = { { "aot", "samples-aot" }, { "jit", "samples" } };
+	char cmd[1024], out[4096];
+	unsigned long long prepare;
+	double duration;
+	size_t i;
+
+	for (i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+		const char *p;
+
+		snprintf(cmd, sizeof(cmd),
+			 "%s --engine=%s --repeat=7 --json --data-in=samples/xdp_counter.pkt %s/%s/xdp_counter.bpf.o",
+			 run_bin, engines[i][0], build_dir(), engines[i][1]);
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+		ck_assert_msg(strstr(out, ",\"retval\":2,\"repeat\":7,\"duration_ns\":"), "%s", out);
+		p = strstr(out, "\"duration_ns\":") + strlen("\"duration_ns\":");
+		ck_assert_msg(sscanf(p, "%lf,\"prepare_ns\":%llu", &duration, &prepare) == 2, "%s", out);
+		ck_assert_msg(strchr(p, '.') && strchr(p, '.') < strchr(p, ','), "no fraction: %s", out);
+		ck_assert_msg(duration > 0 && prepare > 0, "%s", out);
+		snprintf(cmd, sizeof(cmd),
+			 "%s --engine=%s --repeat=7 --data-in=samples/xdp_counter.pkt %s/%s/xdp_counter.bpf.o",
+			 run_bin, engines[i][0], build_dir(), engines[i][1]);
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+		ck_assert_msg(strstr(out, "retval: 2\nduration (average): "), "%s", out);
+		ck_assert_msg(strstr(out, i ? " ns\nprepare (compile): " : " ns\nprepare (link): "),
+			      "%s", out);
+	}
 }
 END_TEST
 
@@ -550,6 +584,7 @@ Suite *e2e_cli_suite(void)
 	tc = tcase_create("core");
 	tcase_add_loop_test(tc, test_conformance_cli, 0, (int)files.gl_pathc);
 	tcase_add_test(tc, test_list_and_json);
+	tcase_add_test(tc, test_repeat_timings);
 	tcase_add_test(tc, test_ubpf_convention);
 	tcase_add_test(tc, test_embed_example);
 	tcase_add_test(tc, test_legacy_maps);

@@ -306,6 +306,36 @@ START_TEST(test_repeat)
 }
 END_TEST
 
+/* The compile is one-time work, done before the timed runs and reported
+ * apart; the two durations are the same average; a program that may
+ * tail-call has every target compiled first, reached or not. */
+START_TEST(test_repeat_prepare)
+{
+	char path[512], log[512];
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	static const uint8_t pkt[64] = { [12] = 0x08 };	/* op 0 of the sample's dispatch */
+	struct rt_object *obj;
+	struct rt_prog *prog;
+	size_t p;
+
+	snprintf(path, sizeof(path), "%s/samples/tail_dispatch.bpf.o", build_dir());
+	obj = rt_object__open(path, NULL, &l);
+	ck_assert_msg(obj, "%s", log);
+	prog = rt_object__find_prog(obj, "dispatch");
+	ck_assert_ptr_nonnull(prog);
+	BPFAOT_OPTS(bpfaot_run_opts, o, .engine = BPFAOT_ENGINE_JIT, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = 1000, .log_buf = log,
+		    .log_size = sizeof(log));
+	ck_assert_msg(bpfaot_prog__run((struct bpfaot_prog *)prog, &o) == 0, "%s", log);
+	ck_assert_uint_gt(o.prepare_ns, 0);
+	ck_assert_uint_eq(o.duration_ns, (uint64_t)o.duration_avg_ns);
+	for (p = 0; p < obj->nr_progs; p++)
+		ck_assert_msg(obj->progs[p].engine_state[BPFAOT_ENGINE_JIT], "'%s' not compiled",
+			      obj->progs[p].name);
+	rt_object__free(obj);
+}
+END_TEST
+
 /* W^X: the code is mapped read+execute, never writable. */
 START_TEST(test_code_not_writable)
 {
@@ -767,6 +797,7 @@ Suite *rt_jit_suite(void)
 	tcase_add_test(tc, test_legacy_loads);
 	tcase_add_test(tc, test_unwind_stops);
 	tcase_add_test(tc, test_repeat);
+	tcase_add_test(tc, test_repeat_prepare);
 	tcase_add_test(tc, test_code_not_writable);
 	tcase_add_test(tc, test_compile_time);
 	tcase_add_test(tc, test_random_differential);

@@ -72,6 +72,12 @@ struct bpfaot_run_opts {
 	void *print_cookie;
 	char *log_buf;
 	size_t log_size;
+	/* results, continued */
+	double duration_avg_ns;	/* duration_ns with sub-ns precision */
+	/* the one-time work of this call, done before the timed runs: the
+	 * link (aot), the compile (jit, llvm-jit, llvm-aot, each program the
+	 * program may tail-call included); 0 when an earlier call did it */
+	uint64_t prepare_ns;
 };
 
 BPFAOT_API struct bpfaot_object *bpfaot_object__open(const char *path,
@@ -117,8 +123,10 @@ BPFAOT_API const char *bpfaot_engine__name(enum bpfaot_engine engine);
  * libbpfaot-llvm, see be_llvm_register()) are handed to it at startup.
  * run executes the run (an opaque handle on the runtime's run state, valid
  * during the call) and stores r0 in *retval; prepare, when set, is called
- * once before the timed runs; 0 or -errno with the reason in
- * the run's log. An engine caches what it prepares in the program and frees
+ * before the timed runs, once for the run's program and, when that may
+ * tail-call, once for each other program of the object (the handle then
+ * names that program; a failure there only matters if the run reaches it);
+ * 0 or -errno with the reason in the run's log. An engine caches what it prepares in the program and frees
  * it with the program. Registering again replaces the engine; call it
  * before any run (not thread-safe against runs in progress).
  */
