@@ -22,13 +22,6 @@
 static glob_t files, negative, specs;
 static char run_bin[512];
 
-static const char *conf_dir(void)
-{
-	const char *dir = getenv("BPFAOT_CONFORMANCE_DIR");
-
-	return dir && *dir ? dir : "../shared/conformance/tests";
-}
-
 /* Runs a shell command line; returns its exit status, stdout in out. */
 static int sh(const char *cmd, char *out, size_t out_sz)
 {
@@ -112,7 +105,7 @@ static const struct bad_opt bad_opts[] = {
 	  "cannot open '/nonexistent'" },
 	{ "--prog=nope build/samples/xdp_counter.bpf.o", "no program 'nope'" },
 	{ "build/samples/xdp_counter.bpf.o", "needs a packet of at least 14 bytes" },
-	{ "--engine=kernel ../shared/conformance/tests/add.data",
+	{ "--engine=kernel tests/data/bad/conf_kernel_engine.data",
 	  "conformance files take raw memory" },
 	{ "Makefile", "Makefile: not an ELF file" },
 };
@@ -575,9 +568,11 @@ Suite *e2e_cli_suite(void)
 	TCase *tc;
 
 	snprintf(run_bin, sizeof(run_bin), "%s/bin/bpfaot-run", b && *b ? b : "build");
-	snprintf(pat, sizeof(pat), "%s/*.data", conf_dir());
+	/* without the suite the conformance loops below have no cases */
+	test_conf_present("e2e_cli");
+	snprintf(pat, sizeof(pat), "%s/*.data", test_conf_dir());
 	glob(pat, 0, NULL, &files);
-	snprintf(pat, sizeof(pat), "%s/negative/*.data", conf_dir());
+	snprintf(pat, sizeof(pat), "%s/negative/*.data", test_conf_dir());
 	glob(pat, 0, NULL, &negative);
 	glob("samples/*.test", 0, NULL, &specs);
 

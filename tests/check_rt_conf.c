@@ -18,13 +18,6 @@
 #include "rt_insn.h"
 #include "testutil.h"
 
-static const char *conf_dir(void)
-{
-	const char *dir = getenv("BPFAOT_CONFORMANCE_DIR");
-
-	return dir && *dir ? dir : "../shared/conformance/tests";
-}
-
 /* The whole file, exactly len bytes (no NUL: the parser must not need one). */
 static char *slurp(const char *path, size_t *len)
 {
@@ -93,7 +86,7 @@ START_TEST(test_all_files_parse)
 	glob_t g;
 	size_t i;
 
-	snprintf(pattern, sizeof(pattern), "%s/*.data", conf_dir());
+	snprintf(pattern, sizeof(pattern), "%s/*.data", test_conf_dir());
 	ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
 	/* the README counts 313 files; fewer means the wrong directory */
 	ck_assert_uint_ge(g.gl_pathc, 313);
@@ -121,7 +114,7 @@ START_TEST(test_lddw_raw_equals_asm)
 	struct rt_conf *c;
 	size_t i, n;
 
-	snprintf(path, sizeof(path), "%s/lddw.data", conf_dir());
+	snprintf(path, sizeof(path), "%s/lddw.data", test_conf_dir());
 	c = parse_file(path, log, sizeof(log));
 	ck_assert_msg(c, "%s", log);
 	ck_assert_uint_eq(c->nr_insns, 3);
@@ -367,7 +360,7 @@ START_TEST(test_unused_files)
 	glob_t g;
 	size_t i;
 
-	snprintf(pattern, sizeof(pattern), "%s/negative/unused-*.data", conf_dir());
+	snprintf(pattern, sizeof(pattern), "%s/negative/unused-*.data", test_conf_dir());
 	ck_assert_int_eq(glob(pattern, 0, NULL, &g), 0);
 	ck_assert_uint_ge(g.gl_pathc, 40);
 	for (i = 0; i < g.gl_pathc; i++) {
@@ -384,7 +377,7 @@ START_TEST(test_unused_files)
 	globfree(&g);
 
 	/* 07 00 01 00 01 00 00 00: add64 %r0, 1 with off = 1 */
-	snprintf(pattern, sizeof(pattern), "%s/negative/unused-add64_imm-offset.data", conf_dir());
+	snprintf(pattern, sizeof(pattern), "%s/negative/unused-add64_imm-offset.data", test_conf_dir());
 	{
 		struct rt_conf *c = parse_file(pattern, log, sizeof(log));
 
@@ -393,7 +386,7 @@ START_TEST(test_unused_files)
 		rt_conf__free(c);
 	}
 	/* 85 01 00 ...: call with dst = 1 */
-	snprintf(pattern, sizeof(pattern), "%s/negative/unused-call-dst.data", conf_dir());
+	snprintf(pattern, sizeof(pattern), "%s/negative/unused-call-dst.data", test_conf_dir());
 	{
 		struct rt_conf *c = parse_file(pattern, log, sizeof(log));
 
@@ -411,7 +404,7 @@ START_TEST(test_negative_runtime_files)
 	char path[4096], log[512];
 	struct rt_conf *c;
 
-	snprintf(path, sizeof(path), "%s/negative/error.data", conf_dir());
+	snprintf(path, sizeof(path), "%s/negative/error.data", test_conf_dir());
 	c = parse_file(path, log, sizeof(log));
 	ck_assert_msg(c, "%s", log);
 	ck_assert_uint_eq(c->nr_insns, 2);
@@ -420,7 +413,7 @@ START_TEST(test_negative_runtime_files)
 	rt_conf__free(c);
 
 	snprintf(path, sizeof(path), "%s/negative/incorrect_return_value_high_bits.data",
-		 conf_dir());
+		 test_conf_dir());
 	c = parse_file(path, log, sizeof(log));
 	ck_assert_msg(c, "%s", log);
 	ck_assert_uint_eq(c->mem_size, 12);
@@ -458,7 +451,7 @@ START_TEST(test_negative_files)
 	char path[4096], log[512], want[4200];
 	struct rt_conf *c;
 
-	snprintf(path, sizeof(path), "%s/negative/%s", conf_dir(), negative_files[_i].file);
+	snprintf(path, sizeof(path), "%s/negative/%s", test_conf_dir(), negative_files[_i].file);
 	snprintf(want, sizeof(want), "%s:%d: %s", path, negative_files[_i].line,
 		 negative_files[_i].msg);
 	errno = 0;
@@ -710,22 +703,29 @@ Suite *rt_conf_suite(void)
 	Suite *s = suite_create("rt_conf");
 	TCase *tc;
 
+	bool conf = test_conf_present("rt_conf");
+
 	tc = tcase_create("core");
-	tcase_add_test(tc, test_all_files_parse);
-	tcase_add_test(tc, test_lddw_raw_equals_asm);
+	if (conf) {
+		tcase_add_test(tc, test_all_files_parse);
+		tcase_add_test(tc, test_lddw_raw_equals_asm);
+	}
 	tcase_add_loop_test(tc, test_encodings, 0, sizeof(encodings) / sizeof(encodings[0]));
 	tcase_add_test(tc, test_lddw_forms);
 	tcase_add_test(tc, test_labels);
 	tcase_add_test(tc, test_exit_label);
 	tcase_add_test(tc, test_sections);
 	tcase_add_test(tc, test_raw);
-	tcase_add_test(tc, test_unused_files);
-	tcase_add_test(tc, test_negative_runtime_files);
+	if (conf) {
+		tcase_add_test(tc, test_unused_files);
+		tcase_add_test(tc, test_negative_runtime_files);
+	}
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_loop_test(tc, test_negative_files, 0,
-			    sizeof(negative_files) / sizeof(negative_files[0]));
+	if (conf)
+		tcase_add_loop_test(tc, test_negative_files, 0,
+				    sizeof(negative_files) / sizeof(negative_files[0]));
 	tcase_add_loop_test(tc, test_bad_texts, 0, sizeof(bad_texts) / sizeof(bad_texts[0]));
 	tcase_add_test(tc, test_nul_byte);
 	tcase_add_test(tc, test_asm_errors);

@@ -15,13 +15,6 @@
 #include "rt_internal.h"
 #include "testutil.h"
 
-static const char *conf_dir(void)
-{
-	const char *dir = getenv("BPFAOT_CONFORMANCE_DIR");
-
-	return dir && *dir ? dir : "../shared/conformance/tests";
-}
-
 static glob_t files;
 static glob_t negative;
 
@@ -29,9 +22,9 @@ static void load_lists(void)
 {
 	char pat[512];
 
-	snprintf(pat, sizeof(pat), "%s/*.data", conf_dir());
+	snprintf(pat, sizeof(pat), "%s/*.data", test_conf_dir());
 	glob(pat, 0, NULL, &files);
-	snprintf(pat, sizeof(pat), "%s/negative/*.data", conf_dir());
+	snprintf(pat, sizeof(pat), "%s/negative/*.data", test_conf_dir());
 	glob(pat, 0, NULL, &negative);
 }
 
@@ -337,8 +330,10 @@ Suite *rt_interp_suite(void)
 
 	load_lists();
 	tc = tcase_create("core");
-	tcase_add_test(tc, test_conformance_count);
-	tcase_add_loop_test(tc, test_conformance_file, 0, (int)files.gl_pathc);
+	if (test_conf_present("rt_interp")) {
+		tcase_add_test(tc, test_conformance_count);
+		tcase_add_loop_test(tc, test_conformance_file, 0, (int)files.gl_pathc);
+	}
 	tcase_add_test(tc, test_bpf_to_bpf_frames);
 	tcase_add_test(tc, test_void_subprog);
 	tcase_add_test(tc, test_atomics);

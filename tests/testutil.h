@@ -4,7 +4,10 @@
 #define BPFAOT_TESTUTIL_H
 
 #include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 /* The six-line check_money runner: failures become the exit status. */
 #define TEST_MAIN(suite_fn)                                                                        \
@@ -16,5 +19,32 @@
 		srunner_free(sr);                                                                  \
 		return failed ? EXIT_FAILURE : EXIT_SUCCESS;                                       \
 	}
+
+/* The conformance suite's tests folder: $BPFAOT_CONFORMANCE_DIR, else
+ * ../shared/conformance/tests (beside the repository, where CI has it). */
+static inline const char *test_conf_dir(void)
+{
+	const char *dir = getenv("BPFAOT_CONFORMANCE_DIR");
+
+	return dir && *dir ? dir : "../shared/conformance/tests";
+}
+
+/* Whether the conformance suite can run. A plain clone has no ../shared:
+ * then the suite's conformance tests are not added and one SKIP line says
+ * why. A folder named by $BPFAOT_CONFORMANCE_DIR is always used, so a wrong
+ * one fails the count checks instead of skipping. */
+static inline bool test_conf_present(const char *suite)
+{
+	const char *env = getenv("BPFAOT_CONFORMANCE_DIR");
+	struct stat st;
+
+	if ((env && *env) || (stat(test_conf_dir(), &st) == 0 && S_ISDIR(st.st_mode)))
+		return true;
+	printf("SKIP: ../shared/conformance absent (%s: conformance tests not run; "
+	       "set BPFAOT_CONFORMANCE_DIR or clone it beside the repository)\n",
+	       suite);
+	fflush(stdout);
+	return false;
+}
 
 #endif
