@@ -72,7 +72,7 @@ LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden $(shell $(LLVM_CONFIG) --cfl
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps deps-check test demo bench bench-deps install clean format samples
+.PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest
 all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
@@ -183,6 +183,35 @@ $(BUILD)/tests/check_be_llvm: tests/check_be_llvm.c tests/testutil.h tests/spec.
 $(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN) $(CC_BIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+
+# The differential test (tests/difftest/): generator, checker and driver,
+# linked with the runtime and the llvm engines like bpfaot-run.
+DT_SRCS := tests/difftest/gen.c tests/difftest/dt.c
+DT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DT_SRCS))
+DT_BIN  := $(BUILD)/tests/difftest
+DT_CFLAGS := $(RT_CFLAGS) -Ibackend -Itests/difftest
+$(DT_OBJS): $(BUILD)/obj/%.o: %.c tests/difftest/gen.h tests/difftest/dt.h runtime/rt_kernel.h \
+		include/bpfaot/bpfaot.h
+	@mkdir -p $(dir $@)
+	$(CC) $(DT_CFLAGS) -c $< -o $@
+$(DT_BIN): tests/difftest/difftest.c $(DT_OBJS) $(LLVM_ENGINE_LIB) $(RT_LIB) backend/be_llvm.h
+	@mkdir -p $(dir $@)
+	$(CC) $(DT_CFLAGS) $< -o $@ $(DT_OBJS) $(LLVM_ENGINE_LIB) $(RT_LIB) $(LLVM_LIBS) $(RT_LIBS) \
+		$(LDFLAGS_SAN)
+$(BUILD)/tests/check_difftest: tests/check_difftest.c tests/testutil.h $(DT_OBJS) $(LLVM_ENGINE_LIB) \
+		$(RT_LIB) $(CC_BIN)
+	@mkdir -p $(dir $@)
+	$(CC) $(DT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(DT_OBJS) $(LLVM_ENGINE_LIB) $(RT_LIB) \
+		$(LLVM_LIBS) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+
+# `make difftest N=20000 SEED=7`: N generated programs on every engine and
+# the kernel (docs/reliability.md); DIFFTEST_FLAGS adds driver options
+# (--div-zero, --wide-shift, --no-kernel, --batch=B, --first=I).
+N    ?= 256
+SEED ?= 1
+difftest: deps-check
+	@$(MAKE) --no-print-directory all $(DT_BIN)
+	$(DT_BIN) -n $(N) --seed=$(SEED) --cc=$(CC_BIN) $(DIFFTEST_FLAGS)
 
 # Runs every suite; tests/run-checks prints Check's summary line for the whole run.
 test: deps
