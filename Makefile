@@ -158,7 +158,7 @@ $(BUILD)/samples/%.bpf.o: samples/%.bpf.c $(wildcard samples/*.h)
 	$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Each suite links only its module and what that module may depend on.
-$(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h tests/spec.h $(RT_LIB)
+$(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h tests/spec.h tests/randprog.h $(RT_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 FE_TESTS := $(filter $(BUILD)/tests/check_fe%,$(TEST_BINS))
@@ -174,7 +174,7 @@ $(BE_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BE_LIB) $(RW_LIB) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 # the llvm engines need the runtime they plug into, and the samples they run
-$(BUILD)/tests/check_be_llvm: tests/check_be_llvm.c tests/testutil.h tests/spec.h $(LLVM_ENGINE_LIB) $(RT_LIB) \
+$(BUILD)/tests/check_be_llvm: tests/check_be_llvm.c tests/testutil.h tests/spec.h tests/randprog.h $(LLVM_ENGINE_LIB) $(RT_LIB) \
 		$(SAMPLE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LLVM_ENGINE_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(LLVM_ENGINE_LIB) $(RT_LIB) \

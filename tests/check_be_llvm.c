@@ -5,7 +5,8 @@
  * sample (samples/NAME.test, format in samples/README.md) gives its
  * expected return value, output packet, map entries and ring buffer records
  * on both; the translator's modules verify; programs it cannot lower are
- * refused with a message naming the instruction.
+ * refused with a message naming the instruction; random ALU/jump/stack
+ * programs (tests/randprog.h) give the interpreter's result on both.
  * The samples' expectations come from tests/spec.h. Runs from the
  * repository root; BUILD and BPFAOT_CONFORMANCE_DIR as in the other suites.
  */
@@ -20,6 +21,7 @@
 #include <llvm-c/Core.h>
 
 #include "be_llvm.h"
+#include "randprog.h"
 #include "rt_insn.h"
 #include "rt_internal.h"
 #include "spec.h"
@@ -310,6 +312,49 @@ START_TEST(test_refuse_deep_calls)
 }
 END_TEST
 
+/* Random programs (randprog.h) on both engines: the interpreter's result,
+ * each compiled anew (no cache shared between programs). */
+#define RANDOM_PROGRAMS 300
+
+START_TEST(test_random_differential)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+	int k;
+	size_t e;
+
+	ck_assert_ptr_nonnull(g);
+	g->s = 0x2545f4914f6cdd1dull;
+	for (k = 0; k < RANDOM_PROGRAMS; k++) {
+		char log[512] = "";
+		struct rt_log l = { .buf = log, .size = sizeof(log) };
+		struct rt_object *obj;
+		uint64_t want, got;
+		char *text;
+
+		gen_program(g, 8 + rnd(g) % 120);
+		text = program_text(g);
+		obj = rt_object__open_mem(text, strlen(text), "r.data", NULL, &l);
+		ck_assert_msg(obj, "program %d refused: %s\n%s", k, log, text);
+		ck_assert_msg(!run_prog(&obj->progs[0], BPFAOT_ENGINE_INTERP, NULL, 0, &want, log,
+					sizeof(log)),
+			      "program %d: interp: %s\n%s", k, log, text);
+		for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+			ck_assert_msg(!run_prog(&obj->progs[0], engines[e], NULL, 0, &got, log,
+						sizeof(log)),
+				      "program %d: %s: %s\n%s", k, bpfaot_engine__name(engines[e]),
+				      log, text);
+			ck_assert_msg(got == want,
+				      "program %d: %s 0x%" PRIx64 ", interp 0x%" PRIx64 "\n%s", k,
+				      bpfaot_engine__name(engines[e]), got, want, text);
+		}
+		rt_object__free(obj);
+		free(text);
+	}
+	printf("llvm-jit, llvm-aot: %d random programs agree with interp\n", RANDOM_PROGRAMS);
+	free(g);
+}
+END_TEST
+
 /* Compile time per engine, printed for the record (both well under 1 s). */
 START_TEST(test_compile_time)
 {
@@ -367,7 +412,8 @@ Suite *be_llvm_suite(void)
 	tcase_add_loop_test(tc, test_sample_llvm_aot, 0, (int)tests.gl_pathc);
 	tcase_add_test(tc, test_ir_verifies);
 	tcase_add_test(tc, test_callback_is_function);
-	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_random_differential);
+	tcase_set_timeout(tc, 600);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

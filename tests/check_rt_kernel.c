@@ -5,6 +5,8 @@
  * through libbpf and run with BPF_PROG_TEST_RUN; return values, packets,
  * contexts and map contents are checked against hand calculation. Tests that
  * need bpf() print "SKIP: <reason>" and pass where it is unavailable.
+ * Random ALU/jump/stack programs (tests/randprog.h), loaded as socket
+ * filters, give the interpreter's return value in the kernel.
  *
  * Run from the source tree (the data directory is tests/data/kernel, or
  * $BPFAOT_KERNEL_DATA).
@@ -19,6 +21,9 @@
 
 #include <linux/bpf.h>
 
+#include <bpf/bpf.h>
+
+#include "randprog.h"
 #include "testutil.h"
 #include "rt_internal.h"
 #include "rt_kernel.h"
@@ -665,6 +670,104 @@ START_TEST(test_map_index_bounds)
 }
 END_TEST
 
+/* Random bytecode (randprog.h) in the kernel: the interpreter's r0, low
+ * 32 bits (what a test run reports). A prologue zeroes the stack, which the
+ * interpreter does and the kernel does not (programs read slots they never
+ * wrote, which the kernel allows root), and each unconditional jump becomes
+ * `if r10 != 0 goto` (always taken), because the kernel refuses code that
+ * only an unconditional jump skips ("unreachable insn"); immediate shift
+ * counts are masked to the width and a division or modulo by the immediate
+ * 0 becomes the move that gives BPF's result, because the verifier refuses
+ * those forms ("invalid shift", "div by zero"). All of this leaves the
+ * interpreter's result unchanged. */
+#define RANDOM_PROGRAMS 300
+#define STACK_ZERO_INSNS (RT_STACK_SIZE / 8)
+
+/* in as the kernel's verifier takes it, with the same result (see above). */
+static struct rt_insn kernel_form(struct rt_insn in)
+{
+	uint8_t cls = rt_insn_class(in.code), op = rt_insn_op(in.code);
+	bool k = rt_insn_is_alu(in.code) && rt_insn_src(in.code) == RT_SRC_K;
+
+	if (in.code == (RT_CLASS_JMP | RT_OP_JA))
+		return (struct rt_insn){ RT_CLASS_JMP | RT_OP_JNE | RT_SRC_K, 10, 0, in.off, 0 };
+	if (in.code == (RT_CLASS_JMP32 | RT_OP_JA))
+		return (struct rt_insn){ RT_CLASS_JMP | RT_OP_JNE | RT_SRC_K, 10, 0,
+					 (int16_t)in.imm, 0 };
+	if (k && (op == RT_OP_LSH || op == RT_OP_RSH || op == RT_OP_ARSH))
+		in.imm &= cls == RT_CLASS_ALU64 ? 63 : 31;
+	if (k && op == RT_OP_DIV && in.imm == 0)	/* x / 0 = 0 */
+		return (struct rt_insn){ cls | RT_OP_MOV | RT_SRC_K, in.dst, 0, 0, 0 };
+	if (k && op == RT_OP_MOD && in.imm == 0)	/* x % 0 = x (32-bit: zero-extended) */
+		return (struct rt_insn){ cls | RT_OP_MOV | RT_SRC_X, in.dst, in.dst, 0, 0 };
+	return in;
+}
+
+START_TEST(test_random_bytecode)
+{
+	static uint8_t pkt[64];
+	struct gen *g, *z;
+	char *vlog;
+	int k;
+
+	NEED_BPF();
+	g = calloc(1, sizeof(*g));
+	z = calloc(1, sizeof(*z));
+	vlog = malloc(1 << 16);
+	ck_assert(g && z && vlog);
+	g->s = 0x6a09e667f3bcc909ull;
+	for (k = 0; k < RANDOM_PROGRAMS; k++) {
+		LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = vlog, .log_size = 1 << 16,
+			    .log_level = 1);
+		LIBBPF_OPTS(bpf_test_run_opts, to, .data_in = pkt, .data_size_in = sizeof(pkt));
+		char log[512] = "";
+		struct rt_log l = { .buf = log, .size = sizeof(log) };
+		struct bpfaot_run_opts ro = { .sz = sizeof(ro), .engine = BPFAOT_ENGINE_INTERP,
+					      .log_buf = log, .log_size = sizeof(log) };
+		struct rt_object *obj;
+		char *text;
+		size_t i;
+		int fd, err;
+
+		gen_program(g, 8 + rnd(g) % 120);
+		z->n = 0;
+		for (i = 0; i < STACK_ZERO_INSNS; i++)
+			put(z, RT_CLASS_ST | RT_MODE_MEM | RT_SIZE_DW, 10, 0,
+			    (int16_t)(-8 * (int)(i + 1)), 0);
+		for (i = 0; i < g->n; i++) {
+			/* the second half of an lddw is no instruction */
+			bool lddw_tail = i > 0 && rt_insn_is_lddw(g->insns[i - 1].code);
+
+			z->insns[z->n++] = lddw_tail ? g->insns[i] : kernel_form(g->insns[i]);
+		}
+		text = program_text(z);
+		obj = rt_object__open_mem(text, strlen(text), "r.data", NULL, &l);
+		ck_assert_msg(obj, "program %d refused: %s\n%.1500s", k, log, text);
+		ck_assert_msg(!bpfaot_prog__run((struct bpfaot_prog *)&obj->progs[0], &ro),
+			      "program %d: interp: %s\n%.1500s", k, log, text);
+		vlog[0] = '\0';
+		fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "rand", "GPL",
+				   (const struct bpf_insn *)z->insns, z->n, &lo);
+		/* the verdict is at the end of the verifier's log */
+		ck_assert_msg(fd >= 0, "program %d: the kernel refused it: %s\n...%s\n%.1500s", k,
+			      strerror(errno), vlog + (strlen(vlog) > 1500 ? strlen(vlog) - 1500 : 0),
+			      text);
+		err = bpf_prog_test_run_opts(fd, &to);
+		close(fd);
+		ck_assert_msg(!err, "program %d: test run: %s", k, strerror(errno));
+		ck_assert_msg(to.retval == (uint32_t)ro.retval,
+			      "program %d: kernel 0x%x, interp 0x%" PRIx64 "\n%.1500s", k, to.retval,
+			      ro.retval, text);
+		rt_object__free(obj);
+		free(text);
+	}
+	printf("kernel: %d random programs agree with interp\n", RANDOM_PROGRAMS);
+	free(vlog);
+	free(z);
+	free(g);
+}
+END_TEST
+
 Suite *rt_kernel_suite(void)
 {
 	Suite *s = suite_create("rt_kernel");
@@ -684,6 +787,7 @@ Suite *rt_kernel_suite(void)
 	tcase_add_test(tc, test_global_data);
 	tcase_add_test(tc, test_ringbuf);
 	tcase_add_test(tc, test_prog_type_override);
+	tcase_add_test(tc, test_random_bytecode);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

@@ -44,6 +44,7 @@ static void usage(FILE *f)
 		"  --no-minimise        save differing programs whole\n"
 		"  --div-zero           divisors that may be zero (x/0 = 0, x%%0 = x in BPF)\n"
 		"  --wide-shift         shift counts that may reach or pass the width\n"
+		"  --stale-pointers     hash updates while a pointer to an element is held\n"
 		"  --no-kernel          leave the kernel out\n"
 		"  --emit=I             print program I (and its packet) and exit\n"
 		"  --replay=FILE        check one saved regression and exit\n"
@@ -53,7 +54,7 @@ static void usage(FILE *f)
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
 	enum { O_SEED = 256, O_FIRST, O_BATCH, O_CC, O_WORKDIR, O_REGRESS, O_NO_MIN, O_DIV0,
-	       O_WIDE, O_NO_KERNEL, O_EMIT, O_REPLAY, O_KEEP };
+	       O_WIDE, O_STALE, O_NO_KERNEL, O_EMIT, O_REPLAY, O_KEEP };
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, O_SEED },
@@ -65,6 +66,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		{ "no-minimise", no_argument, NULL, O_NO_MIN },
 		{ "div-zero", no_argument, NULL, O_DIV0 },
 		{ "wide-shift", no_argument, NULL, O_WIDE },
+		{ "stale-pointers", no_argument, NULL, O_STALE },
 		{ "no-kernel", no_argument, NULL, O_NO_KERNEL },
 		{ "emit", required_argument, NULL, O_EMIT },
 		{ "replay", required_argument, NULL, O_REPLAY },
@@ -113,6 +115,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case O_WIDE:
 			cli->o.gen.wide_shift = true;
+			break;
+		case O_STALE:
+			cli->o.gen.stale_ptrs = true;
 			break;
 		case O_NO_KERNEL:
 			cli->o.no_kernel = true;
@@ -215,17 +220,21 @@ int main(int argc, char **argv)
 	if (!dt_kernel_usable(&cli.o, why, sizeof(why)))
 		printf("difftest: the kernel is not compared: %s\n", why);
 	if (cli.replay) {
-		err = dt_replay(&cli.o, cli.replay, &st);
-		printf("difftest: %s: %s\n", cli.replay,
-		       err < 0 ? strerror(-err) : err ? "engines differ" : "engines agree");
+		char known[256];
+
+		err = dt_replay(&cli.o, cli.replay, &st, known, sizeof(known));
+		printf("difftest: %s: %s%s%s\n", cli.replay,
+		       err < 0 ? strerror(-err) : err ? "engines differ" : "engines agree",
+		       *known ? "; known: " : "", known);
 		return err ? 1 : 0;
 	}
 	diffs = calloc(cli.batch, sizeof(*diffs));
 	if (!diffs)
 		return 2;
-	printf("difftest: seed 0x%" PRIx64 ", programs %u..%u, batches of %u%s%s\n", cli.seed,
+	printf("difftest: seed 0x%" PRIx64 ", programs %u..%u, batches of %u%s%s%s\n", cli.seed,
 	       cli.first, cli.first + cli.n - 1, cli.batch, cli.o.gen.div_zero ? ", --div-zero" : "",
-	       cli.o.gen.wide_shift ? ", --wide-shift" : "");
+	       cli.o.gen.wide_shift ? ", --wide-shift" : "",
+	       cli.o.gen.stale_ptrs ? ", --stale-pointers" : "");
 	for (done = 0; done < cli.n; done += cli.batch) {
 		uint32_t first = cli.first + done;
 		uint32_t count = cli.n - done < cli.batch ? cli.n - done : cli.batch;

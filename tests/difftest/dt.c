@@ -498,20 +498,47 @@ int dt_check_source(const struct dt_opts *o, const char *src, const char *mcpu, 
 	return err ? err : diff;
 }
 
-/* Writes program idx (without the skipped statements) to path; returns its
- * statement count or -errno. */
-static int write_single(const struct dt_opts *o, const char *path, uint64_t seed, uint32_t idx,
-			const uint32_t *skip, size_t nr_skip, const char *header)
+/* Program idx without the skipped statements, as text (caller frees);
+ * its statement count goes to *n. NULL when out of memory. */
+static char *single_text(const struct dt_opts *o, uint64_t seed, uint32_t idx,
+			 const uint32_t *skip, size_t nr_skip, int *n)
 {
-	FILE *f = fopen(path, "w");
-	int n;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 
 	if (!f)
-		return -errno;
-	if (header)
-		fputs(header, f);
+		return NULL;
 	dt_gen_prologue(f);
-	n = dt_gen_program(f, &o->gen, seed, idx, skip, nr_skip);
+	*n = dt_gen_program(f, &o->gen, seed, idx, skip, nr_skip);
+	fclose(f);
+	return text;
+}
+
+/* Writes program idx (without the skipped statements) to path, after
+ * header; returns its statement count or -errno. When same is given and
+ * equals the text, nothing is written and 0 returned. */
+static int write_single(const struct dt_opts *o, const char *path, uint64_t seed, uint32_t idx,
+			const uint32_t *skip, size_t nr_skip, const char *header, const char *same)
+{
+	char *text;
+	FILE *f;
+	int n = 0;
+
+	text = single_text(o, seed, idx, skip, nr_skip, &n);
+	if (!text)
+		return -ENOMEM;
+	if (same && !strcmp(same, text)) {
+		free(text);
+		return 0;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		free(text);
+		return -errno;
+	}
+	fprintf(f, "%s%s", header ? header : "", text);
+	free(text);
 	if (fclose(f) && n >= 0)
 		n = -errno;
 	return n;
@@ -532,32 +559,44 @@ int dt_save(const struct dt_opts *o, uint64_t seed, uint32_t idx, const char *mc
 	quiet.report = NULL;
 	make_case(&c, seed, idx);
 	snprintf(src, sizeof(src), "%s/min%u.bpf.c", o->workdir, idx);
-	n = write_single(o, src, seed, idx, NULL, 0, NULL);
+	n = write_single(o, src, seed, idx, NULL, 0, NULL, NULL);
 	if (n < 0)
 		return n;
 	skip = calloc((size_t)n + 1, sizeof(*skip));
 	if (!skip)
 		return -ENOMEM;
 	for (id = 0; minimise && id < n; id++) {
+		char *now = single_text(o, seed, idx, skip, nr_skip, &err);
+
 		skip[nr_skip] = (uint32_t)id;
-		err = write_single(o, src, seed, idx, skip, nr_skip + 1, NULL);
+		/* inside a statement already dropped: nothing changes */
+		err = now ? write_single(o, src, seed, idx, skip, nr_skip + 1, NULL, now) : -ENOMEM;
+		free(now);
 		if (err < 0)
 			goto out_free;
+		if (err == 0)
+			continue;
 		res = dt_check_source(&quiet, src, mcpu, idx, c.pkt, c.len, &st);
 		if (res == 1)
 			nr_skip++;	/* still differs without it: leave it out */
 	}
 	/* the final program once more, for its description */
-	err = write_single(o, src, seed, idx, skip, nr_skip, NULL);
+	err = write_single(o, src, seed, idx, skip, nr_skip, NULL, NULL);
 	if (err < 0)
 		goto out_free;
-	f = open_memstream(&found, &found_len);
+	/* a file, not a memstream: the check writes from a forked child */
+	f = tmpfile();
 	if (!f) {
-		err = -ENOMEM;
+		err = -errno;
 		goto out_free;
 	}
 	quiet.report = f;
 	res = dt_check_source(&quiet, src, mcpu, idx, c.pkt, c.len, &st);
+	found_len = (size_t)ftell(f);
+	found = calloc(1, found_len + 1);
+	rewind(f);
+	if (found && fread(found, 1, found_len, f) != found_len)
+		found[0] = '\0';
 	fclose(f);
 	if (res != 1) {
 		/* flaky or gone: keep the whole program */
@@ -569,9 +608,10 @@ int dt_save(const struct dt_opts *o, uint64_t seed, uint32_t idx, const char *mc
 		err = -ENOMEM;
 		goto out_free;
 	}
-	fprintf(f, "// difftest regression: program %u of seed 0x%" PRIx64 "%s%s, %zu of %d "
+	fprintf(f, "// difftest regression: program %u of seed 0x%" PRIx64 "%s%s%s, %zu of %d "
 		   "statements dropped\n", idx, seed, o->gen.div_zero ? " --div-zero" : "",
-		o->gen.wide_shift ? " --wide-shift" : "", nr_skip, n);
+		o->gen.wide_shift ? " --wide-shift" : "", o->gen.stale_ptrs ? " --stale-pointers" : "",
+		nr_skip, n);
 	fprintf(f, "// mcpu: %s\n// program: %u\n// packet: %s\n", mcpu, idx, pkthex);
 	if (found) {
 		char *line, *save = NULL;
@@ -580,7 +620,7 @@ int dt_save(const struct dt_opts *o, uint64_t seed, uint32_t idx, const char *mc
 			fprintf(f, "// found: %s\n", line);
 	}
 	fclose(f);
-	err = write_single(o, path, seed, idx, skip, nr_skip, header);
+	err = write_single(o, path, seed, idx, skip, nr_skip, header, NULL);
 	if (err > 0)
 		err = 0;
 	unlink(src);
@@ -591,7 +631,8 @@ out_free:
 	return err < 0 ? err : 0;
 }
 
-int dt_replay(const struct dt_opts *o, const char *path, struct dt_stats *st)
+int dt_replay(const struct dt_opts *o, const char *path, struct dt_stats *st, char *known,
+	      size_t known_sz)
 {
 	char line[1024], mcpu[16] = "v3";
 	uint8_t pkt[DT_GEN_MAX_PKT];
@@ -601,9 +642,16 @@ int dt_replay(const struct dt_opts *o, const char *path, struct dt_stats *st)
 
 	if (!f)
 		return -errno;
+	if (known && known_sz)
+		known[0] = '\0';
 	while (fgets(line, sizeof(line), f) && !strncmp(line, "//", 2)) {
 		const char *p;
 
+		if (!strncmp(line, "// known: ", 10) && known && known_sz) {
+			snprintf(known, known_sz, "%s", line + 10);
+			known[strcspn(known, "\n")] = '\0';
+			continue;
+		}
 		if (sscanf(line, "// mcpu: %15s", mcpu) == 1)
 			continue;
 		if (sscanf(line, "// program: %u", &idx) == 1) {

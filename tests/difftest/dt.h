@@ -75,8 +75,12 @@ int dt_save(const struct dt_opts *o, uint64_t seed, uint32_t idx, const char *mc
 /*
  * Replays a saved regression (a file dt_save() wrote): its "// mcpu:",
  * "// program:" and "// packet:" lines give the compile flag, the program
- * index and the packet. Same returns as dt_check_source().
+ * index and the packet. A "// known: REASON" line (added by hand) marks a
+ * difference that is understood and not fixed yet: REASON goes to known
+ * (empty when there is none; known may be NULL). Same returns as
+ * dt_check_source().
  */
-int dt_replay(const struct dt_opts *o, const char *path, struct dt_stats *st);
+int dt_replay(const struct dt_opts *o, const char *path, struct dt_stats *st, char *known,
+	      size_t known_sz);
 
 #endif /* BPFAOT_DT_H */

@@ -69,6 +69,7 @@ struct gen {
 	struct var vars[MAX_VARS];
 	int nr_vars;
 	int loop_depth;
+	int hash_ptrs;		/* lookups of hash elements in scope */
 	int budget;		/* statements left for the function */
 	int uniq;		/* suffix of block-local names */
 	int nr_subs, nr_cbs;
@@ -529,6 +530,7 @@ static void hash_stmt(struct gen *g, FILE *f, int depth)
 			g->idx, k);
 		indent(f, depth + 1);
 		fprintf(f, "if (hp%d) {\n", id);
+		g->hash_ptrs++;
 		if (chance(g, 30)) {
 			/* a struct copy out of the map and back */
 			indent(f, depth + 2);
@@ -543,6 +545,7 @@ static void hash_stmt(struct gen *g, FILE *f, int depth)
 			add_fields(g, name, true);
 			block(g, f, depth + 2, 1 + (int)below(g, 2));
 		}
+		g->hash_ptrs--;
 		g->nr_vars = saved;
 		indent(f, depth + 1);
 		fprintf(f, "}\n");
@@ -631,11 +634,13 @@ static bool kind_allowed(const struct gen *g, int k, int depth)
 	case S_PKT_WRITE:
 		return g->fn == FN_MAIN;
 	case S_CALL:
-		return g->sub_limit > 0;
+		/* a subprogram may update the map behind a held pointer */
+		return g->sub_limit > 0 && (!g->hash_ptrs || g->o->stale_ptrs);
 	case S_BPF_LOOP:
-		return g->fn == FN_MAIN && g->nr_cbs > 0;
-	case S_ARR:
+		return g->fn == FN_MAIN && g->nr_cbs > 0 && (!g->hash_ptrs || g->o->stale_ptrs);
 	case S_HASH:
+		return depth < 4 && (!g->hash_ptrs || g->o->stale_ptrs);
+	case S_ARR:
 	case S_STRUCT:
 		return depth < 4;
 	default:

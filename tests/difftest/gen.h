@@ -26,6 +26,11 @@ struct dt_gen_opts {
 	/* shifts whose count may reach or pass the width (BPF masks the
 	 * count, C leaves it undefined); otherwise counts are masked */
 	bool wide_shift;
+	/* hash-map updates and deletes (also from subprograms and callbacks)
+	 * while a pointer to an element of the map is held: the kernel swaps
+	 * in a fresh element on update, so writes through the old pointer are
+	 * lost there (the runtime updates in place); otherwise not written */
+	bool stale_ptrs;
 };
 
 /* The largest packet dt_gen_packet() makes. */
