@@ -10,7 +10,7 @@ BPF_CLANG ?= clang-14
 
 # Debian 12 packages the build, the tests and the demo need.
 DEB_PKGS := make gcc clang-14 llvm-14-dev libclang-14-dev libbpf-dev bpftool libelf-dev \
-	    zlib1g-dev check pkg-config linux-libc-dev libc6-dev python3
+	    zlib1g-dev check pkg-config linux-libc-dev libc6-dev python3 libpcap-dev
 
 WERROR ?=
 SAN    ?=
@@ -35,6 +35,12 @@ RT_SRCS := $(filter-out runtime/bpfaot-run.c,$(wildcard runtime/*.c))
 RT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RT_SRCS))
 RT_LIB  := $(BUILD)/lib/libbpfaot.a
 RUN_BIN := $(BUILD)/bin/bpfaot-run
+
+# tools/: what the command-line tools share (map printer, capture replay);
+# never part of libbpfaot. Only bpfaot-run links libpcap.
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TOOL_SRCS))
+PCAP_LIBS := -lpcap
 
 SAMPLE_SRCS := $(wildcard samples/*.bpf.c)
 SAMPLE_OBJS := $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.bpf.o,$(SAMPLE_SRCS))
@@ -97,7 +103,7 @@ bench-deps:
 
 # Quietly checks that the tool chain is there; points at `make deps` otherwise.
 deps-check:
-	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists check libbpf libelf || \
+	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists check libbpf libelf libpcap || \
 		{ echo "missing build dependencies: run 'make deps' (installs Debian packages)" >&2; exit 1; }
 
 $(BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfaot.h $(wildcard runtime/*.h)
@@ -108,10 +114,15 @@ $(RT_LIB): $(RT_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(RUN_BIN): runtime/bpfaot-run.c $(RT_LIB) $(LLVM_ENGINE_LIB) backend/be_llvm.h
+$(BUILD)/obj/tools/%.o: tools/%.c tools/tool.h runtime/rt_internal.h runtime/rt_kernel.h \
+		include/bpfaot/bpfaot.h
 	@mkdir -p $(dir $@)
-	$(CC) $(RT_CFLAGS) -DBPFAOT_WITH_LLVM -Ibackend $< -o $@ $(LLVM_ENGINE_LIB) $(RT_LIB) \
-		$(LLVM_LIBS) $(RT_LIBS) $(LDFLAGS_SAN)
+	$(CC) $(RT_CFLAGS) -Itools -c $< -o $@
+
+$(RUN_BIN): runtime/bpfaot-run.c $(TOOL_OBJS) $(RT_LIB) $(LLVM_ENGINE_LIB) backend/be_llvm.h tools/tool.h
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) -DBPFAOT_WITH_LLVM -Ibackend -Itools $< -o $@ $(TOOL_OBJS) $(LLVM_ENGINE_LIB) \
+		$(RT_LIB) $(LLVM_LIBS) $(RT_LIBS) $(PCAP_LIBS) $(LDFLAGS_SAN)
 
 $(LLVM_ENGINE_OBJS): $(BUILD)/obj/backend/%.o: backend/%.c backend/be_llvm.h runtime/rt_internal.h \
 		runtime/rt_insn.h include/bpfaot/bpfaot.h include/bpfaot/abi.h
@@ -241,7 +252,7 @@ include fuzz/fuzz.mk
 
 format:
 	clang-format -i $(wildcard runtime/*.[ch] frontend/*.[ch] rewriters/*.[ch] backend/*.[ch]) \
-		include/bpfaot/*.h tests/*.c tests/*.h
+		tools/*.[ch] include/bpfaot/*.h tests/*.c tests/*.h
 
 clean:
 	rm -rf build

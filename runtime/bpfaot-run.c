@@ -12,10 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <bpf/btf.h>
+#include <unistd.h>
 
 #include "rt_internal.h"
 #include "rt_kernel.h"
+#include "tool.h"
 #ifdef BPFAOT_WITH_LLVM
 #include "be_llvm.h"	/* the llvm-jit and llvm-aot engines (libbpfaot-llvm) */
 #endif
@@ -35,6 +36,9 @@ struct cli {
 	const char **map_sets;
 	size_t nr_map_sets;
 	bool dump_maps, json, list, verify_kernel;
+	const char *pcap_in, *pcap_out;	/* capture replay (tools/replay.c) */
+	bool compare_set;
+	enum bpfaot_engine compare;
 	uint32_t repeat;
 	bool repeat_set;	/* --repeat given: print the timings */
 	uint64_t budget;
@@ -73,6 +77,11 @@ static void usage(FILE *f)
 		"  --repeat=N           run N times and print the average duration\n"
 		"  --budget=N           interpreter instruction budget\n"
 		"  --verify=kernel      have the kernel's verifier check the bytecode first\n"
+		"  --pcap-in=FILE       run a packet program over every packet of a capture\n"
+		"                       (pcap or pcapng, Ethernet) and count the verdicts\n"
+		"  --pcap-out=FILE      with --pcap-in: write the packets the program keeps\n"
+		"  --compare=ENGINE     with --pcap-in: run ENGINE beside the first and stop at\n"
+		"                       the first packet on which they differ\n"
 		"  --json               machine-readable output\n"
 		"  --list               list programs, maps and the engines each can use\n"
 		"  -h, --help           this help\n",
@@ -130,361 +139,7 @@ static int write_file(const char *path, const void *data, size_t size)
 	return 0;
 }
 
-/* Parses hex bytes ("0a0b", spaces allowed) into a new buffer. */
-static int parse_hex(const char *s, size_t len, uint8_t **out, uint32_t *size)
-{
-	uint8_t *buf = malloc(len / 2 + 1);
-	uint32_t n = 0;
-	size_t i = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	while (i < len) {
-		int hi, lo;
-
-		if (s[i] == ' ') {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || (hi = rt_hexval(s[i])) < 0 || (lo = rt_hexval(s[i + 1])) < 0) {
-			free(buf);
-			return -EINVAL;
-		}
-		buf[n++] = (uint8_t)(hi << 4 | lo);
-		i += 2;
-	}
-	*out = buf;
-	*size = n;
-	return 0;
-}
-
-struct map_set {
-	char *map;
-	uint8_t *key, *val;
-	uint32_t key_sz, val_sz;
-};
-
-/* MAP:KEYHEX=VALHEX; the map name may itself contain ':' only before the last one. */
-static int parse_map_set(const char *arg, struct map_set *ms)
-{
-	const char *colon = strrchr(arg, ':'), *eq;
-
-	memset(ms, 0, sizeof(*ms));
-	eq = colon ? strchr(colon, '=') : NULL;
-	if (!colon || !eq || colon == arg) {
-		p_err("bad --map-set '%s': expected MAP:KEYHEX=VALHEX", arg);
-		return -EINVAL;
-	}
-	ms->map = strndup(arg, (size_t)(colon - arg));
-	if (!ms->map)
-		return -ENOMEM;
-	if (parse_hex(colon + 1, (size_t)(eq - colon - 1), &ms->key, &ms->key_sz) ||
-	    parse_hex(eq + 1, strlen(eq + 1), &ms->val, &ms->val_sz)) {
-		p_err("bad --map-set '%s': key and value must be hex bytes", arg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static void free_map_set(struct map_set *ms)
-{
-	free(ms->map);
-	free(ms->key);
-	free(ms->val);
-}
-
 /* ------------------------------------------------------------ output */
-
-/* One view of a map for the printer, whichever engine holds it. */
-struct map_view {
-	const char *name;
-	uint32_t type, key_sz, val_sz, max_entries;
-	size_t user_val_sz;
-	int (*next_key)(void *cookie, const void *key, void *next);
-	int (*lookup)(void *cookie, const void *key, void *val);
-	void *cookie;
-	/* BTF types of key and value, for the typed line; NULL/0 = hex only */
-	const struct btf *btf;
-	uint32_t key_type, val_type;
-	/* a global-data map: its variables, typed one per line */
-	const struct rt_object *obj;
-	int data_map;
-};
-
-static void btf_print(void *ctx, const char *fmt, va_list args)
-{
-	vprintf(fmt, args);
-}
-
-/* The type of variable name in BTF section sec (DATASEC), or 0. */
-static uint32_t var_type(const struct btf *btf, const char *sec, const char *name)
-{
-	const struct btf_var_secinfo *vi;
-	const struct btf_type *ds;
-	int id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);
-	uint16_t i;
-
-	if (id < 0)
-		return 0;
-	ds = btf__type_by_id(btf, id);
-	vi = btf_var_secinfos(ds);
-	for (i = 0; i < btf_vlen(ds); i++, vi++) {
-		const struct btf_type *var = btf__type_by_id(btf, vi->type);
-
-		if (var && btf_is_var(var) && !strcmp(btf__name_by_offset(btf, var->name_off), name))
-			return var->type;
-	}
-	return 0;
-}
-
-/* "    target_pid = (__u32)0" for each variable of a global-data map; clang's
- * DATASEC has no offsets (libbpf fills them in), so the symbol table's do. */
-static void print_globals(const struct map_view *v, struct btf_dump *d, const uint8_t *val)
-{
-	LIBBPF_OPTS(btf_dump_type_data_opts, o, .compact = true, .emit_zeroes = true);
-	size_t i;
-
-	for (i = 0; i < v->obj->nr_globals; i++) {
-		const struct rt_global *g = &v->obj->globals[i];
-		uint32_t t;
-
-		if (g->map != v->data_map || !g->size ||
-		    !rt_bounds_ok(g->offset, g->size, v->val_sz))
-			continue;
-		t = var_type(v->btf, v->name, g->name);
-		if (!t)
-			continue;
-		printf("    %s = ", g->name);
-		if (btf_dump__dump_type_data(d, t, val + g->offset, g->size, &o) < 0)
-			printf("?");
-		printf("\n");
-	}
-}
-
-/* "    = (struct datarec){.packets = (__u64)1,...}" under the hex line. */
-static void print_typed(const struct map_view *v, const void *key, const void *val)
-{
-	LIBBPF_OPTS(btf_dump_type_data_opts, o, .compact = true, .emit_zeroes = true);
-	struct btf_dump *d;
-
-	if (v->btf && v->obj && v->data_map >= 0) {
-		d = btf_dump__new(v->btf, btf_print, NULL, NULL);
-		if (d)
-			print_globals(v, d, val);
-		btf_dump__free(d);
-		return;
-	}
-	if (!v->btf || !v->val_type || v->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-	    v->type == BPF_MAP_TYPE_PERCPU_HASH || v->type == BPF_MAP_TYPE_LRU_PERCPU_HASH)
-		return;
-	d = btf_dump__new(v->btf, btf_print, NULL, NULL);
-	if (!d)
-		return;
-	printf("    = ");
-	if (v->key_type && btf_dump__dump_type_data(d, v->key_type, key, v->key_sz, &o) >= 0)
-		printf(": ");
-	if (btf_dump__dump_type_data(d, v->val_type, val, v->val_sz, &o) < 0)
-		printf("?");
-	printf("\n");
-	btf_dump__free(d);
-}
-
-/* The BTF types of the map of that name in the bytecode object. */
-static void view_types(struct map_view *v, struct rt_object *obj)
-{
-	struct rt_map *m = obj ? rt_object__find_map(obj, v->name) : NULL;
-
-	size_t i;
-
-	v->data_map = -1;
-	if (!m || !obj->btf)
-		return;
-	v->btf = obj->btf;
-	v->key_type = rt_map__def(m)->btf_key_type_id;
-	v->val_type = rt_map__def(m)->btf_value_type_id;
-	for (i = 0; i < obj->nr_globals; i++) {
-		if (obj->maps[obj->globals[i].map] == m) {
-			v->obj = obj;
-			v->data_map = obj->globals[i].map;
-			break;
-		}
-	}
-}
-
-static const char *map_type_name(uint32_t type)
-{
-	static const char *const names[] = {
-		[BPF_MAP_TYPE_HASH] = "hash",
-		[BPF_MAP_TYPE_ARRAY] = "array",
-		[BPF_MAP_TYPE_PROG_ARRAY] = "prog_array",
-		[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = "perf_event_array",
-		[BPF_MAP_TYPE_PERCPU_HASH] = "percpu_hash",
-		[BPF_MAP_TYPE_PERCPU_ARRAY] = "percpu_array",
-		[BPF_MAP_TYPE_LRU_HASH] = "lru_hash",
-		[BPF_MAP_TYPE_LRU_PERCPU_HASH] = "lru_percpu_hash",
-		[BPF_MAP_TYPE_ARRAY_OF_MAPS] = "array_of_maps",
-		[BPF_MAP_TYPE_HASH_OF_MAPS] = "hash_of_maps",
-		[BPF_MAP_TYPE_DEVMAP] = "devmap",
-		[BPF_MAP_TYPE_QUEUE] = "queue",
-		[BPF_MAP_TYPE_STACK] = "stack",
-		[BPF_MAP_TYPE_DEVMAP_HASH] = "devmap_hash",
-		[BPF_MAP_TYPE_RINGBUF] = "ringbuf",
-	};
-
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
-		return names[type];
-	return "unknown";
-}
-
-static void print_hex(FILE *f, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		fprintf(f, "%02x", p[i]);
-}
-
-static bool map_is_dumpable(uint32_t type)
-{
-	return type != BPF_MAP_TYPE_RINGBUF && type != BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
-	       type != BPF_MAP_TYPE_QUEUE && type != BPF_MAP_TYPE_STACK &&
-	       type != BPF_MAP_TYPE_PROG_ARRAY && type != BPF_MAP_TYPE_ARRAY_OF_MAPS &&
-	       type != BPF_MAP_TYPE_HASH_OF_MAPS;
-}
-
-/* Prints the entries of one map, "KEY: VALUE" per line, keys in the map's
- * iteration order (sorted for hash maps so that engines compare). */
-static int dump_map(const struct map_view *v, bool json, bool *first_map)
-{
-	uint8_t *key = NULL, *next = NULL, *val = NULL, *keys = NULL;
-	size_t n = 0, cap = 0, i;
-	int err = 0;
-	bool have = false;
-
-	if (json) {
-		printf("%s{\"name\":\"%s\",\"type\":\"%s\",\"entries\":[", *first_map ? "" : ",",
-		       v->name, map_type_name(v->type));
-	} else {
-		printf("map '%s' (%s, key %u, value %u, max %u):\n", v->name,
-		       map_type_name(v->type), v->key_sz, v->val_sz, v->max_entries);
-	}
-	*first_map = false;
-	if (!map_is_dumpable(v->type))
-		goto out_close;
-	key = calloc(1, v->key_sz + 1);
-	next = calloc(1, v->key_sz + 1);
-	val = calloc(1, v->user_val_sz + 1);
-	if (!key || !next || !val) {
-		err = -ENOMEM;
-		goto out_close;
-	}
-	while (!(err = v->next_key(v->cookie, have ? key : NULL, next))) {
-		if (rt_ensure_mem((void **)&keys, &cap, v->key_sz ? v->key_sz : 1, n + 1)) {
-			err = -ENOMEM;
-			break;
-		}
-		memcpy(keys + n * v->key_sz, next, v->key_sz);
-		n++;
-		memcpy(key, next, v->key_sz);
-		have = true;
-		if (n > (1u << 24))
-			break;
-	}
-	if (err == -ENOENT)
-		err = 0;
-	/* hash maps iterate in an implementation order: sort by key bytes */
-	if (v->type != BPF_MAP_TYPE_ARRAY && v->type != BPF_MAP_TYPE_PERCPU_ARRAY && n > 1) {
-		size_t a, b;
-
-		for (a = 1; a < n; a++)
-			for (b = a; b > 0 && memcmp(keys + (b - 1) * v->key_sz,
-						    keys + b * v->key_sz, v->key_sz) > 0; b--) {
-				memcpy(key, keys + b * v->key_sz, v->key_sz);
-				memcpy(keys + b * v->key_sz, keys + (b - 1) * v->key_sz, v->key_sz);
-				memcpy(keys + (b - 1) * v->key_sz, key, v->key_sz);
-			}
-	}
-	for (i = 0; i < n && !err; i++) {
-		if (v->lookup(v->cookie, keys + i * v->key_sz, val))
-			continue;
-		if (json) {
-			printf("%s{\"key\":\"", i ? "," : "");
-			print_hex(stdout, keys + i * v->key_sz, v->key_sz);
-			printf("\",\"value\":\"");
-			print_hex(stdout, val, v->user_val_sz);
-			printf("\"}");
-		} else {
-			printf("  ");
-			print_hex(stdout, keys + i * v->key_sz, v->key_sz);
-			printf(": ");
-			print_hex(stdout, val, v->user_val_sz);
-			printf("\n");
-			print_typed(v, keys + i * v->key_sz, val);
-		}
-	}
-out_close:
-	if (json)
-		printf("]}");
-	free(keys);
-	free(key);
-	free(next);
-	free(val);
-	return err;
-}
-
-static int rt_view_next(void *cookie, const void *key, void *next)
-{
-	return rt_map__get_next_key(cookie, key, next);
-}
-
-static int rt_view_lookup(void *cookie, const void *key, void *val)
-{
-	return rt_map__user_lookup(cookie, key, val);
-}
-
-struct kview {
-	struct rt_kernel *k;
-	size_t idx;
-};
-
-static int k_view_next(void *cookie, const void *key, void *next)
-{
-	struct kview *kv = cookie;
-
-	return rt_kernel__map_next_key(kv->k, kv->idx, key, next);
-}
-
-static int k_view_lookup(void *cookie, const void *key, void *val)
-{
-	struct kview *kv = cookie;
-
-	return rt_kernel__map_lookup(kv->k, kv->idx, key, val);
-}
-
-struct rb_print {
-	const char *map;
-	bool json;
-	bool first;
-};
-
-static int print_record(void *cookie, const void *data, size_t size)
-{
-	struct rb_print *p = cookie;
-
-	if (p->json) {
-		printf("%s\"", p->first ? "" : ",");
-		print_hex(stdout, data, size);
-		printf("\"");
-	} else {
-		printf("ringbuf '%s' record (%zu bytes): ", p->map, size);
-		print_hex(stdout, data, size);
-		printf("\n");
-	}
-	p->first = false;
-	return 0;
-}
 
 static void print_printk(void *cookie, const char *text, size_t len)
 {
@@ -538,36 +193,13 @@ static int write_outputs(const struct cli *cli, const struct bpfaot_run_opts *op
 	return err;
 }
 
-/* Has the kernel load only the program to run and the tail-call targets
- * the object places in prog arrays (obj may be NULL: then all of them). */
-static int select_kernel_prog(struct rt_kernel *k, const char *prog,
-			      const struct rt_object *obj, struct rt_log *log)
-{
-	const char **also;
-	size_t i, n = 0;
-	int err;
-
-	if (!obj)
-		return 0;
-	also = calloc(obj->nr_progs + 1, sizeof(*also));
-	if (!also)
-		return -ENOMEM;
-	for (i = 0; i < obj->nr_progs; i++)
-		if (obj->progs[i].tail_target)
-			also[n++] = obj->progs[i].name;
-	err = rt_kernel__select(k, prog, also, n, log);
-	free(also);
-	return err;
-}
-
-static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_set *sets,
+static int run_kernel(const struct cli *cli, struct rt_object *obj, struct tool_map_set *sets,
 		      struct bpfaot_run_opts *opts, char *log_buf)
 {
 	struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 	struct rt_kernel *k;
 	uint64_t start, prepared;
 	char why[256];
-	size_t i;
 	int err;
 
 	if (!rt_kernel__available(why, sizeof(why))) {
@@ -579,13 +211,10 @@ static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_s
 		p_err("%s", log_buf);
 		return -errno;
 	}
-	for (i = 0; i < cli->nr_map_sets; i++) {
-		err = rt_kernel__set_initial(k, sets[i].map, sets[i].key, sets[i].key_sz,
-					     sets[i].val, sets[i].val_sz, &log);
-		if (err)
-			goto out_free;
-	}
-	err = select_kernel_prog(k, cli->prog, obj, &log);
+	err = tool_map_sets__apply_kernel(k, sets, cli->nr_map_sets, &log);
+	if (err)
+		goto out_free;
+	err = tool_kernel_select(k, cli->prog, obj, &log);
 	if (err)
 		goto out_free;
 	start = now_ns();
@@ -602,70 +231,13 @@ static int run_kernel(const struct cli *cli, struct rt_object *obj, struct map_s
 	err = write_outputs(cli, opts);
 	if (err)
 		goto out_free;
-	if (cli->dump_maps) {
-		bool first = true;
-
-		if (cli->json)
-			printf(",\"maps\":[");
-		for (i = 0; i < rt_kernel__map_cnt(k) && !err; i++) {
-			struct kview kv = { k, i };
-			struct map_view v = { .next_key = k_view_next, .lookup = k_view_lookup,
-					      .cookie = &kv };
-
-			rt_kernel__map_info(k, i, &v.name, &v.type, &v.key_sz, &v.val_sz,
-					    &v.max_entries);
-			v.user_val_sz = rt_kernel__map_user_value_size(k, i);
-			view_types(&v, obj);
-			err = dump_map(&v, cli->json, &first);
-			if (!err && v.type == BPF_MAP_TYPE_RINGBUF) {
-				struct rb_print p = { v.name, cli->json, true };
-
-				if (cli->json)
-					printf(",{\"name\":\"%s\",\"records\":[", v.name);
-				err = rt_kernel__ringbuf_consume(k, i, print_record, &p);
-				err = err < 0 ? err : 0; /* else the record count */
-				if (cli->json)
-					printf("]}");
-			}
-		}
-		if (cli->json)
-			printf("]");
-	}
+	if (cli->dump_maps)
+		err = tool_dump_kernel_maps(k, obj, cli->json);
 out_free:
 	if (err && log.set)
 		p_err("%s", log_buf);
 	rt_kernel__free(k);
 	return err;
-}
-
-static int apply_map_sets(struct rt_object *obj, struct map_set *sets, size_t n)
-{
-	size_t i;
-	int err;
-
-	for (i = 0; i < n; i++) {
-		struct rt_map *m = rt_object__find_map(obj, sets[i].map);
-		const struct rt_map_def *d;
-
-		if (!m) {
-			p_err("--map-set: no map '%s' in '%s'", sets[i].map, obj->path);
-			return -ENOENT;
-		}
-		d = rt_map__def(m);
-		if (sets[i].key_sz != d->key_size ||
-		    sets[i].val_sz != rt_map__user_value_size(m)) {
-			p_err("--map-set: map '%s' has key size %u and value size %zu, not %u and %u",
-			      sets[i].map, d->key_size, rt_map__user_value_size(m), sets[i].key_sz,
-			      sets[i].val_sz);
-			return -EINVAL;
-		}
-		err = rt_map__user_update(m, sets[i].key, sets[i].val, BPF_ANY);
-		if (err) {
-			p_err("--map-set: cannot update map '%s': %s", sets[i].map, strerror(-err));
-			return err;
-		}
-	}
-	return 0;
 }
 
 /* A conformance file carries its verdict: compare with -- result/-- error. */
@@ -729,29 +301,27 @@ static void list_object(const struct rt_object *obj, bool json)
 
 		if (json)
 			printf("%s{\"name\":\"%s\",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,\"max_entries\":%u}",
-			       i ? "," : "", d->name, map_type_name(d->type), d->key_size,
+			       i ? "," : "", d->name, tool_map_type_name(d->type), d->key_size,
 			       d->value_size, d->max_entries);
 		else
 			printf("map '%s' %s key %u value %u max %u\n", d->name,
-			       map_type_name(d->type), d->key_size, d->value_size, d->max_entries);
+			       tool_map_type_name(d->type), d->key_size, d->value_size, d->max_entries);
 	}
 	if (json)
 		printf("]}\n");
 }
 
-static int run_local(const struct cli *cli, struct rt_object *obj, struct map_set *sets,
+static int run_local(const struct cli *cli, struct rt_object *obj, struct tool_map_set *sets,
 		     struct bpfaot_run_opts *opts, char *log_buf)
 {
 	struct rt_prog *prog = cli->prog ? rt_object__find_prog(obj, cli->prog) : &obj->progs[0];
-	bool first = true;
-	size_t i;
 	int err;
 
 	if (!prog) {
 		p_err("no program '%s' in '%s'", cli->prog, cli->path);
 		return -ENOENT;
 	}
-	err = apply_map_sets(obj, sets, cli->nr_map_sets);
+	err = tool_map_sets__apply(obj, sets, cli->nr_map_sets);
 	if (err)
 		return err;
 	err = bpfaot_prog__run((struct bpfaot_prog *)prog, opts);
@@ -771,34 +341,7 @@ static int run_local(const struct cli *cli, struct rt_object *obj, struct map_se
 	err = write_outputs(cli, opts);
 	if (err || !cli->dump_maps)
 		return err;
-	if (cli->json)
-		printf(",\"maps\":[");
-	for (i = 0; i < obj->nr_maps && !err; i++) {
-		struct rt_map *m = obj->maps[i];
-		const struct rt_map_def *d = rt_map__def(m);
-		struct map_view v = {
-			.name = d->name, .type = d->type, .key_sz = d->key_size,
-			.val_sz = d->value_size, .max_entries = d->max_entries,
-			.user_val_sz = rt_map__user_value_size(m),
-			.next_key = rt_view_next, .lookup = rt_view_lookup, .cookie = m,
-		};
-
-		view_types(&v, obj);
-		err = dump_map(&v, cli->json, &first);
-		if (!err && d->type == BPF_MAP_TYPE_RINGBUF) {
-			struct rb_print p = { d->name, cli->json, true };
-
-			if (cli->json)
-				printf(",{\"name\":\"%s\",\"records\":[", d->name);
-			err = rt_ringbuf__consume(m, print_record, &p);
-			err = err < 0 ? err : 0; /* else the record count */
-			if (cli->json)
-				printf("]}");
-		}
-	}
-	if (cli->json)
-		printf("]");
-	return err;
+	return tool_dump_rt_maps(obj, cli->json);
 }
 
 static int verify_kernel(const struct cli *cli, const struct rt_object *obj, char *log_buf)
@@ -817,7 +360,7 @@ static int verify_kernel(const struct cli *cli, const struct rt_object *obj, cha
 		p_err("--verify=kernel: %s", log_buf);
 		return -errno;
 	}
-	err = select_kernel_prog(k, cli->prog, obj, &log);
+	err = tool_kernel_select(k, cli->prog, obj, &log);
 	if (!err)
 		err = rt_kernel__load(k, &log);
 	if (err)
@@ -844,7 +387,8 @@ static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out
 }
 
 enum { OPT_ENGINE = 256, OPT_PROG, OPT_TYPE, OPT_DATA_IN, OPT_CTX_IN, OPT_DATA_OUT, OPT_CTX_OUT,
-       OPT_MAP_SET, OPT_DUMP_MAPS, OPT_REPEAT, OPT_VERIFY, OPT_JSON, OPT_LIST, OPT_BUDGET };
+       OPT_MAP_SET, OPT_DUMP_MAPS, OPT_REPEAT, OPT_VERIFY, OPT_JSON, OPT_LIST, OPT_BUDGET,
+       OPT_PCAP_IN, OPT_PCAP_OUT, OPT_COMPARE };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -861,9 +405,50 @@ static const struct option long_opts[] = {
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "pcap-in", required_argument, NULL, OPT_PCAP_IN },
+	{ "pcap-out", required_argument, NULL, OPT_PCAP_OUT },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --pcap-in replaces the one-packet options; its own need it. */
+static int check_replay_args(const struct cli *cli)
+{
+	const char *clash = cli->data_in ? "--data-in" : cli->data_out ? "--data-out" :
+			    cli->ctx_out ? "--ctx-out" : cli->json ? "--json" :
+			    cli->repeat_set ? "--repeat" : NULL;
+
+	if (!cli->pcap_in) {
+		clash = cli->pcap_out ? "--pcap-out" : cli->compare_set ? "--compare" : NULL;
+		if (clash) {
+			p_err("%s needs --pcap-in", clash);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (clash) {
+		p_err("%s does not go with --pcap-in", clash);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int run_replay(const struct cli *cli, const struct tool_map_set *sets,
+		      const uint8_t *ctx_in, uint32_t ctx_sz)
+{
+	struct tool_replay_opts ro = {
+		.path = cli->path, .prog = cli->prog, .type = cli->type,
+		.engine = cli->engine, .compare = cli->compare_set,
+		.compare_engine = cli->compare,
+		.pcap_in = cli->pcap_in, .pcap_out = cli->pcap_out,
+		.sets = sets, .nr_sets = cli->nr_map_sets,
+		.ctx_in = ctx_in, .ctx_size_in = ctx_sz, .budget = cli->budget,
+		.dump_maps = cli->dump_maps, .progress = isatty(STDERR_FILENO),
+	};
+
+	return tool_replay(&ro);
+}
 
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
@@ -946,6 +531,19 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_LIST:
 			cli->list = true;
 			break;
+		case OPT_PCAP_IN:
+			cli->pcap_in = optarg;
+			break;
+		case OPT_PCAP_OUT:
+			cli->pcap_out = optarg;
+			break;
+		case OPT_COMPARE:
+			if (bpfaot_engine__by_name(optarg, &cli->compare)) {
+				p_err("unknown engine '%s' for --compare", optarg);
+				return -EINVAL;
+			}
+			cli->compare_set = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -959,13 +557,13 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		return -EINVAL;
 	}
 	cli->path = argv[optind];
-	return 0;
+	return check_replay_args(cli);
 }
 
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	struct map_set *sets = NULL;
+	struct tool_map_set *sets = NULL;
 	uint8_t *data_in = NULL, *ctx_in = NULL, *data_out = NULL, *ctx_out = NULL;
 	uint32_t data_sz = 0, ctx_sz = 0, data_out_sz = 0;
 	struct rt_object *obj = NULL;
@@ -992,7 +590,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < cli.nr_map_sets; i++) {
-		err = parse_map_set(cli.map_sets[i], &sets[i]);
+		err = tool_map_set__parse(&sets[i], cli.map_sets[i]);
 		if (err)
 			goto out;
 	}
@@ -1041,6 +639,10 @@ int main(int argc, char **argv)
 		if (err)
 			goto out;
 	}
+	if (cli.pcap_in) {
+		err = run_replay(&cli, sets, ctx_in, ctx_sz);
+		goto out;
+	}
 	{
 		struct bpfaot_run_opts opts = {
 			.sz = sizeof(opts), .engine = cli.engine,
@@ -1070,7 +672,7 @@ int main(int argc, char **argv)
 	}
 out:
 	for (i = 0; sets && i < cli.nr_map_sets; i++)
-		free_map_set(&sets[i]);
+		tool_map_set__free(&sets[i]);
 	free(sets);
 	free(cli.map_sets);
 	rt_object__free(obj);

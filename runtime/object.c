@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/btf.h>
 
@@ -1554,6 +1555,8 @@ void rt_object__free(struct rt_object *obj)
 	free(obj->file);
 	free(obj->name);
 	free(obj->path);
+	if (obj->pkt_spare)
+		munmap(obj->pkt_spare, RT_PKT_SPARE_SIZE);
 	free(obj);
 }
 

@@ -25,6 +25,7 @@
 #define RT_XDP_HEADROOM 256	/* XDP_PACKET_HEADROOM */
 #define RT_PKT_TAILROOM 256	/* room for xdp_adjust_tail growth */
 #define RT_MAX_PKT (64u << 10)
+#define RT_PKT_SPARE_SIZE 4096u	/* see rt_object.pkt_spare */
 /* A `mem` program's input (ubpf/bpftime convention): any size a test needs
  * (public suites use 2 MiB), bounded only to keep a typo from mapping all
  * of memory. */
@@ -251,6 +252,11 @@ struct rt_object {
 	size_t nr_globals;
 	bool is_conformance;	/* a .data test file: see conf */
 	struct rt_conf *conf;	/* parsed .data file, or NULL */
+	/* One packet buffer of RT_PKT_SPARE_SIZE bytes (low 4 GiB) kept
+	 * between runs: mapping and unmapping one per run costs more than a
+	 * run (a capture replay runs packet after packet). Taken and given
+	 * back with atomic exchanges (run.c); unmapped by rt_object__free(). */
+	void *pkt_spare;
 };
 
 /* Opens a BPF ELF (or, from the extension .data, a conformance file). */

@@ -112,6 +112,14 @@ static int alloc_packet(struct rt_run *run, const void *data, uint32_t size, siz
 		rt_log__err(log, "input of %u bytes is over the limit of %u", size, limit);
 		return -E2BIG;
 	}
+	p = cap == RT_PKT_SPARE_SIZE && low ?
+		    __atomic_exchange_n(&run->obj->pkt_spare, NULL, __ATOMIC_ACQUIRE) : NULL;
+	if (p) {
+		/* as fresh as a new mapping: zero all the packet does not cover */
+		memset(p, 0, headroom);
+		memset((uint8_t *)p + headroom + size, 0, cap - headroom - size);
+		goto out_place;
+	}
 	p = mmap(NULL, cap, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | (low ? MAP_32BIT : 0), -1, 0);
 	if (p == MAP_FAILED) {
@@ -123,6 +131,7 @@ static int alloc_packet(struct rt_run *run, const void *data, uint32_t size, siz
 		rt_log__err(log, "cannot place the packet buffer below 4 GiB");
 		return -ENOMEM;
 	}
+out_place:
 	run->pkt_buf = p;
 	run->pkt_cap = cap;
 	run->data = run->pkt_buf + headroom;
@@ -362,11 +371,23 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 	return 0;
 }
 
+/* Keeps a page-sized low packet buffer as the object's spare (see
+ * rt_object.pkt_spare) unless it has one already. */
+static bool keep_spare(struct rt_run *run)
+{
+	void *none = NULL;
+
+	if (run->pkt_cap != RT_PKT_SPARE_SIZE || (uintptr_t)run->pkt_buf > UINT32_MAX || !run->obj)
+		return false;
+	return __atomic_compare_exchange_n(&run->obj->pkt_spare, &none, run->pkt_buf, false,
+					   __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
 void rt_run__release(struct rt_run *run)
 {
 	if (run->prog && run->prog->ctx_kind != RT_CTX_MEM)
 		free(run->ctx);
-	if (run->pkt_buf)
+	if (run->pkt_buf && !keep_spare(run))
 		munmap(run->pkt_buf, run->pkt_cap);
 	run->ctx = NULL;
 	run->pkt_buf = NULL;
