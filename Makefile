@@ -38,9 +38,12 @@ RUN_BIN := $(BUILD)/bin/bpfaot-run
 
 # tools/: what the command-line tools share (map printer, capture replay);
 # never part of libbpfaot. Only bpfaot-run links libpcap.
-TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_SRCS := $(filter-out tools/bpfaot-map.c,$(wildcard tools/*.c))
 TOOL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(TOOL_SRCS))
 PCAP_LIBS := -lpcap
+# bpfaot-map: shared-memory maps, the map printer; no libpcap, no LLVM
+MAP_BIN := $(BUILD)/bin/bpfaot-map
+MAP_TOOL_OBJS := $(BUILD)/obj/tools/tool.o $(BUILD)/obj/tools/mapdump.o
 
 SAMPLE_SRCS := $(wildcard samples/*.bpf.c)
 SAMPLE_OBJS := $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.bpf.o,$(SAMPLE_SRCS))
@@ -79,7 +82,7 @@ TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest
-all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
+all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) $(MAP_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
 define install_debs
@@ -113,6 +116,10 @@ $(BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfao
 $(RT_LIB): $(RT_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+
+$(MAP_BIN): tools/bpfaot-map.c $(MAP_TOOL_OBJS) $(RT_LIB) tools/tool.h
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) -Itools $< -o $@ $(MAP_TOOL_OBJS) $(RT_LIB) $(RT_LIBS) $(LDFLAGS_SAN)
 
 $(BUILD)/obj/tools/%.o: tools/%.c tools/tool.h runtime/rt_internal.h runtime/rt_kernel.h \
 		include/bpfaot/bpfaot.h
@@ -191,7 +198,7 @@ $(BUILD)/tests/check_be_llvm: tests/check_be_llvm.c tests/testutil.h tests/spec.
 	$(CC) $(LLVM_ENGINE_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(LLVM_ENGINE_LIB) $(RT_LIB) \
 		$(LLVM_LIBS) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 # end-to-end suites drive the built tools (bpfaot-cc, bpfaot-run) and the runtime
-$(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN) $(CC_BIN)
+$(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN) $(MAP_BIN) $(CC_BIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 
@@ -242,7 +249,7 @@ bench: deps
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot
-	install -m 755 $(RUN_BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(RUN_BIN) $(MAP_BIN) $(DESTDIR)$(PREFIX)/bin/
 	if [ -x $(CC_BIN) ]; then install -m 755 $(CC_BIN) $(DESTDIR)$(PREFIX)/bin/; fi
 	install -m 644 $(RT_LIB) $(LLVM_ENGINE_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/bpfaot/*.h $(DESTDIR)$(PREFIX)/include/bpfaot/

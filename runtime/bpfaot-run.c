@@ -39,6 +39,7 @@ struct cli {
 	const char *pcap_in, *pcap_out;	/* capture replay (tools/replay.c) */
 	bool compare_set;
 	enum bpfaot_engine compare;
+	const char *maps_shm;		/* maps in POSIX shared memory */
 	uint32_t repeat;
 	bool repeat_set;	/* --repeat given: print the timings */
 	uint64_t budget;
@@ -82,6 +83,9 @@ static void usage(FILE *f)
 		"  --pcap-out=FILE      with --pcap-in: write the packets the program keeps\n"
 		"  --compare=ENGINE     with --pcap-in: run ENGINE beside the first and stop at\n"
 		"                       the first packet on which they differ\n"
+		"  --maps-shm=NAME      keep the maps in POSIX shared memory NAME (created, or\n"
+		"                       attached when the maps match), shared live with other\n"
+		"                       processes and bpfaot-map\n"
 		"  --json               machine-readable output\n"
 		"  --list               list programs, maps and the engines each can use\n"
 		"  -h, --help           this help\n",
@@ -388,7 +392,7 @@ static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out
 
 enum { OPT_ENGINE = 256, OPT_PROG, OPT_TYPE, OPT_DATA_IN, OPT_CTX_IN, OPT_DATA_OUT, OPT_CTX_OUT,
        OPT_MAP_SET, OPT_DUMP_MAPS, OPT_REPEAT, OPT_VERIFY, OPT_JSON, OPT_LIST, OPT_BUDGET,
-       OPT_PCAP_IN, OPT_PCAP_OUT, OPT_COMPARE };
+       OPT_PCAP_IN, OPT_PCAP_OUT, OPT_COMPARE, OPT_MAPS_SHM };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -408,6 +412,7 @@ static const struct option long_opts[] = {
 	{ "pcap-in", required_argument, NULL, OPT_PCAP_IN },
 	{ "pcap-out", required_argument, NULL, OPT_PCAP_OUT },
 	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "maps-shm", required_argument, NULL, OPT_MAPS_SHM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -419,6 +424,10 @@ static int check_replay_args(const struct cli *cli)
 			    cli->ctx_out ? "--ctx-out" : cli->json ? "--json" :
 			    cli->repeat_set ? "--repeat" : NULL;
 
+	if (cli->maps_shm && cli->engine_set && cli->engine == BPFAOT_ENGINE_KERNEL) {
+		p_err("--maps-shm does not go with --engine=kernel (the kernel keeps its maps)");
+		return -EINVAL;
+	}
 	if (!cli->pcap_in) {
 		clash = cli->pcap_out ? "--pcap-out" : cli->compare_set ? "--compare" : NULL;
 		if (clash) {
@@ -445,6 +454,7 @@ static int run_replay(const struct cli *cli, const struct tool_map_set *sets,
 		.sets = sets, .nr_sets = cli->nr_map_sets,
 		.ctx_in = ctx_in, .ctx_size_in = ctx_sz, .budget = cli->budget,
 		.dump_maps = cli->dump_maps, .progress = isatty(STDERR_FILENO),
+		.maps_shm = cli->maps_shm,
 	};
 
 	return tool_replay(&ro);
@@ -537,6 +547,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_PCAP_OUT:
 			cli->pcap_out = optarg;
 			break;
+		case OPT_MAPS_SHM:
+			cli->maps_shm = optarg;
+			break;
 		case OPT_COMPARE:
 			if (bpfaot_engine__by_name(optarg, &cli->compare)) {
 				p_err("unknown engine '%s' for --compare", optarg);
@@ -608,7 +621,9 @@ int main(int argc, char **argv)
 	}
 	{
 		struct bpfaot_open_opts oo = { .sz = sizeof(oo), .prog_type = cli.type,
-					       .log_buf = log_buf, .log_size = LOG_SIZE };
+					       .log_buf = log_buf, .log_size = LOG_SIZE,
+					       /* replay opens its own */
+					       .maps_shm = cli.pcap_in ? NULL : cli.maps_shm };
 		struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 
 		obj = rt_object__open(cli.path, &oo, &log);

@@ -74,9 +74,16 @@
  * cannot be checked against the template here; the loader must.
  *
  * Concurrency: a map is used by one thread at a time, except that
- * bpf_spin_lock fields and ring buffer records follow the kernel's atomics.
+ * bpf_spin_lock fields and ring buffer records follow the kernel's atomics,
+ * and that a map moved into shared memory (rt_map__share, shm.c) takes its
+ * robust process-shared lock around hash operations.
+ *
+ * Bookkeeping. The mutable state beside values and table (free list,
+ * counts, LRU ends, queue ends, the lock) is struct map_state at the start
+ * of the one allocation, so the whole map moves to shared memory at once.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -154,7 +161,27 @@ struct htab_node {
 	uint32_t next;			/* bucket chain, index + 1 */
 	uint32_t hash;
 	uint32_t lru_prev, lru_next;	/* toward more / less recently used */
+	/* set once key and value are written, cleared before unlinking: what
+	 * a rebuild after a crash mid-update trusts (htab_rebuild) */
+	uint32_t live;
+	uint32_t pad;
 };
+
+/*
+ * What changes when a map changes, besides its values and table: at the
+ * start of the map's storage, so that a map in shared memory (shm.c,
+ * docs/shm-layout.md) shares it with the storage. Padded to
+ * RT_MAP_STATE_SIZE so that the values after it stay 64-byte aligned.
+ */
+struct map_state {
+	pthread_mutex_t lock;	/* shared hash maps: robust, process-shared */
+	uint32_t nr_fresh;	/* hash elements [0, nr_fresh) were handed out once */
+	uint32_t free_head;	/* deleted hash elements, index + 1, linked by next */
+	uint32_t count;
+	uint32_t lru_head, lru_tail;	/* most / least recently used, index + 1 */
+	uint32_t q_head, q_tail;
+};
+_Static_assert(sizeof(struct map_state) <= RT_MAP_STATE_SIZE, "map_state outgrew its room");
 
 struct perf_slot {
 	uint8_t *buf;		/* records: u32 size, u32 0, data padded to 8 */
@@ -177,6 +204,7 @@ struct rt_map {
 	size_t cpu_off;			/* cpu * vsz for per-CPU maps, else 0 */
 
 	uint8_t *mem;			/* the one allocation (not the ring buffer) */
+	size_t mem_size;
 	uint8_t *values;		/* program-visible values */
 	size_t values_len;
 
@@ -189,13 +217,13 @@ struct rt_map {
 	size_t node_sz;
 	uint32_t *buckets;		/* heads, index + 1 */
 	uint32_t bucket_mask;
-	uint32_t nr_fresh;		/* elements [0, nr_fresh) were handed out once */
-	uint32_t free_head;		/* deleted elements, index + 1, linked by next */
-	uint32_t count;
-	uint32_t lru_head, lru_tail;	/* most / least recently used, index + 1 */
 
 	/* KIND_QUEUE: ring of max_entries + 1 slots, as the kernel */
-	uint32_t q_head, q_tail, q_size;
+	uint32_t q_size;
+
+	/* the bookkeeping at the start of mem (NULL for ring buffers) */
+	struct map_state *st;
+	bool shared;			/* mem is in shared memory (shm.c) */
 
 	/* KIND_RINGBUF */
 	uint8_t *rb_data;		/* data area, mapped twice */
@@ -519,12 +547,14 @@ static int alloc_storage(struct rt_map *map, uint64_t size, struct rt_log *log)
 			    (unsigned long long)size);
 		return -E2BIG;
 	}
-	map->mem = calloc(1, size ? (size_t)size : 1);
+	map->mem_size = RT_MAP_STATE_SIZE + (size_t)size;
+	map->mem = calloc(1, map->mem_size);
 	if (!map->mem) {
 		rt_log__err(log, "map '%s': cannot allocate %llu bytes", map->def.name,
 			    (unsigned long long)size);
 		return -ENOMEM;
 	}
+	map->st = (struct map_state *)map->mem;
 	return 0;
 }
 
@@ -540,12 +570,12 @@ static int array_init(struct rt_map *map, struct rt_log *log)
 	err = alloc_storage(map, vals + pres + perf, log);
 	if (err)
 		return err;
-	map->values = map->mem;
+	map->values = map->mem + RT_MAP_STATE_SIZE;
 	map->values_len = (size_t)vals;
 	if (pres)
-		map->present = map->mem + vals;
+		map->present = map->values + vals;
 	if (perf)
-		map->perf = (struct perf_slot *)(map->mem + vals + pres);
+		map->perf = (struct perf_slot *)(map->values + vals + pres);
 	return 0;
 }
 
@@ -565,9 +595,9 @@ static int htab_init(struct rt_map *map, struct rt_log *log)
 	err = alloc_storage(map, vals + nodes + nb * sizeof(uint32_t), log);
 	if (err)
 		return err;
-	map->values = map->mem;
+	map->values = map->mem + RT_MAP_STATE_SIZE;
 	map->values_len = (size_t)vals;
-	map->nodes = map->mem + vals;
+	map->nodes = map->values + vals;
 	map->buckets = (uint32_t *)(map->nodes + nodes);
 	map->bucket_mask = (uint32_t)(nb - 1);
 	return 0;
@@ -581,7 +611,7 @@ static int queue_init(struct rt_map *map, struct rt_log *log)
 	err = alloc_storage(map, ((uint64_t)map->def.max_entries + 1) * map->vsz, log);
 	if (err)
 		return err;
-	map->values = map->mem;
+	map->values = map->mem + RT_MAP_STATE_SIZE;
 	return 0;
 }
 
@@ -714,7 +744,8 @@ void rt_map__free(struct rt_map *map)
 			free(map->perf[i].buf);
 	if (map->rb_data)
 		munmap(map->rb_data, 2 * map->rb_size);
-	free(map->mem);
+	if (!map->shared)
+		free(map->mem);
 	free_inner(map->def.inner);
 	free(map);
 }
@@ -774,6 +805,52 @@ void rt_map__region(const struct rt_map *map, const void **start, size_t *len)
 	}
 	*start = NULL;
 	*len = 0;
+}
+
+bool rt_map__can_share(const struct rt_map *map)
+{
+	return (map->info->kind == KIND_ARRAY || map->info->kind == KIND_HASH) &&
+	       !map_has(map, MT_ID) && !map_has(map, MT_DEV);
+}
+
+size_t rt_map__storage_size(const struct rt_map *map)
+{
+	return map->mem_size;
+}
+
+int rt_map__share(struct rt_map *map, void *mem, bool init)
+{
+	uint8_t *old = map->mem, *m = mem;
+
+	if (!rt_map__can_share(map) || map->shared)
+		return -EINVAL;
+	if (init) {
+		pthread_mutexattr_t attr;
+		int err;
+
+		memcpy(m, old, map->mem_size);
+		err = pthread_mutexattr_init(&attr);
+		if (!err)
+			err = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+		if (!err)
+			err = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+		if (!err)
+			err = pthread_mutex_init(&((struct map_state *)m)->lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+		if (err)
+			return -err;
+	}
+	/* the same layout at another address */
+	map->values = m + (map->values - old);
+	if (map->nodes)
+		map->nodes = m + (map->nodes - old);
+	if (map->buckets)
+		map->buckets = (uint32_t *)(m + ((uint8_t *)map->buckets - old));
+	map->st = (struct map_state *)m;
+	map->mem = m;
+	map->shared = true;
+	free(old);
+	return 0;
 }
 
 void rt_map__set_ptr_resolver(struct rt_map *map, void *(*resolve)(void *cookie, uint32_t id),
@@ -856,11 +933,11 @@ static void lru_unlink(struct rt_map *map, uint32_t idx)
 	if (n->lru_prev)
 		node_at(map, n->lru_prev - 1)->lru_next = n->lru_next;
 	else
-		map->lru_head = n->lru_next;
+		map->st->lru_head = n->lru_next;
 	if (n->lru_next)
 		node_at(map, n->lru_next - 1)->lru_prev = n->lru_prev;
 	else
-		map->lru_tail = n->lru_prev;
+		map->st->lru_tail = n->lru_prev;
 	n->lru_prev = n->lru_next = 0;
 }
 
@@ -869,17 +946,17 @@ static void lru_push_front(struct rt_map *map, uint32_t idx)
 	struct htab_node *n = node_at(map, idx);
 
 	n->lru_prev = 0;
-	n->lru_next = map->lru_head;
-	if (map->lru_head)
-		node_at(map, map->lru_head - 1)->lru_prev = idx + 1;
+	n->lru_next = map->st->lru_head;
+	if (map->st->lru_head)
+		node_at(map, map->st->lru_head - 1)->lru_prev = idx + 1;
 	else
-		map->lru_tail = idx + 1;
-	map->lru_head = idx + 1;
+		map->st->lru_tail = idx + 1;
+	map->st->lru_head = idx + 1;
 }
 
 static void lru_touch(struct rt_map *map, uint32_t idx)
 {
-	if (map->lru_head == idx + 1)
+	if (map->st->lru_head == idx + 1)
 		return;
 	lru_unlink(map, idx);
 	lru_push_front(map, idx);
@@ -891,33 +968,90 @@ static void htab_unlink(struct rt_map *map, uint32_t *link)
 	uint32_t idx = *link - 1;
 	struct htab_node *n = node_at(map, idx);
 
+	n->live = 0;
 	*link = n->next;
 	n->next = 0;
 	if (map_has(map, MT_LRU))
 		lru_unlink(map, idx);
-	map->count--;
+	map->st->count--;
 }
 
 static int htab_alloc_elem(struct rt_map *map, uint32_t *idx)
 {
-	if (map->free_head) {
-		*idx = map->free_head - 1;
-		map->free_head = node_at(map, *idx)->next;
+	if (map->st->free_head) {
+		*idx = map->st->free_head - 1;
+		map->st->free_head = node_at(map, *idx)->next;
 		return 0;
 	}
-	if (map->nr_fresh < map->def.max_entries) {
-		*idx = map->nr_fresh++;
+	if (map->st->nr_fresh < map->def.max_entries) {
+		*idx = map->st->nr_fresh++;
 		return 0;
 	}
-	if (map_has(map, MT_LRU) && map->lru_tail) {
-		struct htab_node *victim = node_at(map, map->lru_tail - 1);
+	if (map_has(map, MT_LRU) && map->st->lru_tail) {
+		struct htab_node *victim = node_at(map, map->st->lru_tail - 1);
 		uint32_t *link = htab_find(map, node_key(victim), victim->hash);
 
-		*idx = map->lru_tail - 1;
+		*idx = map->st->lru_tail - 1;
 		htab_unlink(map, link);
 		return 0;
 	}
 	return -E2BIG;
+}
+
+/*
+ * Shared hash maps: every operation runs under the map's robust,
+ * process-shared lock. A holder that died mid-update (EOWNERDEAD) leaves
+ * the table to be rebuilt from the elements' live flags before anyone goes
+ * on: chains, LRU list, free list and count all follow from them. A
+ * rebuild loses the LRU order (elements come back in index order).
+ */
+static void htab_rebuild(struct rt_map *map)
+{
+	struct map_state *st = map->st;
+	uint32_t i, nr = st->nr_fresh < map->def.max_entries ? st->nr_fresh : map->def.max_entries;
+
+	memset(map->buckets, 0, ((size_t)map->bucket_mask + 1) * sizeof(*map->buckets));
+	st->nr_fresh = nr;
+	st->free_head = st->count = st->lru_head = st->lru_tail = 0;
+	for (i = nr; i-- > 0;) {
+		struct htab_node *n = node_at(map, i);
+		uint32_t *head;
+
+		n->lru_prev = n->lru_next = 0;
+		if (!n->live) {
+			n->next = st->free_head;
+			st->free_head = i + 1;
+			continue;
+		}
+		n->hash = hash_key(node_key(n), map->def.key_size);
+		head = &map->buckets[n->hash & map->bucket_mask];
+		n->next = *head;
+		*head = i + 1;
+		if (map_has(map, MT_LRU))
+			lru_push_front(map, i);
+		st->count++;
+	}
+}
+
+static bool map_is_locked(const struct rt_map *map)
+{
+	return map->shared && map->info->kind == KIND_HASH;
+}
+
+static void map_lock(struct rt_map *map)
+{
+	if (!map_is_locked(map))
+		return;
+	if (pthread_mutex_lock(&map->st->lock) == EOWNERDEAD) {
+		htab_rebuild(map);
+		pthread_mutex_consistent(&map->st->lock);
+	}
+}
+
+static void map_unlock(struct rt_map *map)
+{
+	if (map_is_locked(map))
+		pthread_mutex_unlock(&map->st->lock);
 }
 
 static void *htab_lookup(struct rt_map *map, const void *key)
@@ -979,13 +1113,14 @@ static int htab_update(struct rt_map *map, const void *key, const void *value, u
 	/* a recycled element may hold old data and a held lock */
 	memset(slot, 0, map->val_stride);
 	store_value(map, slot, value, flags & ~(uint64_t)BPF_F_LOCK, all_cpus);
+	__atomic_store_n(&n->live, 1, __ATOMIC_RELEASE);
 	/* new elements go to the head of their bucket, as hlist_nulls_add_head_rcu */
 	link = &map->buckets[hash & map->bucket_mask];
 	n->next = *link;
 	*link = idx + 1;
 	if (map_has(map, MT_LRU))
 		lru_push_front(map, idx);
-	map->count++;
+	map->st->count++;
 	return 0;
 }
 
@@ -998,8 +1133,8 @@ static int htab_delete(struct rt_map *map, const void *key)
 		return -ENOENT;
 	idx = *link - 1;
 	htab_unlink(map, link);
-	node_at(map, idx)->next = map->free_head;
-	map->free_head = idx + 1;
+	node_at(map, idx)->next = map->st->free_head;
+	map->st->free_head = idx + 1;
 	return 0;
 }
 
@@ -1118,7 +1253,7 @@ static int array_get_next_key(struct rt_map *map, const void *key, void *next_ke
 
 static bool queue_is_empty(const struct rt_map *map)
 {
-	return map->q_head == map->q_tail;
+	return map->st->q_head == map->st->q_tail;
 }
 
 static int queue_take(struct rt_map *map, void *value, bool remove)
@@ -1130,13 +1265,13 @@ static int queue_take(struct rt_map *map, void *value, bool remove)
 	if (queue_is_empty(map))
 		return -ENOENT;
 	if (map_has(map, MT_STACK)) {
-		idx = map->q_head ? map->q_head - 1 : map->q_size - 1;
+		idx = map->st->q_head ? map->st->q_head - 1 : map->q_size - 1;
 		if (remove)
-			map->q_head = idx;
+			map->st->q_head = idx;
 	} else {
-		idx = map->q_tail;
+		idx = map->st->q_tail;
 		if (remove)
-			map->q_tail = idx + 1 == map->q_size ? 0 : idx + 1;
+			map->st->q_tail = idx + 1 == map->q_size ? 0 : idx + 1;
 	}
 	memcpy(value, map->values + (size_t)idx * map->vsz, map->def.value_size);
 	return 0;
@@ -1150,15 +1285,15 @@ int rt_map__push(struct rt_map *map, const void *value, uint64_t flags)
 		return -ENOTSUP;
 	if ((flags & BPF_NOEXIST) || flags > BPF_EXIST)
 		return -EINVAL;
-	next = map->q_head + 1 == map->q_size ? 0 : map->q_head + 1;
-	if (next == map->q_tail) {
+	next = map->st->q_head + 1 == map->q_size ? 0 : map->st->q_head + 1;
+	if (next == map->st->q_tail) {
 		if (!(flags & BPF_EXIST))
 			return -E2BIG;
 		/* full with BPF_EXIST: drop the oldest element, queue or stack alike */
-		map->q_tail = map->q_tail + 1 == map->q_size ? 0 : map->q_tail + 1;
+		map->st->q_tail = map->st->q_tail + 1 == map->q_size ? 0 : map->st->q_tail + 1;
 	}
-	memcpy(map->values + (size_t)map->q_head * map->vsz, value, map->def.value_size);
-	map->q_head = next;
+	memcpy(map->values + (size_t)map->st->q_head * map->vsz, value, map->def.value_size);
+	map->st->q_head = next;
 	return 0;
 }
 
@@ -1186,8 +1321,14 @@ void *rt_map__lookup(struct rt_map *map, const void *key)
 			return NULL;
 		}
 		return map->values + (size_t)idx * map->val_stride + map->cpu_off;
-	case KIND_HASH:
-		return htab_lookup(map, key);
+	case KIND_HASH: {
+		void *v;
+
+		map_lock(map);
+		v = htab_lookup(map, key);
+		map_unlock(map);
+		return v;
+	}
 	case KIND_SLOTS:
 		idx = read_u32(key);
 		if (idx >= map->def.max_entries || !map->present[idx]) {
@@ -1242,8 +1383,14 @@ static int map_update(struct rt_map *map, const void *key, const void *value, ui
 	switch (map->info->kind) {
 	case KIND_ARRAY:
 		return array_update(map, read_u32(key), value, flags, all_cpus);
-	case KIND_HASH:
-		return htab_update(map, key, value, flags, all_cpus);
+	case KIND_HASH: {
+		int err;
+
+		map_lock(map);
+		err = htab_update(map, key, value, flags, all_cpus);
+		map_unlock(map);
+		return err;
+	}
 	case KIND_SLOTS:
 	case KIND_PERF:
 		return slots_update(map, read_u32(key), value, flags);
@@ -1271,8 +1418,14 @@ int rt_map__delete(struct rt_map *map, const void *key)
 	case KIND_ARRAY:
 	case KIND_QUEUE:
 		return -EINVAL;
-	case KIND_HASH:
-		return htab_delete(map, key);
+	case KIND_HASH: {
+		int err;
+
+		map_lock(map);
+		err = htab_delete(map, key);
+		map_unlock(map);
+		return err;
+	}
 	case KIND_SLOTS:
 	case KIND_PERF:
 		return slots_delete(map, read_u32(key));
@@ -1295,11 +1448,12 @@ int rt_map__user_lookup(struct rt_map *map, const void *key, void *value)
 		return 0;
 	case KIND_HASH:
 		/* no LRU refresh: htab_lru_map_lookup_elem_sys() */
+		map_lock(map);
 		link = htab_find(map, key, hash_key(key, map->def.key_size));
-		if (!link)
-			return -ENOENT;
-		load_value(map, value, elem_value(map, *link - 1));
-		return 0;
+		if (link)
+			load_value(map, value, elem_value(map, *link - 1));
+		map_unlock(map);
+		return link ? 0 : -ENOENT;
 	case KIND_SLOTS:
 		idx = read_u32(key);
 		if (idx >= map->def.max_entries || !map->present[idx])
@@ -1322,8 +1476,14 @@ int rt_map__get_next_key(struct rt_map *map, const void *key, void *next_key)
 	case KIND_SLOTS:
 	case KIND_PERF:
 		return array_get_next_key(map, key, next_key);
-	case KIND_HASH:
-		return htab_get_next_key(map, key, next_key);
+	case KIND_HASH: {
+		int err;
+
+		map_lock(map);
+		err = htab_get_next_key(map, key, next_key);
+		map_unlock(map);
+		return err;
+	}
 	case KIND_QUEUE:
 		return -EINVAL;
 	case KIND_RINGBUF:

@@ -1472,6 +1472,12 @@ struct rt_object *rt_object__open_mem(const void *data, size_t size, const char 
 		if (err)
 			goto err_free;
 	}
+	if (opts && opts->sz >= offsetofend(struct bpfaot_open_opts, maps_shm) && opts->maps_shm &&
+	    !obj->is_conformance) {
+		err = rt_shm__attach(obj, opts->maps_shm, log);
+		if (err)
+			goto err_free;
+	}
 	return obj;
 
 err_free:
@@ -1557,6 +1563,7 @@ void rt_object__free(struct rt_object *obj)
 	free(obj->path);
 	if (obj->pkt_spare)
 		munmap(obj->pkt_spare, RT_PKT_SPARE_SIZE);
+	rt_shm__free(obj->shm); /* after the maps that point into it */
 	free(obj);
 }
 

@@ -25,6 +25,10 @@
 #define RT_XDP_HEADROOM 256	/* XDP_PACKET_HEADROOM */
 #define RT_PKT_TAILROOM 256	/* room for xdp_adjust_tail growth */
 #define RT_MAX_PKT (64u << 10)
+/* whether an opts struct of size sz has field (libbpf's OPTS_HAS) */
+#ifndef offsetofend
+#define offsetofend(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#endif
 #define RT_PKT_SPARE_SIZE 4096u	/* see rt_object.pkt_spare */
 /* A `mem` program's input (ubpf/bpftime convention): any size a test needs
  * (public suites use 2 MiB), bounded only to keep a typo from mapping all
@@ -162,6 +166,37 @@ void rt_map__set_cpu(struct rt_map *map, unsigned int cpu);
  * ring buffer records). Used by the interpreter's bounds checks. */
 void rt_map__region(const struct rt_map *map, const void **start, size_t *len);
 
+/* Maps in shared memory (shm.c): arrays, hash and LRU maps and their
+ * per-CPU kinds can live there. The storage (rt_map__storage_size() bytes)
+ * starts with RT_MAP_STATE_SIZE bytes of bookkeeping. */
+#define RT_MAP_STATE_SIZE 128u
+bool rt_map__can_share(const struct rt_map *map);
+size_t rt_map__storage_size(const struct rt_map *map);
+/* Moves the map's storage to mem (shared, rt_map__storage_size() bytes,
+ * owned by the caller from now on): with init, the current contents are
+ * copied there and the lock set up; else mem's contents are the map's.
+ * -EINVAL for a map that cannot be shared. */
+int rt_map__share(struct rt_map *map, void *mem, bool init);
+
+/*
+ * POSIX shared memory holding an object's maps (shm.c, docs/shm-layout.md).
+ * rt_shm__attach() creates name (then the maps' current contents go there)
+ * or attaches to it when the object's shareable maps match it one for one
+ * (else the reason, naming the map, goes to log); on success obj->shm owns
+ * the mapping. rt_shm__open() opens name alone, with maps of its own over
+ * the storage (bpfaot-map); NULL with errno set.
+ */
+struct rt_shm;
+struct rt_object;
+int rt_shm__attach(struct rt_object *obj, const char *name, struct rt_log *log);
+struct rt_shm *rt_shm__open(const char *name, struct rt_log *log);
+void rt_shm__free(struct rt_shm *shm);
+size_t rt_shm__map_cnt(const struct rt_shm *shm);
+/* borrowed, valid until rt_shm__free() */
+struct rt_map *rt_shm__map(const struct rt_shm *shm, size_t i);
+/* the creator's BTF (for typed output), or NULL; borrowed */
+const struct btf *rt_shm__btf(const struct rt_shm *shm);
+
 /* Map-in-map and prog array values are stored as 32-bit ids; the host sets
  * the resolver that turns them into objects. */
 void *rt_map__lookup_ptr(struct rt_map *map, const void *key); /* map/prog arrays: the object */
@@ -257,6 +292,7 @@ struct rt_object {
 	 * run (a capture replay runs packet after packet). Taken and given
 	 * back with atomic exchanges (run.c); unmapped by rt_object__free(). */
 	void *pkt_spare;
+	struct rt_shm *shm;	/* maps in shared memory (shm.c), or NULL; owned */
 };
 
 /* Opens a BPF ELF (or, from the extension .data, a conformance file). */

@@ -9,7 +9,10 @@
  * (aot, interp, jit, and kernel where bpf() works) must produce exactly
  * those; --compare must find a difference planted in the native code (a
  * fat object whose .aot section was built from the source with -D) at the
- * right packet.
+ * right packet. With --maps-shm, two replays at once on one shared set of
+ * maps end with exactly the sum of their counts, which bpfaot-map reads
+ * and changes, and a replay killed with SIGKILL leaves maps the next one
+ * opens and updates.
  */
 #include <errno.h>
 #include <limits.h>
@@ -392,6 +395,24 @@ static void write_capture(const char *path, enum fmt fmt, bool runts)
 	write_capture_of(path, fmt, runts, false);
 }
 
+/* The suite's packets reps times over (no runts). */
+static void write_capture_reps(const char *path, unsigned reps)
+{
+	uint8_t buf[2048];
+	struct cap c;
+	unsigned r;
+	size_t i;
+
+	cap_open(&c, path, PCAP_US, 1);
+	for (r = 0; r < reps; r++)
+		for (i = 0; i < NR_PKTS; i++) {
+			uint32_t len, caplen = framed(&pkts[i], buf, &len);
+
+			cap_add(&c, ts_sec(i), 0, buf, caplen, len);
+		}
+	cap_close(&c);
+}
+
 /* --------------------------------------------------------------- helpers */
 
 static void path_of(char *buf, size_t sz, const char *name)
@@ -772,6 +793,135 @@ START_TEST(test_damaged_tail)
 }
 END_TEST
 
+/* ------------------------------------------------------------ --maps-shm */
+
+#define SHM_REPS 2000
+
+/* The counts line of class cls after n passes over the suite's packets. */
+static void counts_line(char *line, size_t sz, int cls, uint64_t n)
+{
+	uint64_t p = 0, b = 0;
+	uint8_t frame[2048], res[2048];
+	char hp[17], hb[17];
+	size_t i;
+
+	for (i = 0; i < NR_PKTS; i++) {
+		uint32_t len, caplen = framed(&pkts[i], frame, &len), out_len;
+		int c;
+
+		xdp_answer(&pkts[i], frame, caplen, &c, res, &out_len);
+		if (c == cls) {
+			p++;
+			b += caplen;
+		}
+	}
+	le64(hp, p * n);
+	le64(hb, b * n);
+	snprintf(line, sz, "  %02x000000: %s%s\n", cls, hp, hb);
+}
+
+static char map_bin[PATH_MAX];
+
+START_TEST(test_shm_concurrent)
+{
+	char cap[PATH_MAX], name[64], line[128], *out = malloc(OUT_SZ);
+	int cls;
+
+	path_of(cap, sizeof(cap), "shm.pcap");
+	write_capture_reps(cap, SHM_REPS);
+	snprintf(name, sizeof(name), "bpfaot-e2e-%d-conc", (int)getpid());
+	/* two engines at once on one set of maps */
+	ck_assert_msg(sh(out, OUT_SZ, "%1$s --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o > %4$s/a.out & "
+			 "%1$s --engine=interp --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o > %4$s/b.out; "
+			 "wait $! ; wait", run_bin, name, cap, work) == 0, "%s", out);
+	ck_assert_msg(sh(out, OUT_SZ, "cat %1$s/a.out %1$s/b.out", work) == 0, "%s", out);
+	snprintf(line, sizeof(line), "packets: %u\n", SHM_REPS * (unsigned)NR_PKTS);
+	ck_assert_msg(strstr(out, line) && strstr(strstr(out, line) + 1, line), "%s", out);
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
+	for (cls = 0; cls < C_MAX; cls++) {
+		counts_line(line, sizeof(line), cls, 2 * SHM_REPS);
+		ck_assert_msg(strstr(out, line), "no '%s' in\n%s", line, out);
+	}
+	ck_assert_msg(strstr(out, "    = (__u32)0: (struct rec){.packets = (__u64)"), "%s", out);
+	/* 10.0.0.7 sent two packets per pass, from each process */
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s lookup by_src 0a000007", map_bin, name), 0);
+	snprintf(line, sizeof(line), "  0a000007: %02x%02x000000000000\n", (4 * SHM_REPS) & 0xff,
+		 (4 * SHM_REPS) >> 8);
+	ck_assert_msg(strstr(out, line) == out, "wanted '%s', got '%s'", line, out);
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s update by_src 0a0000ff 0500000000000000 noexist && "
+			    "%s --shm=%s lookup by_src 0a0000ff && %s --shm=%s delete by_src 0a0000ff",
+			    map_bin, name, map_bin, name, map_bin, name), 0);
+	ck_assert_msg(strstr(out, "  0a0000ff: 0500000000000000\n    = (__u32)4278190090: (__u64)5\n"),
+		      "%s", out);
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s lookup by_src 0a0000ff", map_bin, name), 1);
+	ck_assert_msg(strstr(out, "bpfaot-map: error: map 'by_src' has no key 0a0000ff"), "%s", out);
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s delete counts 00000000", map_bin, name), 1);
+	ck_assert_msg(strstr(out, "bpfaot-map: error: cannot delete key 00000000 of map 'counts': Invalid argument"),
+		      "%s", out);
+	/* an object whose maps differ is refused, naming the map */
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --maps-shm=%s --pcap-in=%s build/samples/xdp_counter.bpf.o",
+			    run_bin, name, cap), 1);
+	ck_assert_msg(strstr(out, "has no map 'xdp_stats'"), "%s", out);
+	sh(NULL, 0, "rm -f /dev/shm/%s", name);
+	free(out);
+}
+END_TEST
+
+/* A replay killed with SIGKILL halfway: the next one opens the maps and
+ * adds exactly its own packets. */
+START_TEST(test_shm_sigkill)
+{
+	char cap[PATH_MAX], name[64], line[128], *before = malloc(OUT_SZ), *out = malloc(OUT_SZ);
+	uint64_t tcp_before;
+	char *p;
+
+	path_of(cap, sizeof(cap), "shm-kill.pcap");
+	write_capture_reps(cap, SHM_REPS);
+	/* the run to kill compares every packet with a second engine (maps
+	 * included): slow enough to be killed halfway */
+	snprintf(name, sizeof(name), "bpfaot-e2e-%d-kill", (int)getpid());
+	ck_assert_msg(sh(out, OUT_SZ, "%1$s --engine=interp --compare=interp --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o >/dev/null & "
+			 "p=$!; while ! %5$s --shm=%2$s lookup counts 00000000 2>/dev/null | head -1 | grep -qv ': 0000000000000000'; "
+			 "do sleep 0.01; done; kill -9 $p; wait $p; echo status $?",
+			 run_bin, name, cap, work, map_bin) == 0, "%s", out);
+	ck_assert_msg(strstr(out, "status 137"), "not killed: %s", out);
+	ck_assert_int_eq(sh(before, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --maps-shm=%s --pcap-in=%s %s/replay.o", run_bin, name,
+			    cap, work), 0);
+	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
+	/* TCP's packets: what the killed run left plus one full pass */
+	p = strstr(before, "  00000000: ");
+	ck_assert_ptr_nonnull(p);
+	tcp_before = 0;
+	for (int i = 7; i >= 0; i--) {
+		unsigned byte;
+
+		ck_assert_int_eq(sscanf(p + 12 + 2 * i, "%2x", &byte), 1);
+		tcp_before = tcp_before << 8 | byte;
+	}
+	{
+		char want[17], tcp_line[128];
+
+		counts_line(tcp_line, sizeof(tcp_line), C_TCP, SHM_REPS);
+		/* per pass: the TCP packets of the suite */
+		uint64_t per = 0;
+		unsigned byte;
+		int i;
+
+		for (i = 7; i >= 0; i--) {
+			ck_assert_int_eq(sscanf(tcp_line + 12 + 2 * i, "%2x", &byte), 1);
+			per = per << 8 | byte;
+		}
+		le64(want, tcp_before + per);
+		snprintf(line, sizeof(line), "  00000000: %s", want);
+		ck_assert_msg(strstr(out, line), "wanted '%s' in\n%s\n(before:\n%s)", line, out, before);
+	}
+	sh(NULL, 0, "rm -f /dev/shm/%s", name);
+	free(before);
+	free(out);
+}
+END_TEST
+
 /* Before the tests fork (no Check assertions here): a failure shows as
  * the tests' missing object. */
 static void build_object(void)
@@ -796,10 +946,12 @@ static Suite *e2e_pcap_suite(void)
 {
 	Suite *s = suite_create("e2e_pcap");
 	TCase *core = tcase_create("core"), *errors = tcase_create("errors");
+	TCase *shm = tcase_create("shm");
 	const char *b = getenv("BUILD");
 
 	snprintf(run_bin, sizeof(run_bin), "%s/bin/bpfaot-run", b && *b ? b : "build");
 	snprintf(cc_bin, sizeof(cc_bin), "%s/bin/bpfaot-cc", b && *b ? b : "build");
+	snprintf(map_bin, sizeof(map_bin), "%s/bin/bpfaot-map", b && *b ? b : "build");
 	snprintf(work, sizeof(work), "/tmp/bpfaot-e2e-pcap-XXXXXX");
 	if (!mkdtemp(work))
 		snprintf(work, sizeof(work), "/tmp");
@@ -816,6 +968,10 @@ static Suite *e2e_pcap_suite(void)
 	tcase_add_test(errors, test_refusals);
 	tcase_add_test(errors, test_damaged_tail);
 	suite_add_tcase(s, errors);
+	tcase_set_timeout(shm, 300);
+	tcase_add_test(shm, test_shm_concurrent);
+	tcase_add_test(shm, test_shm_sigkill);
+	suite_add_tcase(s, shm);
 	return s;
 }
 

@@ -194,6 +194,17 @@ int tool_map_view__keys(const struct tool_map_view *v, uint8_t **keys_out, size_
 	return 0;
 }
 
+void tool_map_view__print_entry(const struct tool_map_view *v, const uint8_t *key,
+				const uint8_t *val)
+{
+	printf("  ");
+	tool_print_hex(stdout, key, v->key_sz);
+	printf(": ");
+	tool_print_hex(stdout, val, v->user_val_sz);
+	printf("\n");
+	print_typed(v, key, val);
+}
+
 int tool_map_view__dump(const struct tool_map_view *v, bool json, bool *first_map)
 {
 	uint8_t *keys = NULL, *val = NULL;
@@ -228,12 +239,7 @@ int tool_map_view__dump(const struct tool_map_view *v, bool json, bool *first_ma
 			tool_print_hex(stdout, val, v->user_val_sz);
 			printf("\"}");
 		} else {
-			printf("  ");
-			tool_print_hex(stdout, key, v->key_sz);
-			printf(": ");
-			tool_print_hex(stdout, val, v->user_val_sz);
-			printf("\n");
-			print_typed(v, key, val);
+			tool_map_view__print_entry(v, key, val);
 		}
 	}
 out_close:

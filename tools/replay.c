@@ -191,9 +191,9 @@ static int side_init_views(struct side *s, struct rt_object *types)
 
 /* Opens, loads and prepares engine e over the object, maps set. */
 static int side_open(struct side *s, enum bpfaot_engine e, const struct tool_replay_opts *o,
-		     struct rt_object *types)
+		     struct rt_object *types, const char *maps_shm)
 {
-	BPFAOT_OPTS(bpfaot_open_opts, oo, .prog_type = o->type);
+	BPFAOT_OPTS(bpfaot_open_opts, oo, .prog_type = o->type, .maps_shm = maps_shm);
 	char why[256];
 	int err;
 
@@ -507,9 +507,10 @@ int tool_replay(const struct tool_replay_opts *o)
 	    (o->compare && o->compare_engine == BPFAOT_ENGINE_KERNEL))
 		pin_cpu();
 	a.type = b.type = type;
-	err = side_open(&a, o->engine, o, types);
+	/* the compared engine keeps private maps: the comparison needs two */
+	err = side_open(&a, o->engine, o, types, o->maps_shm);
 	if (!err && o->compare)
-		err = side_open(&b, o->compare_engine, o, types);
+		err = side_open(&b, o->compare_engine, o, types, NULL);
 	if (err)
 		goto out;
 	if (o->pcap_out) {

@@ -81,6 +81,9 @@ bool tool_map_is_dumpable(uint32_t type);
  * Returns 0 or -errno.
  */
 int tool_map_view__keys(const struct tool_map_view *v, uint8_t **keys, size_t *n);
+/* "  KEY: VALUE" and the BTF-typed line under it, as --dump-maps. */
+void tool_map_view__print_entry(const struct tool_map_view *v, const uint8_t *key,
+				const uint8_t *val);
 /* Prints v as --dump-maps does ("map 'x' (array, key 4, ...):" then
  * "  KEY: VALUE" lines with the BTF-typed line under each); JSON when json,
  * first telling whether a comma is due. */
@@ -107,6 +110,7 @@ struct tool_replay_opts {
 	uint64_t budget;
 	bool dump_maps;
 	bool progress;			/* the bar on stderr (a terminal) */
+	const char *maps_shm;		/* --engine's maps in shared memory */
 };
 
 /* Runs the replay and prints its results on stdout; 0, -errno (reported),

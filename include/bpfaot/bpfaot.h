@@ -48,6 +48,11 @@ struct bpfaot_open_opts {
 	/* where the one-line reason for a failure goes */
 	char *log_buf;
 	size_t log_size;
+	/* POSIX shared memory name ("counters" or "/counters") for the maps:
+	 * created, or attached when the object's maps match it (else the
+	 * open fails naming the map); NULL = private maps. See
+	 * docs/shm-layout.md. */
+	const char *maps_shm;
 };
 
 struct bpfaot_run_opts {

@@ -10,6 +10,8 @@
  * 3 other L3/L4, 4 truncated); by_src counts IPv4 packets per source.
  * -DPLANT_VERDICT makes UDP to port 7777 a drop, -DPLANT_MAP counts ICMP
  * bytes one too high: the planted differences --compare must find.
+ * Counting stays exact when several processes share the maps
+ * (--maps-shm): atomic adds, and a lost insert race falls back to one.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -90,10 +92,11 @@ int xdp_replay(struct xdp_md *ctx)
 		src = ip->saddr;
 		l4 = (void *)ip + ip->ihl * 4;
 		n = bpf_map_lookup_elem(&by_src, &src);
+		/* another process (maps in shared memory) may insert first */
+		if (!n && bpf_map_update_elem(&by_src, &src, &one, BPF_NOEXIST))
+			n = bpf_map_lookup_elem(&by_src, &src);
 		if (n)
 			__sync_fetch_and_add(n, 1);
-		else
-			bpf_map_update_elem(&by_src, &src, &one, BPF_NOEXIST);
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = l4;
 
