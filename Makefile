@@ -23,6 +23,16 @@ CFLAGS_BASE += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 LDFLAGS_SAN := -fsanitize=address,undefined
 BUILD := build/san
 endif
+# LTO=1: the runtime, the tools and the compiler with link-time optimisation
+# (gcc -flto), into their own build folder; archives through gcc-ar, objects
+# fat so that a link without LTO still takes them.
+AR_TOOL := ar
+ifeq ($(LTO),1)
+CFLAGS_BASE += -flto=auto -ffat-lto-objects
+LDFLAGS_SAN += -flto=auto
+AR_TOOL := gcc-ar
+BUILD := $(BUILD)/lto
+endif
 CFLAGS ?=
 CFLAGS += $(CFLAGS_BASE)
 RT_CFLAGS := $(CFLAGS) -fvisibility=hidden -Iruntime
@@ -81,7 +91,7 @@ LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden $(shell $(LLVM_CONFIG) --cfl
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest
+.PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest lto-tools
 all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) $(MAP_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
@@ -115,7 +125,7 @@ $(BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfao
 
 $(RT_LIB): $(RT_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR_TOOL) rcs $@ $^
 
 $(MAP_BIN): tools/bpfaot-map.c $(MAP_TOOL_OBJS) $(RT_LIB) tools/tool.h
 	@mkdir -p $(dir $@)
@@ -137,7 +147,7 @@ $(LLVM_ENGINE_OBJS): $(BUILD)/obj/backend/%.o: backend/%.c backend/be_llvm.h run
 	$(CC) $(LLVM_ENGINE_CFLAGS) -c $< -o $@
 $(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR_TOOL) rcs $@ $^
 
 $(BUILD)/obj/frontend/%.o: frontend/%.c $(CC_HDRS)
 	@mkdir -p $(dir $@)
@@ -151,13 +161,13 @@ $(BUILD)/obj/backend/%.o: backend/%.c $(CC_HDRS)
 
 $(FE_LIB): $(FE_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR_TOOL) rcs $@ $^
 $(RW_LIB): $(RW_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR_TOOL) rcs $@ $^
 $(BE_LIB): $(BE_OBJS)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR_TOOL) rcs $@ $^
 
 # bpfaot-cc: backend -> rewriters -> frontend -> libclang (link order = dependency order)
 $(CC_BIN): backend/bpfaot-cc.c $(BE_LIB) $(RW_LIB) $(FE_LIB)
@@ -242,10 +252,14 @@ demo: deps
 	@BUILD=$(BUILD) sh samples/demo.sh
 
 # BENCH_QUICK=1 for a smoke run (1 round, short batches); bench/README.md says what is measured.
+# the tools again with LTO=1, for the bench's LTO on/off comparison
+lto-tools: $(RUN_BIN) $(MAP_BIN)
+
 bench: deps
 	@$(MAKE) --no-print-directory bench-deps || echo "bench: no librsvg2-bin: the chart will be SVG only" >&2
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) python3 bench/run.py
+	@$(MAKE) --no-print-directory LTO=1 lto-tools
+	@BUILD=$(BUILD) BENCH_LTO_BUILD=$(BUILD)/lto python3 bench/run.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot

@@ -13,7 +13,15 @@ each number means.
 
 Environment: BUILD (build), BENCH_QUICK=1 (1 round, short batches: a smoke
 test, numbers meaningless), BENCH_ONLY="name ..." (programs to run),
-BENCH_ROUNDS, BENCH_BATCH_MS, BENCH_OUT (output folder, bench/results).
+BENCH_ROUNDS, BENCH_BATCH_MS, BENCH_OUT (output folder, bench/results),
+BENCH_LTO_BUILD (a build made with `make LTO=1`: its bpfaot-run is timed
+beside BUILD's in the replay table; `make bench` makes build/lto).
+
+Capture replay: the runner writes a capture of REPLAY_PACKETS packets
+(100,000; 10,000 with BENCH_QUICK) and times `bpfaot-run --pcap-in` of the
+xdp_counter and pkt_parser samples on every engine, with and without LTO:
+packets per second of the whole replay (wall clock of the process, capture
+reading and startup included) and the engine's own ns per packet.
 """
 import hashlib
 import json
@@ -43,6 +51,10 @@ ENGINES = ["native", "aot", "llvm-aot", "llvm-jit", "jit", "interp", "kernel"]
 ABLATION = ["--aot-no-types", "--aot-no-inline-helpers", "--aot-no-inline-maps"]
 SUITE = os.path.join(ROOT, "bench", "suite")
 SAMPLES = os.path.join(ROOT, "samples")
+LTO_BUILD = os.environ.get("BENCH_LTO_BUILD", "")
+REPLAY_PACKETS = 10000 if QUICK else 100000
+REPLAY_ENGINES = ["aot", "llvm-aot", "llvm-jit", "jit", "interp", "kernel"]
+REPLAY_PROGS = ["xdp_counter", "pkt_parser"]
 
 
 def log(msg):
@@ -403,6 +415,93 @@ def chart_svg(progs):
     return "\n".join(s) + "\n"
 
 
+def write_capture(path, n):
+    """A pcap of n Ethernet packets: IPv4/IPv6, TCP/UDP/ICMP, some VLAN-tagged."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
+        for i in range(n):
+            eth = bytes([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2])
+            if i % 5 == 4:
+                eth += b"\x81\x00" + struct.pack("!H", i % 4096)
+            proto = (6, 17, 1)[i % 3]
+            l4 = struct.pack("!HHIIBBHHH", 1024 + i % 999, 80, i, 0, 0x50, 0x10, 512, 0, 0) if proto == 6 \
+                else struct.pack("!HHHH", 1024 + i % 999, 53, 8 + 32, 0) if proto == 17 \
+                else struct.pack("!BBHHH", 8, 0, 0, i & 0xffff, 1)
+            payload = bytes((i * 7 + j) & 0xff for j in range(i % 64))
+            if i % 7 == 6:
+                ip = struct.pack("!IHBB16s16s", 0x60000000, len(l4) + len(payload), proto if proto != 1 else 58,
+                                 64, b"\x20\x01" + bytes(14), b"\x20\x01" + bytes(13) + bytes([i & 0xff]))
+                pkt = eth + b"\x86\xdd" + ip + l4 + payload
+            else:
+                ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4) + len(payload), i & 0xffff, 0, 64,
+                                 proto, 0, bytes([10, 0, i >> 8 & 0xff, i & 0xff]), bytes([10, 1, 0, 1]))
+                pkt = eth + b"\x08\x00" + ip + l4 + payload
+            f.write(struct.pack("<IIII", 1700000000 + i // 1000, (i % 1000) * 1000, len(pkt), len(pkt)))
+            f.write(pkt)
+
+
+def replay_bench(tmp):
+    """Rows (program, engine, {build: (pkt/s, ns)}) and the builds timed."""
+    cap = os.path.join(tmp, "replay.pcap")
+    write_capture(cap, REPLAY_PACKETS)
+    builds = [("LTO off", RUN)]
+    lto_run = os.path.join(os.path.abspath(LTO_BUILD), "bin", "bpfaot-run") if LTO_BUILD else ""
+    if lto_run and os.access(lto_run, os.X_OK):
+        builds.append(("LTO on", lto_run))
+    rounds = 1 if QUICK else 3
+    rows = []
+    for name in REPLAY_PROGS:
+        if ONLY and name not in ONLY:
+            continue
+        for e in REPLAY_ENGINES:
+            obj = os.path.join(BUILD, "samples-aot" if e == "aot" else "samples", name + ".bpf.o")
+            res, why = {}, None
+            for r in range(rounds):
+                for label, run in (builds if r % 2 == 0 else builds[::-1]):
+                    t0 = time.perf_counter()
+                    rc, out, err = sh([run, "--engine=" + e, "--pcap-in=" + cap, obj], timeout=600)
+                    wall = time.perf_counter() - t0
+                    if rc:
+                        lines = (err or out).strip().splitlines()
+                        why = lines[-1] if lines else "exit status %d" % rc
+                        break
+                    ns = [float(l.split()[-2]) for l in out.splitlines() if l.startswith("duration (average)")]
+                    pk = [int(l.split()[1]) for l in out.splitlines() if l.startswith("packets:")]
+                    res.setdefault(label, []).append((pk[0] / wall, ns[0]))
+                if why:
+                    break
+            log("replay %s/%s: %s" % (name, e, why or "ok"))
+            rows.append((name, e, None if why else {k: (med([a for a, _ in v]), med([b for _, b in v]))
+                                                     for k, v in res.items()}, why))
+    return rows, [b[0] for b in builds], rounds
+
+
+def replay_report(rows, labels, rounds):
+    L = ["## Capture replay throughput", ""]
+    L.append("`bpfaot-run --pcap-in` over a capture of %d packets the runner writes (IPv4/IPv6, TCP/UDP/ICMP, "
+             "every fifth VLAN-tagged), median of %d runs, builds alternating: packets per second of the whole "
+             "process (wall clock: startup, capture reading, one run per packet) and the engine's own ns per "
+             "packet (`duration (average)`). `LTO on` is the same bpfaot-run built with `make LTO=1` "
+             "(gcc -flto over the runtime, the tools and the llvm engines); aot's native code is bpfaot-cc's "
+             "either way." % (REPLAY_PACKETS, rounds))
+    L.append("")
+    L.append("| program | engine | " + " | ".join("%s pkt/s | %s ns/pkt" % (l, l) for l in labels) + " |")
+    L.append("|---|---|" + "---:|---:|" * len(labels))
+    for name, e, res, why in rows:
+        if res is None:
+            L.append("| %s | %s | %s |" % (name, e, "- (%s)" % why) + " |" * (2 * len(labels) - 1))
+            continue
+        cells = []
+        for l in labels:
+            pps, ns = res.get(l, (None, None))
+            cells += ["%.0f" % pps if pps else "-", fmt_ns(ns) if ns is not None else "-"]
+        L.append("| %s | %s | %s |" % (name, e, " | ".join(cells)))
+    if len(labels) < 2:
+        L.append("")
+        L.append("No LTO build (BENCH_LTO_BUILD unset or missing): `make bench` builds one with `make LTO=1`.")
+    return "\n".join(L) + "\n"
+
+
 def report(progs, build_errors, abl, abl_rounds, cc_rows, cc_n, info, load0, load1, png_note):
     L = []
     a = L.append
@@ -527,6 +626,7 @@ def main():
         abl, abl_rounds = ablation(progs)
         cc_n = 1 if QUICK else 5
         cc_rows = compile_times(progs, cc_n)
+        replay_rows, replay_labels, replay_rounds = replay_bench(tmp)
     load1 = loadavg()
     svg = os.path.join(OUT, "latest.svg")
     with open(svg, "w") as f:
@@ -542,13 +642,19 @@ def main():
     if png_note:
         log(png_note)
     md = report(progs, build_errors, abl, abl_rounds, cc_rows, cc_n, info, load0, load1, png_note)
+    md += "\n" + replay_report(replay_rows, replay_labels, replay_rounds)
     with open(os.path.join(OUT, "latest.md"), "w") as f:
         f.write(md)
     with open(os.path.join(OUT, "latest.json"), "w") as f:
         json.dump({"machine": info, "load_start": load0, "load_end": load1, "rounds": ROUNDS,
                    "batch_ms": BATCH_MS, "quick": QUICK,
                    "programs": {p.name: {"kind": p.kind, "error": p.error, "skip": p.skip,
-                                         "repeat": p.repeat, "ns": p.times} for p in progs}},
+                                         "repeat": p.repeat, "ns": p.times} for p in progs},
+                   "replay": {"packets": REPLAY_PACKETS, "builds": replay_labels,
+                              "rows": [{"program": n, "engine": e, "error": w,
+                                        "pkt_per_s": {k: v[0] for k, v in (r or {}).items()},
+                                        "ns_per_pkt": {k: v[1] for k, v in (r or {}).items()}}
+                                       for n, e, r, w in replay_rows]}},
                   f, indent=1, sort_keys=True)
     sys.stdout.write(md)
     bad = [p.name for p in progs if p.error] + (["build"] if build_errors else [])
