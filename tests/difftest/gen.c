@@ -196,11 +196,14 @@ static void div_expr(struct gen *g, FILE *f, int ty, int depth)
 
 	fprintf(f, "(%s)(", ty_name[ty]);
 	if (g->o->div_zero && chance(g, 50)) {
+		/* the divisor behind a barrier: clang cannot fold a constant
+		 * division by zero (undefined in C) into undef, so the
+		 * bytecode really divides and BPF defines the result */
 		fprintf(f, "(%s)(", u);
 		any_expr(g, f, depth - 1);
-		fprintf(f, ") %s (%s)(", op, u);
+		fprintf(f, ") %s ({ %s d_ = (%s)(", op, u, u);
 		any_expr(g, f, depth - 1);
-		fprintf(f, "))");
+		fprintf(f, "); barrier_var(d_); d_; }))");
 		return;
 	}
 	if (chance(g, 50)) {
@@ -221,15 +224,22 @@ static void div_expr(struct gen *g, FILE *f, int ty, int depth)
 static void shift_expr(struct gen *g, FILE *f, int ty, int depth)
 {
 	unsigned int width = ty_bits(ty) <= 32 ? 32 : 64;
-	unsigned int mask = g->o->wide_shift && chance(g, 50) ? 2 * width - 1 : width - 1;
+	bool wide = g->o->wide_shift && chance(g, 50);
 	const char *ops[] = { "<<", ">>", ">>" };
 	unsigned int k = below(g, 3);
 
 	fprintf(f, "(%s)((%s)(", ty_name[ty], k == 2 ? wide_s(ty) : wide_u(ty));
 	any_expr(g, f, depth - 1);
-	fprintf(f, ") %s ((", ops[k]);
+	if (!wide) {
+		fprintf(f, ") %s ((", ops[k]);
+		any_expr(g, f, depth - 1);
+		fprintf(f, ") & %u))", width - 1);
+		return;
+	}
+	/* a count up to twice the width, behind a barrier (see div_expr) */
+	fprintf(f, ") %s ({ __u32 n_ = (__u32)(", ops[k]);
 	any_expr(g, f, depth - 1);
-	fprintf(f, ") & %u))", mask);
+	fprintf(f, ") & %u; barrier_var(n_); n_; }))", 2 * width - 1);
 }
 
 static void expr(struct gen *g, FILE *f, int ty, int depth)
