@@ -574,25 +574,30 @@ static int prepare(struct rt_run *run, struct rt_prog *prog)
 						     : aot_prepare(prog, run->log);
 }
 
-static uint64_t call_entry(struct rt_run *run)
+static uint64_t run_n(struct rt_run *run, uint32_t repeat, uint32_t *done)
 {
 	void *state = run->prog->engine_state[run->engine];
 	bpfaot_entry_fn entry = run->engine == BPFAOT_ENGINE_LLVM_JIT
 					? ((struct jit_state *)state)->entry
 					: rt_native__entry(state);
 
-	return entry(run->ctx, run->ctx_size);
+	return rt_run__loop(run, entry, repeat, done);
 }
 
 static const struct rt_native_engine llvm_engine = {
 	.prepare = prepare,
-	.call = call_entry,
+	.run_n = run_n,
 	.callback = llvm_callback,
 };
 
 static int llvm_run(struct bpfaot_run *r, uint64_t *retval)
 {
-	return rt_run__native((struct rt_run *)r, &llvm_engine, retval);
+	return rt_run__native((struct rt_run *)r, &llvm_engine, 1, retval);
+}
+
+static int llvm_run_repeat(struct bpfaot_run *r, uint32_t repeat, uint64_t *retval)
+{
+	return rt_run__native((struct rt_run *)r, &llvm_engine, repeat, retval);
 }
 
 /* Compiles the program before the timed runs (bpfaot_prog__run calls it for
@@ -606,7 +611,8 @@ static int llvm_prepare(struct bpfaot_run *r)
 
 int be_llvm_register(void)
 {
-	BPFAOT_OPTS(bpfaot_engine_ops, ops, .run = llvm_run, .prepare = llvm_prepare);
+	BPFAOT_OPTS(bpfaot_engine_ops, ops, .run = llvm_run, .prepare = llvm_prepare,
+		    .run_repeat = llvm_run_repeat);
 	int err;
 
 	err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, &ops);

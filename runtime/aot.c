@@ -75,11 +75,11 @@ static uint64_t aot_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r1, 
 	return ((native_cb_fn)(uintptr_t)fn_addr)(r1, r2, r3, r4, r5);
 }
 
-static uint64_t call_entry(struct rt_run *run)
+static uint64_t run_n(struct rt_run *run, uint32_t repeat, uint32_t *done)
 {
 	bpfaot_entry_fn entry = rt_native__entry(run->prog->engine_state[BPFAOT_ENGINE_AOT]);
 
-	return entry(run->ctx, run->ctx_size);
+	return rt_run__loop(run, entry, repeat, done);
 }
 
 static int aot_prepare_run(struct rt_run *run, struct rt_prog *prog)
@@ -89,11 +89,11 @@ static int aot_prepare_run(struct rt_run *run, struct rt_prog *prog)
 
 static const struct rt_native_engine aot_engine = {
 	.prepare = aot_prepare_run,
-	.call = call_entry,
+	.run_n = run_n,
 	.callback = aot_callback,
 };
 
-int rt_aot__run(struct rt_run *run, uint64_t *retval)
+int rt_aot__run(struct rt_run *run, uint32_t repeat, uint64_t *retval)
 {
-	return rt_run__native(run, &aot_engine, retval);
+	return rt_run__native(run, &aot_engine, repeat, retval);
 }

@@ -253,17 +253,26 @@ static int prepare_engine(struct rt_run *run)
 	return 0;
 }
 
-static int run_engine(struct rt_run *run, uint64_t *retval)
+/* Runs the run repeat times; *retval is r0 of the last run. */
+static int run_engine(struct rt_run *run, uint32_t repeat, uint64_t *retval)
 {
+	const struct bpfaot_engine_ops *ops = &engine_ops[run->engine];
+	uint32_t n;
+	int err = 0;
+
 	switch (run->engine) {
 	case BPFAOT_ENGINE_AOT:
-		return rt_aot__run(run, retval);
+		return rt_aot__run(run, repeat, retval);
 	case BPFAOT_ENGINE_INTERP:
-		return rt_interp__run(run, retval);
+		return rt_interp__run(run, repeat, retval);
 	case BPFAOT_ENGINE_JIT:
-		return rt_jit__run(run, retval);
+		return rt_jit__run(run, repeat, retval);
 	default:
-		return engine_ops[run->engine].run((struct bpfaot_run *)run, retval);
+		if (ops->run_repeat)
+			return ops->run_repeat((struct bpfaot_run *)run, repeat, retval);
+		for (n = 0; n < repeat && !err; n++)
+			err = ops->run((struct bpfaot_run *)run, retval);
+		return err;
 	}
 }
 
@@ -272,7 +281,7 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 	struct rt_log log;
 	struct rt_run run;
 	uint64_t retval = 0, start, total = 0, prepared = 0;
-	uint32_t n, repeat;
+	uint32_t repeat;
 	int err;
 
 	if (!prog || !opts || opts->sz < sizeof(*opts)) {
@@ -300,8 +309,7 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 	if (err)
 		goto out_release;
 	start = now_ns();
-	for (n = 0; n < repeat && !err; n++)
-		err = run_engine(&run, &retval);
+	err = run_engine(&run, repeat, &retval);
 	total = now_ns() - start;
 	if (!err)
 		err = rt_run__finish(&run, opts, retval);

@@ -729,14 +729,16 @@ static int build_regions(struct interp *in, struct rt_run *run)
 	return 0;
 }
 
-int rt_interp__run(struct rt_run *run, uint64_t *retval)
+int rt_interp__run(struct rt_run *run, uint32_t repeat, uint64_t *retval)
 {
 	/* one stack per run, shared by tail-called programs as in the kernel */
 	uint8_t stack[RT_STACK_SIZE * RT_MAX_CALL_DEPTH] __attribute__((aligned(16)));
 	struct rt_object *obj = run->obj;
+	struct rt_prog *first = run->prog;
 	struct interp *in;
+	uint64_t r = 0;
+	uint32_t n;
 	size_t p;
-	uint64_t r;
 	int err;
 
 	/* every program of the object, so that tail calls find theirs ready */
@@ -766,23 +768,30 @@ int rt_interp__run(struct rt_run *run, uint64_t *retval)
 		if (err)
 			return err;
 	}
-	in = run->prog->engine_state[BPFAOT_ENGINE_INTERP];
-	run->frames_zeroed = 0;
+	in = first->engine_state[BPFAOT_ENGINE_INTERP];
 	run->checked = true;
 	run->callback = interp_callback;
 	run->mem_check = interp_mem_check;
-	run->budget = run->budget_limit ? run->budget_limit : RT_DEFAULT_BUDGET;
 	rt_run__set_current(run);
-	r = exec(in, 0, (uint64_t)(uintptr_t)run->ctx,
-		 run->prog->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0, 0, 0, 0);
-	rt_run__set_current(NULL);
-	if (run->held_lock) {
-		/* the verifier's "bpf_spin_unlock is missing": release it, fail */
-		rt_spin_unlock(run->held_lock);
-		run->held_lock = NULL;
-		rt_run__fail(run, -EINVAL, "program '%s' exited holding a bpf_spin_lock",
-			     run->prog->name);
+	/* each run starts afresh, as a new invocation in the kernel: the
+	 * first program, a full budget, no tail call made yet */
+	for (n = 0; n < repeat && !run->err; n++) {
+		run->prog = first;
+		run->tail_calls = 0;
+		run->frames_zeroed = 0;
+		run->budget = run->budget_limit ? run->budget_limit : RT_DEFAULT_BUDGET;
+		r = exec(in, 0, (uint64_t)(uintptr_t)run->ctx,
+			 first->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0, 0, 0, 0);
+		if (run->held_lock) {
+			/* the verifier's "bpf_spin_unlock is missing": release it, fail */
+			rt_spin_unlock(run->held_lock);
+			run->held_lock = NULL;
+			rt_run__fail(run, -EINVAL, "program '%s' exited holding a bpf_spin_lock",
+				     run->prog->name);
+		}
 	}
+	run->prog = first;
+	rt_run__set_current(NULL);
 	if (run->err)
 		return run->err;
 	*retval = r;

@@ -89,10 +89,14 @@ static uint64_t jit_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r1, 
 	return r;
 }
 
-/* Runs run->prog's main function: r1 = ctx (r2 = its size for raw memory). */
-static uint64_t run_main(struct rt_run *run)
+/* Runs run->prog's main function repeat times (see struct
+ * rt_native_engine): r1 = ctx (r2 = its size for raw memory). One
+ * invocation record serves every run: the trampoline only writes the
+ * stack pointers in it. */
+static uint64_t run_n(struct rt_run *run, uint32_t repeat, uint32_t *done)
 {
 	struct jit_state *s = run->prog->engine_state[BPFAOT_ENGINE_JIT];
+	rt_jit_trampoline_fn trampoline = rt_jit__trampoline(s->jit);
 	struct rt_jit_inv inv = {
 		.run = run,
 		.depth = 1,
@@ -100,11 +104,18 @@ static uint64_t run_main(struct rt_run *run)
 		.args = { (uint64_t)(uintptr_t)run->ctx,
 			  run->prog->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0 },
 	};
-	uint64_t r;
+	uint64_t r = 0;
+	uint32_t n = 0;
 
 	s->cur = &inv;
-	r = rt_jit__invoke(s->jit, &inv);
+	while (n < repeat) {
+		r = trampoline(&inv);
+		n++;
+		if (__builtin_expect(run->tail_calls | run->err, 0))
+			break;
+	}
 	s->cur = NULL;
+	*done = n;
 	return r;
 }
 
@@ -115,11 +126,11 @@ static int jit_prepare_run(struct rt_run *run, struct rt_prog *prog)
 
 static const struct rt_native_engine jit_engine = {
 	.prepare = jit_prepare_run,
-	.call = run_main,
+	.run_n = run_n,
 	.callback = jit_callback,
 };
 
-int rt_jit__run(struct rt_run *run, uint64_t *retval)
+int rt_jit__run(struct rt_run *run, uint32_t repeat, uint64_t *retval)
 {
-	return rt_run__native(run, &jit_engine, retval);
+	return rt_run__native(run, &jit_engine, repeat, retval);
 }

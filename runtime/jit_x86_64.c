@@ -1373,13 +1373,18 @@ void rt_jit__free(struct rt_jit *jit)
 	free(jit);
 }
 
-uint64_t rt_jit__invoke(const struct rt_jit *jit, struct rt_jit_inv *inv)
+rt_jit_trampoline_fn rt_jit__trampoline(const struct rt_jit *jit)
 {
-	uint64_t (*trampoline)(struct rt_jit_inv *);
+	rt_jit_trampoline_fn trampoline;
 
 	/* the trampoline is the first thing in the code */
 	*(void **)&trampoline = jit->code;
-	return trampoline(inv);
+	return trampoline;
+}
+
+uint64_t rt_jit__invoke(const struct rt_jit *jit, struct rt_jit_inv *inv)
+{
+	return rt_jit__trampoline(jit)(inv);
 }
 
 uint64_t rt_jit__main_addr(const struct rt_jit *jit)

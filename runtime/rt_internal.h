@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <linux/bpf.h>
 
+#include "bpfaot/abi.h"
 #include "bpfaot/bpfaot.h"
 
 #define RT_INSN_SZ 8
@@ -473,19 +474,48 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 void rt_run__sync_ctx(struct rt_run *run);
 void rt_run__release(struct rt_run *run);
 
-/* What an engine that runs native code (aot, jit, llvm-jit, llvm-aot)
- * provides to rt_run__native(). */
+/*
+ * What an engine that runs native code (aot, jit, llvm-jit, llvm-aot)
+ * provides to rt_run__native(). run_n is the hot loop: it runs run->prog
+ * up to repeat times on the same context and returns r0 of the last run,
+ * stopping after a run that used a tail call or failed (run->tail_calls or
+ * run->err set), with *done the runs made. rt_run__loop() is that loop for
+ * an entry bpf_main(ctx, ctx_size).
+ */
 struct rt_native_engine {
 	int (*prepare)(struct rt_run *run, struct rt_prog *prog);	/* compile/link, cached */
-	uint64_t (*call)(struct rt_run *run);				/* run run->prog once */
+	uint64_t (*run_n)(struct rt_run *run, uint32_t repeat, uint32_t *done);
 	rt_callback_fn callback;					/* for bpf_loop & co */
 };
 
-/* Runs run->prog on a native engine: unchecked mode, callbacks, and the
- * tail calls a successful bpf_tail_call() left in run->tail_target. */
-int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint64_t *retval);
+/* Runs run->prog repeat times on a native engine: unchecked mode,
+ * callbacks, and the tail calls a successful bpf_tail_call() left in
+ * run->tail_target; *retval is r0 of the last run. */
+int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint32_t repeat,
+		   uint64_t *retval);
 
-int rt_interp__run(struct rt_run *run, uint64_t *retval);
+/* The native engines' hot loop (see struct rt_native_engine): nothing but
+ * the call and one test of the run's state between two runs. */
+static inline uint64_t rt_run__loop(struct rt_run *run, bpfaot_entry_fn entry, uint32_t repeat,
+				    uint32_t *done)
+{
+	void *ctx = run->ctx;
+	uint64_t ctx_size = run->ctx_size, r = 0;
+	uint32_t n = 0;
+
+	while (n < repeat) {
+		r = entry(ctx, ctx_size);
+		n++;
+		/* a tail call, even to an empty slot, counts; a success also
+		 * sets tail_target */
+		if (__builtin_expect(run->tail_calls | run->err, 0))
+			break;
+	}
+	*done = n;
+	return r;
+}
+
+int rt_interp__run(struct rt_run *run, uint32_t repeat, uint64_t *retval);
 
 /* The kernel engine lives in rt_kernel.h. */
 
@@ -499,7 +529,6 @@ int rt_interp__run(struct rt_run *run, uint64_t *retval);
  * engine runs it (aot.c).
  */
 
-#include "bpfaot/abi.h"
 
 #define RT_MANIFEST_MAX_SIZE (1u << 20)	/* bytes of manifest text */
 #define RT_NATIVE_MAX_IMAGE (64u << 20)	/* bytes of linked image */
@@ -599,7 +628,7 @@ void rt_native__stats(const struct rt_native *nat, size_t *image, size_t *got, s
 
 /* The aot engine: links prog (once, cached in engine_state) and runs it. */
 int rt_aot__prepare(struct rt_prog *prog, struct rt_log *log);
-int rt_aot__run(struct rt_run *run, uint64_t *retval);
+int rt_aot__run(struct rt_run *run, uint32_t repeat, uint64_t *retval);
 
 /* ------------------------------------------------------------------ jit */
 
@@ -644,6 +673,10 @@ void rt_jit__free(struct rt_jit *jit);
  * function, or 0 when it stopped early (a fault recorded in inv->run->err,
  * a tail call, a legacy packet load out of bounds). */
 uint64_t rt_jit__invoke(const struct rt_jit *jit, struct rt_jit_inv *inv);
+/* The trampoline rt_jit__invoke() calls, for a loop that calls it itself;
+ * the same inv may serve run after run. */
+typedef uint64_t (*rt_jit_trampoline_fn)(struct rt_jit_inv *inv);
+rt_jit_trampoline_fn rt_jit__trampoline(const struct rt_jit *jit);
 uint64_t rt_jit__main_addr(const struct rt_jit *jit);
 /* true when addr is the native entry of one of the program's functions. */
 bool rt_jit__is_function(const struct rt_jit *jit, uint64_t addr);
@@ -652,6 +685,6 @@ void rt_jit__stats(const struct rt_jit *jit, size_t *code_size, uint64_t *compil
 
 /* The engine: compiles prog once (cached in engine_state) and runs it. */
 int rt_jit__prepare(struct rt_prog *prog, struct rt_log *log);
-int rt_jit__run(struct rt_run *run, uint64_t *retval);
+int rt_jit__run(struct rt_run *run, uint32_t repeat, uint64_t *retval);
 
 #endif /* BPFAOT_RT_INTERNAL_H */

@@ -395,26 +395,15 @@ void rt_run__release(struct rt_run *run)
 
 /* ------------------------------------------------------- native engines */
 
-int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint64_t *retval)
+/* After a run that called bpf_tail_call(): runs the chain of targets it
+ * left (the kernel would have jumped) with the same context; r0 of the
+ * last program. */
+static uint64_t run_tail_calls(struct rt_run *run, const struct rt_native_engine *ne, uint64_t r)
 {
 	struct rt_prog *first = run->prog;
-	uint64_t r;
+	uint32_t done;
 	int err, n;
 
-	err = ne->prepare(run, first);
-	if (err)
-		return err;
-	/* native code is not bounds-checked: its safety net is the kernel's
-	 * verifier (--verify=kernel) and the interpreter */
-	run->checked = false;
-	run->mem_check = NULL;
-	run->callback = ne->callback;
-	run->tail_calls = 0;
-	run->tail_target = NULL;
-	rt_run__set_current(run);
-	r = ne->call(run);
-	/* bpf_tail_call() succeeded and the program returned: the kernel
-	 * would have jumped, so the target runs now with the same context */
 	for (n = 0; run->tail_target && !run->err; n++) {
 		struct rt_prog *t = run->tail_target;
 
@@ -429,10 +418,37 @@ int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint64
 			break;
 		}
 		run->prog = t;
-		r = ne->call(run);
+		r = ne->run_n(run, 1, &done);
+	}
+	run->prog = first;
+	run->tail_calls = 0;
+	return r;
+}
+
+int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint32_t repeat,
+		   uint64_t *retval)
+{
+	uint64_t r = 0;
+	uint32_t n, done;
+	int err;
+
+	err = ne->prepare(run, run->prog);
+	if (err)
+		return err;
+	/* native code is not bounds-checked: its safety net is the kernel's
+	 * verifier (--verify=kernel) and the interpreter */
+	run->checked = false;
+	run->mem_check = NULL;
+	run->callback = ne->callback;
+	run->tail_calls = 0;
+	run->tail_target = NULL;
+	rt_run__set_current(run);
+	for (n = 0; n < repeat && !run->err; n += done) {
+		r = ne->run_n(run, repeat - n, &done);
+		if (run->tail_calls)
+			r = run_tail_calls(run, ne, r);
 	}
 	rt_run__set_current(NULL);
-	run->prog = first;
 	if (run->err)
 		return run->err;
 	*retval = r;

@@ -302,6 +302,45 @@ START_TEST(test_repeat_regions)
 }
 END_TEST
 
+/*
+ * Each repeated run is a new invocation, as in the kernel's test run: it
+ * starts at the program asked for, with no tail call made yet. The
+ * sample's dispatch() counts itself and tail-calls op_pass, which counts
+ * too: 5 runs, 5 of each (by hand), on every engine of the runtime.
+ */
+START_TEST(test_repeat_tail_calls)
+{
+	static const char *const objs[] = { "samples", "samples", "samples-aot" };
+	static const enum bpfaot_engine engines[] = { BPFAOT_ENGINE_INTERP, BPFAOT_ENGINE_JIT,
+						      BPFAOT_ENGINE_AOT };
+	static const uint8_t pkt[64] = { [12] = 0x88, [13] = 0xb5, [14] = 2, [15] = 0x2a };
+	char path[512], log[512];
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	const char *b = getenv("BUILD");
+	uint32_t key;
+	uint64_t hits;
+	struct rt_object *obj;
+	struct rt_prog *prog;
+
+	snprintf(path, sizeof(path), "%s/%s/tail_dispatch.bpf.o", b && *b ? b : "build", objs[_i]);
+	obj = rt_object__open(path, NULL, &l);
+	ck_assert_msg(obj, "%s", log);
+	prog = rt_object__find_prog(obj, "dispatch");
+	ck_assert_ptr_nonnull(prog);
+	BPFAOT_OPTS(bpfaot_run_opts, o, .engine = engines[_i], .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = 5, .log_buf = log,
+		    .log_size = sizeof(log));
+	ck_assert_msg(bpfaot_prog__run((struct bpfaot_prog *)prog, &o) == 0, "%s", log);
+	ck_assert_uint_eq(o.retval, 2); /* XDP_PASS from op_pass */
+	for (key = 2; key <= 3; key++) { /* TH_PASS, TH_DISPATCH */
+		ck_assert_int_eq(rt_map__user_lookup(rt_object__find_map(obj, "tail_hits"), &key,
+						     &hits), 0);
+		ck_assert_uint_eq(hits, 5);
+	}
+	rt_object__free(obj);
+}
+END_TEST
+
 START_TEST(test_big_program)
 {
 	/* 100k instructions run fine */
@@ -338,6 +377,7 @@ Suite *rt_interp_suite(void)
 	tcase_add_test(tc, test_void_subprog);
 	tcase_add_test(tc, test_atomics);
 	tcase_add_test(tc, test_repeat_regions);
+	tcase_add_loop_test(tc, test_repeat_tail_calls, 0, 3);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

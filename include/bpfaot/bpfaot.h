@@ -142,6 +142,10 @@ struct bpfaot_engine_ops {
 	/* optional: compiles what the run will need, before the clock of
 	 * bpfaot_run_opts.duration_ns starts (so it measures runs only) */
 	int (*prepare)(struct bpfaot_run *run);
+	/* optional: runs the run repeat times on the same input (as
+	 * bpfaot_run_opts.repeat says), r0 of the last run in *retval;
+	 * without it, run is called repeat times */
+	int (*run_repeat)(struct bpfaot_run *run, uint32_t repeat, uint64_t *retval);
 };
 /* -EINVAL for an unknown engine, a built-in one (aot, interp, kernel) or
  * ops without run. */
