@@ -35,7 +35,8 @@ BUILD := $(BUILD)/lto
 endif
 CFLAGS ?=
 CFLAGS += $(CFLAGS_BASE)
-RT_CFLAGS := $(CFLAGS) -fvisibility=hidden -Iruntime
+# -fPIC: the llvm engines' plugin (a shared object) carries the runtime too
+RT_CFLAGS := $(CFLAGS) -fvisibility=hidden -fPIC -Iruntime
 
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -71,28 +72,34 @@ CC_CFLAGS    := $(CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend \
 
 FE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard frontend/*.c))
 RW_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard rewriters/*.c))
-# the llvm engines (translator + engines) form their own archive: see below
-LLVM_ENGINE_SRCS := backend/bpf2ir.c backend/llvm_engine.c
-BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c $(LLVM_ENGINE_SRCS),$(wildcard backend/*.c)))
+BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c,$(wildcard backend/*.c)))
 FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
 RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
 BE_LIB  := $(BUILD)/lib/libbpfaot-be.a
 CC_BIN  := $(BUILD)/bin/bpfaot-cc
 CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h
 
-# libbpfaot-llvm: the llvm-jit and llvm-aot engines (LLVM-C, ORC LLJIT). They
-# work on the runtime's run state, so they see its private header; the
-# runtime never links them: bpfaot-run registers them at startup.
+# llvm/: the llvm-jit and llvm-aot engines (LLVM-C, ORC LLJIT). They work
+# on the runtime's run state, so they see its private header; the runtime
+# never links them. libbpfaot-llvm.so is the plugin bpfaot-run opens only
+# when one of them is asked for: the engines, a private copy of the runtime
+# they call (hidden, --exclude-libs) and libLLVM; it exports le_plugin_ops
+# alone. RT_ABI names the runtime's layout, so that a plugin of another
+# build is refused. libbpfaot-llvm.a serves hosts that link statically (and
+# the tests).
+LLVM_ENGINE_SRCS := $(wildcard llvm/*.c)
 LLVM_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LLVM_ENGINE_SRCS))
 LLVM_ENGINE_LIB  := $(BUILD)/lib/libbpfaot-llvm.a
-LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden $(shell $(LLVM_CONFIG) --cflags 2>/dev/null) \
-		      -Iruntime -Ibackend
+LLVM_PLUGIN      := $(BUILD)/lib/libbpfaot-llvm.so
+RT_ABI := $(shell cat runtime/*.h include/bpfaot/*.h llvm/le.h 2>/dev/null | cksum | cut -d' ' -f1)
+LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden -fPIC $(shell $(LLVM_CONFIG) --cflags 2>/dev/null) \
+		      -Iruntime -Illvm -DBPFAOT_RT_ABI='"$(RT_ABI)"'
 
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest lto-tools
-all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(RUN_BIN) $(MAP_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
+all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(LLVM_PLUGIN) $(RUN_BIN) $(MAP_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
 define install_debs
@@ -136,18 +143,23 @@ $(BUILD)/obj/tools/%.o: tools/%.c tools/tool.h runtime/rt_internal.h runtime/rt_
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) -Itools -c $< -o $@
 
-$(RUN_BIN): runtime/bpfaot-run.c $(TOOL_OBJS) $(RT_LIB) $(LLVM_ENGINE_LIB) backend/be_llvm.h tools/tool.h
+# no LLVM here: the llvm engines come from $(LLVM_PLUGIN), opened on demand
+$(RUN_BIN): runtime/bpfaot-run.c $(TOOL_OBJS) $(RT_LIB) llvm/le.h tools/tool.h
 	@mkdir -p $(dir $@)
-	$(CC) $(RT_CFLAGS) -DBPFAOT_WITH_LLVM -Ibackend -Itools $< -o $@ $(TOOL_OBJS) $(LLVM_ENGINE_LIB) \
-		$(RT_LIB) $(LLVM_LIBS) $(RT_LIBS) $(PCAP_LIBS) $(LDFLAGS_SAN)
+	$(CC) $(RT_CFLAGS) -Illvm -Itools -DBPFAOT_RT_ABI='"$(RT_ABI)"' $< -o $@ $(TOOL_OBJS) \
+		$(RT_LIB) $(RT_LIBS) $(PCAP_LIBS) -ldl $(LDFLAGS_SAN)
 
-$(LLVM_ENGINE_OBJS): $(BUILD)/obj/backend/%.o: backend/%.c backend/be_llvm.h runtime/rt_internal.h \
+$(LLVM_ENGINE_OBJS): $(BUILD)/obj/llvm/%.o: llvm/%.c llvm/le.h runtime/rt_internal.h \
 		runtime/rt_insn.h include/bpfaot/bpfaot.h include/bpfaot/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LLVM_ENGINE_CFLAGS) -c $< -o $@
 $(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR_TOOL) rcs $@ $^
+$(LLVM_PLUGIN): $(LLVM_ENGINE_OBJS) $(RT_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-z,defs -Wl,--exclude-libs,ALL -o $@ $(LLVM_ENGINE_OBJS) $(RT_LIB) \
+		$(LLVM_LIBS) $(RT_LIBS) $(LDFLAGS_SAN)
 
 $(BUILD)/obj/frontend/%.o: frontend/%.c $(CC_HDRS)
 	@mkdir -p $(dir $@)
@@ -191,7 +203,7 @@ $(BUILD)/tests/check_rt_%: tests/check_rt_%.c tests/testutil.h tests/spec.h test
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 FE_TESTS := $(filter $(BUILD)/tests/check_fe%,$(TEST_BINS))
 RW_TESTS := $(filter $(BUILD)/tests/check_rw%,$(TEST_BINS))
-BE_TESTS := $(filter-out $(BUILD)/tests/check_be_llvm,$(filter $(BUILD)/tests/check_be%,$(TEST_BINS)))
+BE_TESTS := $(filter $(BUILD)/tests/check_be%,$(TEST_BINS))
 $(FE_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(FE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
@@ -202,13 +214,14 @@ $(BE_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BE_LIB) $(RW_LIB) $(
 	@mkdir -p $(dir $@)
 	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 # the llvm engines need the runtime they plug into, and the samples they run
-$(BUILD)/tests/check_be_llvm: tests/check_be_llvm.c tests/testutil.h tests/spec.h tests/randprog.h $(LLVM_ENGINE_LIB) $(RT_LIB) \
+$(BUILD)/tests/check_llvm: tests/check_llvm.c tests/testutil.h tests/spec.h tests/randprog.h $(LLVM_ENGINE_LIB) $(RT_LIB) \
 		$(SAMPLE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LLVM_ENGINE_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(LLVM_ENGINE_LIB) $(RT_LIB) \
 		$(LLVM_LIBS) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 # end-to-end suites drive the built tools (bpfaot-cc, bpfaot-run) and the runtime
-$(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN) $(MAP_BIN) $(CC_BIN)
+$(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_BIN) $(MAP_BIN) $(CC_BIN) \
+		$(LLVM_PLUGIN)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RT_LIB) $(RT_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 
@@ -217,12 +230,12 @@ $(BUILD)/tests/check_e2e%: tests/check_e2e%.c tests/testutil.h $(RT_LIB) $(RUN_B
 DT_SRCS := tests/difftest/gen.c tests/difftest/dt.c
 DT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DT_SRCS))
 DT_BIN  := $(BUILD)/tests/difftest
-DT_CFLAGS := $(RT_CFLAGS) -Ibackend -Itests/difftest
+DT_CFLAGS := $(RT_CFLAGS) -Illvm -Itests/difftest
 $(DT_OBJS): $(BUILD)/obj/%.o: %.c tests/difftest/gen.h tests/difftest/dt.h runtime/rt_kernel.h \
 		include/bpfaot/bpfaot.h
 	@mkdir -p $(dir $@)
 	$(CC) $(DT_CFLAGS) -c $< -o $@
-$(DT_BIN): tests/difftest/difftest.c $(DT_OBJS) $(LLVM_ENGINE_LIB) $(RT_LIB) backend/be_llvm.h
+$(DT_BIN): tests/difftest/difftest.c $(DT_OBJS) $(LLVM_ENGINE_LIB) $(RT_LIB) llvm/le.h
 	@mkdir -p $(dir $@)
 	$(CC) $(DT_CFLAGS) $< -o $@ $(DT_OBJS) $(LLVM_ENGINE_LIB) $(RT_LIB) $(LLVM_LIBS) $(RT_LIBS) \
 		$(LDFLAGS_SAN)
@@ -265,14 +278,14 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot
 	install -m 755 $(RUN_BIN) $(MAP_BIN) $(DESTDIR)$(PREFIX)/bin/
 	if [ -x $(CC_BIN) ]; then install -m 755 $(CC_BIN) $(DESTDIR)$(PREFIX)/bin/; fi
-	install -m 644 $(RT_LIB) $(LLVM_ENGINE_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(RT_LIB) $(LLVM_ENGINE_LIB) $(LLVM_PLUGIN) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/bpfaot/*.h $(DESTDIR)$(PREFIX)/include/bpfaot/
 	sed -e 's|@PREFIX@|$(PREFIX)|' libbpfaot.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libbpfaot.pc
 
 include fuzz/fuzz.mk
 
 format:
-	clang-format -i $(wildcard runtime/*.[ch] frontend/*.[ch] rewriters/*.[ch] backend/*.[ch]) \
+	clang-format -i $(wildcard runtime/*.[ch] frontend/*.[ch] rewriters/*.[ch] backend/*.[ch] llvm/*.[ch]) \
 		tools/*.[ch] include/bpfaot/*.h tests/*.c tests/*.h
 
 clean:

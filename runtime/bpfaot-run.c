@@ -4,6 +4,7 @@
  * does, on any engine, and prints its return value, the output packet and
  * the maps. The same printer serves every engine, so outputs can be diffed.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -17,9 +18,7 @@
 #include "rt_internal.h"
 #include "rt_kernel.h"
 #include "tool.h"
-#ifdef BPFAOT_WITH_LLVM
-#include "be_llvm.h"	/* the llvm-jit and llvm-aot engines (libbpfaot-llvm) */
-#endif
+#include "le.h"	/* the name and entry of the llvm engines' plugin */
 
 #define LOG_SIZE (1u << 20) /* room for a verifier log */
 #define MAX_INPUT (RT_MAX_PKT)
@@ -267,6 +266,85 @@ static int check_conformance(const struct rt_object *obj, int run_err, uint64_t 
 	return 0;
 }
 
+/* ------------------------------------------------- the llvm plugin */
+
+#define EXE_PATH_MAX 4096
+#define PLUGIN_PATH_MAX (EXE_PATH_MAX + 64)
+
+/* Where the llvm engines' plugin is: $BPFAOT_LLVM_PLUGIN, else
+ * ../lib/libbpfaot-llvm.so beside this program (build/bin and build/lib,
+ * PREFIX/bin and PREFIX/lib). */
+static void llvm_plugin_path(char *buf, size_t size)
+{
+	const char *env = getenv("BPFAOT_LLVM_PLUGIN");
+	char exe[EXE_PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env) {
+		snprintf(buf, size, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, size, "%s/../lib/%s", slash ? exe : ".", LE_PLUGIN_FILE);
+}
+
+static bool llvm_plugin_present(void)
+{
+	char path[PLUGIN_PATH_MAX];
+
+	llvm_plugin_path(path, sizeof(path));
+	return access(path, R_OK) == 0;
+}
+
+static bool is_llvm_engine(enum bpfaot_engine engine)
+{
+	return engine == BPFAOT_ENGINE_LLVM_JIT || engine == BPFAOT_ENGINE_LLVM_AOT;
+}
+
+/*
+ * Opens the plugin and registers llvm-jit and llvm-aot: only a run on one
+ * of them pays for libLLVM (startup and memory). The plugin stays open
+ * until exit: programs keep its code and state.
+ */
+static int load_llvm_engines(void)
+{
+	BPFAOT_OPTS(bpfaot_engine_ops, jit);
+	BPFAOT_OPTS(bpfaot_engine_ops, aot);
+	char path[PLUGIN_PATH_MAX];
+	le_plugin_ops_fn ops;
+	void *h;
+	int err;
+
+	llvm_plugin_path(path, sizeof(path));
+	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		p_err("the llvm engines need their plugin: %s (set BPFAOT_LLVM_PLUGIN to its path)",
+		      dlerror());
+		return -ENOENT;
+	}
+	*(void **)&ops = dlsym(h, LE_PLUGIN_ENTRY);
+	if (!ops) {
+		p_err("'%s' is not the llvm engines' plugin (no '%s')", path, LE_PLUGIN_ENTRY);
+		return -ENOEXEC;
+	}
+	err = ops(BPFAOT_RT_ABI, &jit, &aot);
+	if (err) {
+		p_err("'%s' was built from another version of the runtime", path);
+		return err;
+	}
+	err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, &jit);
+	if (!err)
+		err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_AOT, &aot);
+	if (err)
+		p_err("cannot register the llvm engines: %s", strerror(-err));
+	return err;
+}
+
 static void list_object(const struct rt_object *obj, bool json)
 {
 	size_t i;
@@ -281,10 +359,8 @@ static void list_object(const struct rt_object *obj, bool json)
 
 		snprintf(engines, sizeof(engines), "%s%s%s", p->native ? " aot" : "",
 			 bytecode ? " interp jit" : "", kernel ? " kernel" : "");
-#ifdef BPFAOT_WITH_LLVM
-		if (bytecode)
+		if (bytecode && llvm_plugin_present())
 			strcat(engines, " llvm-jit llvm-aot");
-#endif
 		if (json) {
 			char *e, list[192] = "";
 
@@ -590,13 +666,6 @@ int main(int argc, char **argv)
 	err = parse_args(argc, argv, &cli);
 	if (err)
 		goto out;
-#ifdef BPFAOT_WITH_LLVM
-	err = be_llvm_register();
-	if (err) {
-		p_err("cannot register the llvm engines: %s", strerror(-err));
-		goto out;
-	}
-#endif
 	sets = calloc(cli.nr_map_sets + 1, sizeof(*sets));
 	if (!sets) {
 		err = -ENOMEM;
@@ -643,6 +712,11 @@ int main(int argc, char **argv)
 		struct rt_prog *p = cli.prog ? rt_object__find_prog(obj, cli.prog) : &obj->progs[0];
 
 		cli.engine = p && p->native ? BPFAOT_ENGINE_AOT : BPFAOT_ENGINE_INTERP;
+	}
+	if (is_llvm_engine(cli.engine) || (cli.compare_set && is_llvm_engine(cli.compare))) {
+		err = load_llvm_engines();
+		if (err)
+			goto out;
 	}
 	if (cli.verify_kernel) {
 		if (obj && obj->is_conformance) {

@@ -18,9 +18,11 @@
  * The native ABI (_bpf_helper_ext_NNNN(r1..r5)) gives helpers no context
  * argument, so the run being executed is found through this thread-local
  * pointer. Each thread runs at most one program at a time; nested runs
- * (none today) would save and restore it.
+ * (none today) would save and restore it. initial-exec: helpers read it
+ * on every call, also in the llvm plugin's copy of the runtime, where the
+ * default model of a shared object would call __tls_get_addr each time.
  */
-static __thread struct rt_run *current_run;
+static __thread struct rt_run *current_run __attribute__((tls_model("initial-exec")));
 
 struct rt_run *rt_run__current(void)
 {

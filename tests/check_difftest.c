@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "be_llvm.h"
+#include "le.h"
 #include "dt.h"
 #include "testutil.h"
 
@@ -35,7 +35,7 @@ static void setup(void)
 {
 	snprintf(workdir, sizeof(workdir), "/tmp/check_difftest.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(workdir));
-	ck_assert_int_eq(be_llvm_register(), 0);
+	ck_assert_int_eq(le_register(), 0);
 }
 
 static void teardown(void)

@@ -188,6 +188,46 @@ START_TEST(test_repeat_timings)
 }
 END_TEST
 
+/* The llvm engines are a plugin bpfaot-run opens only for them: the other
+ * engines never map libLLVM (LD_DEBUG=files lists every object the
+ * dynamic loader opens) and run without the plugin; llvm-jit without it
+ * fails with one line that names it. */
+START_TEST(test_llvm_plugin_on_demand)
+{
+	static const char *const engines[][2] = {
+		{ "aot", "samples-aot" }, { "jit", "samples" }, { "interp", "samples" },
+		{ "llvm-jit", "samples" }, { "llvm-aot", "samples" },
+	};
+	char cmd[1024], out[65536];
+	size_t i;
+
+	for (i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+		bool llvm = !strncmp(engines[i][0], "llvm", 4);
+
+		snprintf(cmd, sizeof(cmd),
+			 "LD_DEBUG=files %s --engine=%s --data-in=samples/xdp_counter.pkt %s/%s/xdp_counter.bpf.o 2>&1",
+			 run_bin, engines[i][0], build_dir(), engines[i][1]);
+		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[i][0], out);
+		ck_assert_msg(strstr(out, "retval: 2\n"), "%s: %s", engines[i][0], out);
+		ck_assert_msg(!strstr(out, "libLLVM") == !llvm, "%s: libLLVM %s", engines[i][0],
+			      llvm ? "not loaded" : "loaded");
+		ck_assert_msg(!strstr(out, "libbpfaot-llvm.so") == !llvm, "%s", engines[i][0]);
+		snprintf(cmd, sizeof(cmd),
+			 "BPFAOT_LLVM_PLUGIN=/nonexistent/libbpfaot-llvm.so %s --engine=%s --data-in=samples/xdp_counter.pkt %s/%s/xdp_counter.bpf.o 2>&1",
+			 run_bin, engines[i][0], build_dir(), engines[i][1]);
+		if (!llvm) {
+			ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[i][0], out);
+			ck_assert_str_eq(out, "retval: 2\n");
+			continue;
+		}
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
+		ck_assert_str_eq(out, "bpfaot-run: error: the llvm engines need their plugin: "
+				      "/nonexistent/libbpfaot-llvm.so: cannot open shared object file: "
+				      "No such file or directory (set BPFAOT_LLVM_PLUGIN to its path)\n");
+	}
+}
+END_TEST
+
 /* Runs one sample on an engine; with ctx_out, packet programs also write
  * their context after the run there. */
 static int run_sample(const char *test, const char *engine, const char *ctx_out, char *out,
@@ -580,6 +620,7 @@ Suite *e2e_cli_suite(void)
 	tcase_add_loop_test(tc, test_conformance_cli, 0, (int)files.gl_pathc);
 	tcase_add_test(tc, test_list_and_json);
 	tcase_add_test(tc, test_repeat_timings);
+	tcase_add_test(tc, test_llvm_plugin_on_demand);
 	tcase_add_test(tc, test_ubpf_convention);
 	tcase_add_test(tc, test_embed_example);
 	tcase_add_test(tc, test_legacy_maps);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The module rules of STYLE.md, checked on the built archives: each exports
- * only its prefix (`nm -g --defined-only`), and the runtime depends on no
+ * only its prefix (`nm -g --defined-only`; the llvm plugin only its entry), and the runtime depends on no
  * compiler library (no undefined clang_ or LLVM symbol), so it stays small
  * enough to link into user processes.
  */
@@ -14,7 +14,7 @@
 
 struct module {
 	const char *lib;
-	const char *prefixes[3];
+	const char *prefixes[7];
 };
 
 static const struct module modules[] = {
@@ -22,7 +22,11 @@ static const struct module modules[] = {
 	{ "libbpfaot-fe.a", { "fe_", NULL } },
 	{ "libbpfaot-rw.a", { "rw_", NULL } },
 	{ "libbpfaot-be.a", { "be_", NULL } },
-	{ "libbpfaot-llvm.a", { "be_", NULL } },
+	{ "libbpfaot-llvm.a", { "le_", NULL } },
+	/* the plugin: its entry and the linker's own symbols; its copy of
+	 * the runtime stays hidden */
+	{ "libbpfaot-llvm.so", { "le_plugin_ops", "_edata", "_end", "__bss_start", "_init", "_fini",
+				 NULL } },
 };
 
 static const char *build_dir(void)
@@ -49,8 +53,8 @@ START_TEST(test_exports_prefix)
 	size_t n = 0;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "nm -g --defined-only %s/lib/%s 2>/dev/null", build_dir(),
-		 m->lib);
+	snprintf(cmd, sizeof(cmd), "nm %s --defined-only %s/lib/%s 2>/dev/null",
+		 strstr(m->lib, ".so") ? "-D" : "-g", build_dir(), m->lib);
 	p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	while (fgets(line, sizeof(line), p)) {
@@ -67,6 +71,24 @@ START_TEST(test_exports_prefix)
 	}
 	pclose(p);
 	ck_assert_msg(n > 0, "%s: no exported symbols (not built?)", m->lib);
+}
+END_TEST
+
+/* bpfaot-run needs no LLVM library: it opens the llvm engines' plugin
+ * only for them. */
+START_TEST(test_run_needs_no_llvm)
+{
+	char cmd[512], line[512];
+	size_t n;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "readelf -d %s/bin/bpfaot-run 2>&1", build_dir());
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	for (n = 0; fgets(line, sizeof(line), p); n++)
+		ck_assert_msg(!strstr(line, "LLVM") && !strstr(line, "clang"), "bpfaot-run: %s", line);
+	pclose(p);
+	ck_assert_uint_gt(n, 0);
 }
 END_TEST
 
@@ -95,6 +117,7 @@ Suite *e2e_style_suite(void)
 
 	tcase_add_loop_test(tc, test_exports_prefix, 0, (int)(sizeof(modules) / sizeof(modules[0])));
 	tcase_add_test(tc, test_runtime_has_no_compiler_deps);
+	tcase_add_test(tc, test_run_needs_no_llvm);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Random bytecode programs for the differential tests (check_rt_jit,
- * check_be_llvm, check_rt_kernel): every register set, then random ALU
+ * check_llvm, check_rt_kernel): every register set, then random ALU
  * (both widths, every operation including signed division and modulo and
  * sign-extending moves), forward jumps (jmp and jmp32, gotol), stack loads
  * (also sign-extending), stores and atomics, then an epilogue folding r0-r9

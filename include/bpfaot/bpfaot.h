@@ -125,7 +125,7 @@ BPFAOT_API const char *bpfaot_engine__name(enum bpfaot_engine engine);
 
 /*
  * Engines the runtime does not link (the llvm-jit and llvm-aot engines of
- * libbpfaot-llvm, see be_llvm_register()) are handed to it at startup.
+ * libbpfaot-llvm, see llvm/le.h) are handed to it at startup.
  * run executes the run (an opaque handle on the runtime's run state, valid
  * during the call) and stores r0 in *retval; prepare, when set, is called
  * before the timed runs, once for the run's program and, when that may

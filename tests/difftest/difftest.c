@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "be_llvm.h"
+#include "le.h"
 #include "dt.h"
 
 /* the driver's flags, in one place (STYLE §6) */
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 		emit(&cli);
 		return 0;
 	}
-	err = be_llvm_register();
+	err = le_register();
 	if (err) {
 		fprintf(stderr, "difftest: error: cannot register the llvm engines: %s\n",
 			strerror(-err));

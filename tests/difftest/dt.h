@@ -12,7 +12,7 @@
  *
  * Used by the driver (difftest.c, `make difftest`) and the Check suite
  * (check_difftest.c). The caller registers the LLVM engines first
- * (be_llvm_register()).
+ * (le_register()).
  */
 #ifndef BPFAOT_DT_H
 #define BPFAOT_DT_H

@@ -27,7 +27,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 
-#include "be_llvm.h"
+#include "le.h"
 #include "rt_insn.h"
 #include "rt_internal.h"
 
@@ -50,8 +50,8 @@ struct tr {
 	LLVMTypeRef i1, i8, i16, i32, i64, fn_ty, main_ty;
 	const struct rt_insn *insns;
 	size_t n;
-	const struct be_ir_opts *o;
-	struct be_ir_info *info;
+	const struct le_ir_opts *o;
+	struct le_ir_info *info;
 	struct fn *fns;
 	size_t nr_fns;
 	/* the function being emitted */
@@ -316,18 +316,18 @@ static LLVMBasicBlockRef new_block(struct tr *t, const char *name)
 static LLVMOpcode bin_opcode(uint8_t op)
 {
 	switch (op) {
-#define BE_LL_ADD LLVMAdd
-#define BE_LL_SUB LLVMSub
-#define BE_LL_MUL LLVMMul
-#define BE_LL_OR LLVMOr
-#define BE_LL_AND LLVMAnd
-#define BE_LL_XOR LLVMXor
-#define BE_LL_LSH LLVMShl
-#define BE_LL_RSH LLVMLShr
-#define BE_LL_ARSH LLVMAShr
+#define LE_LL_ADD LLVMAdd
+#define LE_LL_SUB LLVMSub
+#define LE_LL_MUL LLVMMul
+#define LE_LL_OR LLVMOr
+#define LE_LL_AND LLVMAnd
+#define LE_LL_XOR LLVMXor
+#define LE_LL_LSH LLVMShl
+#define LE_LL_RSH LLVMLShr
+#define LE_LL_ARSH LLVMAShr
 #define BIN(NAME, CODE, MNEM, OP, SIGN)                                                            \
 	case CODE:                                                                                 \
-		return BE_LL_##NAME;
+		return LE_LL_##NAME;
 		RT_ALU_BIN_OPS(BIN)
 		RT_ALU_SHIFT_OPS(BIN)
 #undef BIN
@@ -473,24 +473,24 @@ static void emit_cond_jump(struct tr *t, size_t pc, const struct rt_insn *i)
 		b = LLVMBuildTrunc(t->b, b, t->i32, "");
 	}
 	switch (rt_insn_op(i->code)) {
-#define BE_PRED_JEQ LLVMIntEQ
-#define BE_PRED_JGT LLVMIntUGT
-#define BE_PRED_JGE LLVMIntUGE
-#define BE_PRED_JSET LLVMIntNE /* (a & b) != 0, below */
-#define BE_PRED_JNE LLVMIntNE
-#define BE_PRED_JSGT LLVMIntSGT
-#define BE_PRED_JSGE LLVMIntSGE
-#define BE_PRED_JLT LLVMIntULT
-#define BE_PRED_JLE LLVMIntULE
-#define BE_PRED_JSLT LLVMIntSLT
-#define BE_PRED_JSLE LLVMIntSLE
+#define LE_PRED_JEQ LLVMIntEQ
+#define LE_PRED_JGT LLVMIntUGT
+#define LE_PRED_JGE LLVMIntUGE
+#define LE_PRED_JSET LLVMIntNE /* (a & b) != 0, below */
+#define LE_PRED_JNE LLVMIntNE
+#define LE_PRED_JSGT LLVMIntSGT
+#define LE_PRED_JSGE LLVMIntSGE
+#define LE_PRED_JLT LLVMIntULT
+#define LE_PRED_JLE LLVMIntULE
+#define LE_PRED_JSLT LLVMIntSLT
+#define LE_PRED_JSLE LLVMIntSLE
 #define JMP(NAME, CODE, MNEM, OP, SIGN)                                                            \
 	case CODE:                                                                                 \
 		if (CODE == RT_OP_JSET)                                                            \
 			c = LLVMBuildICmp(t->b, LLVMIntNE, LLVMBuildAnd(t->b, a, b, ""),           \
 					  LLVMConstNull(LLVMTypeOf(a)), "");                       \
 		else                                                                               \
-			c = LLVMBuildICmp(t->b, BE_PRED_##NAME, a, b, "");                         \
+			c = LLVMBuildICmp(t->b, LE_PRED_##NAME, a, b, "");                         \
 		break;
 		RT_JMP_COND_OPS(JMP)
 #undef JMP
@@ -590,7 +590,7 @@ static LLVMValueRef global_addr(struct tr *t, const char *name)
 
 static LLVMValueRef map_object(struct tr *t, uint32_t idx)
 {
-	const struct be_ir_map *m = &t->o->maps[idx];
+	const struct le_ir_map *m = &t->o->maps[idx];
 
 	if (!t->o->symbolic)
 		return c64(t, m->addr);
@@ -610,7 +610,7 @@ static void emit_lddw(struct tr *t, size_t pc, const struct rt_insn *i)
 	case BPF_PSEUDO_MAP_FD:
 	case BPF_PSEUDO_MAP_VALUE: {
 		uint32_t idx = (uint32_t)i->imm;
-		const struct be_ir_map *m;
+		const struct le_ir_map *m;
 
 		if (idx >= t->o->nr_maps) {
 			fail(t, -EINVAL, pc, "lddw of map %u, the object has %zu", idx,
@@ -701,7 +701,7 @@ static void emit_helper(struct tr *t, size_t pc, uint32_t id)
 			emit_unwind(t, pc);
 		return;
 	}
-	if (id >= BE_IR_MAX_HELPER || !rt_helper__by_id(id) || !rt_helper__by_id(id)->fn) {
+	if (id >= LE_IR_MAX_HELPER || !rt_helper__by_id(id) || !rt_helper__by_id(id)->fn) {
 		fail(t, -ENOTSUP, pc, "unknown helper %u", id);
 		return;
 	}
@@ -950,7 +950,7 @@ static LLVMValueRef declare_function(struct tr *t, struct fn *f)
 	if (f->is_entry) {
 		fn = LLVMAddFunction(t->mod, BPFAOT_ENTRY_SYM, t->main_ty);
 	} else {
-		snprintf(name, sizeof(name), BE_IR_SUB_FMT, f->start);
+		snprintf(name, sizeof(name), LE_IR_SUB_FMT, f->start);
 		fn = LLVMAddFunction(t->mod, name, t->fn_ty);
 		/* callbacks are looked up by name (llvm-jit); the others inline */
 		if (!f->addr_taken)
@@ -962,9 +962,9 @@ static LLVMValueRef declare_function(struct tr *t, struct fn *f)
 	return fn;
 }
 
-int be_bpf2ir(struct LLVMOpaqueContext *ctx, const struct rt_insn *insns, size_t nr_insns,
-	      const struct be_ir_opts *opts, struct LLVMOpaqueModule **out,
-	      struct be_ir_info *info, char *err, size_t err_size)
+int le_bpf2ir(struct LLVMOpaqueContext *ctx, const struct rt_insn *insns, size_t nr_insns,
+	      const struct le_ir_opts *opts, struct LLVMOpaqueModule **out,
+	      struct le_ir_info *info, char *err, size_t err_size)
 {
 	struct tr t = { .ctx = ctx, .insns = insns, .n = nr_insns, .o = opts, .info = info,
 			.err = err, .err_size = err_size };

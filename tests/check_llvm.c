@@ -20,7 +20,7 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
 
-#include "be_llvm.h"
+#include "le.h"
 #include "randprog.h"
 #include "rt_insn.h"
 #include "rt_internal.h"
@@ -35,7 +35,7 @@ static const enum bpfaot_engine engines[] = { BPFAOT_ENGINE_LLVM_JIT, BPFAOT_ENG
 
 static void setup(void)
 {
-	ck_assert_int_eq(be_llvm_register(), 0);
+	ck_assert_int_eq(le_register(), 0);
 }
 
 /* ------------------------------------------------------------- core */
@@ -118,7 +118,7 @@ static void verify_object(struct rt_object *obj, const char *what)
 
 	for (p = 0; p < obj->nr_progs; p++) {
 		struct rt_prog *prog = &obj->progs[p];
-		struct be_ir_map *maps = calloc(obj->nr_maps + 1, sizeof(*maps));
+		struct le_ir_map *maps = calloc(obj->nr_maps + 1, sizeof(*maps));
 
 		for (m = 0; m < obj->nr_maps; m++) {
 			maps[m].name = rt_map__name(obj->maps[m]);
@@ -126,18 +126,18 @@ static void verify_object(struct rt_object *obj, const char *what)
 			maps[m].addr = 0x1000 + m;
 		}
 		for (sym = 0; sym < 2; sym++) {
-			struct be_ir_opts o = { .conformance = obj->is_conformance,
+			struct le_ir_opts o = { .conformance = obj->is_conformance,
 						.ctx_is_mem = prog->ctx_kind == RT_CTX_MEM,
 						.symbolic = sym, .maps = maps,
 						.nr_maps = obj->nr_maps };
-			struct be_ir_info info = { 0 };
+			struct le_ir_info info = { 0 };
 			LLVMContextRef ctx = LLVMContextCreate();
 			LLVMModuleRef mod = NULL;
 			char err[256], *msg = NULL;
 			int ret;
 
 			info.map_uses = calloc(obj->nr_maps + 1, 1);
-			ret = be_bpf2ir(ctx, prog->insns, prog->nr_insns, &o, &mod, &info, err,
+			ret = le_bpf2ir(ctx, prog->insns, prog->nr_insns, &o, &mod, &info, err,
 					sizeof(err));
 			ck_assert_msg(!ret, "%s: '%s': %s", what, prog->name, err);
 			ck_assert_msg(!LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg),
@@ -202,8 +202,8 @@ START_TEST(test_callback_is_function)
 		{ .code = RT_CLASS_ALU64 | RT_OP_MOV | RT_SRC_X, .dst = 0, .src = 1 },
 		{ .code = RT_CLASS_JMP | RT_OP_EXIT },
 	};
-	struct be_ir_opts o = { 0 };
-	struct be_ir_info info = { 0 };
+	struct le_ir_opts o = { 0 };
+	struct le_ir_info info = { 0 };
 	LLVMContextRef ctx = LLVMContextCreate();
 	LLVMModuleRef mod = NULL;
 	LLVMValueRef f;
@@ -212,10 +212,10 @@ START_TEST(test_callback_is_function)
 
 	ck_assert_ptr_nonnull(obj);
 	rt_object__free(obj);
-	ck_assert_int_eq(be_bpf2ir(ctx, insns, 6, &o, &mod, &info, err, sizeof(err)), 0);
+	ck_assert_int_eq(le_bpf2ir(ctx, insns, 6, &o, &mod, &info, err, sizeof(err)), 0);
 	ck_assert_uint_eq(info.nr_callbacks, 1);
 	ck_assert_uint_eq(info.callbacks[0], 4);
-	snprintf(name, sizeof(name), BE_IR_SUB_FMT, (size_t)4);
+	snprintf(name, sizeof(name), LE_IR_SUB_FMT, (size_t)4);
 	f = LLVMGetNamedFunction(mod, name);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(LLVMGetLinkage(f), LLVMExternalLinkage);
@@ -292,7 +292,7 @@ START_TEST(test_register_errors)
 	ck_assert_int_eq(bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, NULL), -EINVAL);
 	ck_assert_int_eq(bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, &ops), -EINVAL);
 	ck_assert_int_eq(bpfaot_engine__register(BPFAOT_ENGINE__COUNT, &ops), -EINVAL);
-	ck_assert_int_eq(be_llvm_register(), 0);
+	ck_assert_int_eq(le_register(), 0);
 }
 END_TEST
 
@@ -388,9 +388,9 @@ START_TEST(test_compile_time)
 }
 END_TEST
 
-Suite *be_llvm_suite(void)
+Suite *llvm_suite(void)
 {
-	Suite *s = suite_create("be_llvm");
+	Suite *s = suite_create("llvm");
 	TCase *tc;
 
 	{
@@ -403,7 +403,7 @@ Suite *be_llvm_suite(void)
 
 	tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, NULL);
-	if (test_conf_present("be_llvm"))
+	if (test_conf_present("llvm"))
 		tcase_add_test(tc, test_conformance_count);
 	tcase_add_loop_test(tc, test_conformance_jit, 0, (int)conf_files.gl_pathc);
 	tcase_add_loop_test(tc, test_conformance_aot, 0, (int)conf_files.gl_pathc);
@@ -433,4 +433,4 @@ Suite *be_llvm_suite(void)
 	return s;
 }
 
-TEST_MAIN(be_llvm_suite)
+TEST_MAIN(llvm_suite)

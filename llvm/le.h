@@ -1,33 +1,36 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libbpfaot-llvm: the `llvm-jit` and `llvm-aot` engines and the bytecode to
- * LLVM IR translator they share (backend/bpf2ir.c, backend/llvm_engine.c).
- * The runtime (libbpfaot) never links this library: a host that wants the
- * engines calls be_llvm_register() once, which hands them to the runtime
- * through bpfaot_engine__register(). LLVM's own types appear here only as
- * forward declarations, so including this header needs no LLVM headers.
+ * LLVM IR translator they share (llvm/bpf2ir.c, llvm/engine.c). The runtime
+ * (libbpfaot) never links them. bpfaot-run opens the plugin
+ * libbpfaot-llvm.so only when one of them is asked for and takes their ops
+ * from le_plugin_ops(); a host that links libbpfaot-llvm.a instead calls
+ * le_register() once. Either way they reach the runtime through
+ * bpfaot_engine__register(). LLVM's own types appear here only as forward
+ * declarations, so including this header needs no LLVM headers.
  */
-#ifndef BPFAOT_BE_LLVM_H
-#define BPFAOT_BE_LLVM_H
+#ifndef BPFAOT_LE_H
+#define BPFAOT_LE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct rt_insn;
+struct bpfaot_engine_ops;
 struct LLVMOpaqueContext;
 struct LLVMOpaqueModule;
 
-/* Helper ids the translator records in be_ir_info (kernel ids are < 512). */
-#define BE_IR_MAX_HELPER 1024
+/* Helper ids the translator records in le_ir_info (kernel ids are < 512). */
+#define LE_IR_MAX_HELPER 1024
 
 /* Names the translator gives its functions: the entry, and each subprogram
  * that starts at insn PC and whose address the program takes (callbacks). */
-#define BE_IR_SUB_FMT "bpf_sub_%zu"
+#define LE_IR_SUB_FMT "bpf_sub_%zu"
 
 /* How the module reaches the object's maps (lddw src=BPF_PSEUDO_MAP_FD/VALUE,
  * imm = map index). */
-struct be_ir_map {
+struct le_ir_map {
 	/* symbolic (llvm-aot): the map object is the symbol NAME; values of
 	 * an inlinable array map are __bpfaot_map_values_NAME + offset */
 	const char *name;
@@ -38,18 +41,18 @@ struct be_ir_map {
 	uint64_t value_addr;
 };
 
-struct be_ir_opts {
+struct le_ir_opts {
 	bool conformance;	/* a conformance file: helper 5 is ubpf's 'unwind' */
 	bool ctx_is_mem;	/* r2 = ctx_size (raw-memory programs), else 0 */
 	bool symbolic;		/* maps as symbols (native objects), else constants */
-	const struct be_ir_map *maps;	/* borrowed, nr_maps entries */
+	const struct le_ir_map *maps;	/* borrowed, nr_maps entries */
 	size_t nr_maps;
 };
 
 /* What a translated module refers to, for the manifest and the JIT's
  * symbol table. */
-struct be_ir_info {
-	uint8_t helpers[BE_IR_MAX_HELPER];	/* 1 when _bpf_helper_ext_NNNN is called */
+struct le_ir_info {
+	uint8_t helpers[LE_IR_MAX_HELPER];	/* 1 when _bpf_helper_ext_NNNN is called */
 	uint8_t *map_uses;	/* caller-provided, nr_maps: bit 0 map symbol, bit 1 values symbol */
 	size_t *callbacks;	/* entry pcs of address-taken subprograms; caller frees */
 	size_t nr_callbacks;
@@ -67,12 +70,33 @@ struct be_ir_info {
  * before ctx), or -ENOTSUP/-EINVAL/-ENOMEM with a one-line reason naming
  * the instruction ("insn 7: ...") in err. info is filled on success.
  */
-int be_bpf2ir(struct LLVMOpaqueContext *ctx, const struct rt_insn *insns, size_t nr_insns,
-	      const struct be_ir_opts *opts, struct LLVMOpaqueModule **out,
-	      struct be_ir_info *info, char *err, size_t err_size);
+int le_bpf2ir(struct LLVMOpaqueContext *ctx, const struct rt_insn *insns, size_t nr_insns,
+	      const struct le_ir_opts *opts, struct LLVMOpaqueModule **out,
+	      struct le_ir_info *info, char *err, size_t err_size);
 
 /* Hands the llvm-jit and llvm-aot engines to the runtime (once per process;
  * later calls do nothing). 0 or -errno. */
-int be_llvm_register(void);
+int le_register(void);
 
-#endif /* BPFAOT_BE_LLVM_H */
+/* The plugin's one exported symbol, and its file name. */
+#define LE_PLUGIN_ENTRY "le_plugin_ops"
+#define LE_PLUGIN_FILE "libbpfaot-llvm.so"
+
+/* The layout of the runtime's private structures the engines share with
+ * their host (a checksum of the runtime's headers, set by the Makefile). */
+#ifndef BPFAOT_RT_ABI
+#define BPFAOT_RT_ABI "unversioned"
+#endif
+
+/*
+ * Fills *jit and *aot (sz set by the caller) with the engines' ops, for
+ * bpfaot_engine__register(). abi is the host's BPFAOT_RT_ABI: the plugin
+ * carries its own copy of the runtime code the engines call and works on
+ * the host's objects, so both must come from the same build; -EINVAL when
+ * they do not, or when an ops struct is too small.
+ */
+typedef int (*le_plugin_ops_fn)(const char *abi, struct bpfaot_engine_ops *jit,
+				struct bpfaot_engine_ops *aot);
+int le_plugin_ops(const char *abi, struct bpfaot_engine_ops *jit, struct bpfaot_engine_ops *aot);
+
+#endif /* BPFAOT_LE_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The llvm-jit and llvm-aot engines. Both translate a program's bytecode
- * with be_bpf2ir(), verify the module and optimise it with the new pass
+ * with le_bpf2ir(), verify the module and optimise it with the new pass
  * manager's default<O3> pipeline; then
  *  - llvm-jit hands it to an ORC LLJIT instance for the host CPU, with the
  *    helpers, memcpy & co and the lddw runtime functions defined as absolute
@@ -16,7 +16,7 @@
  * helpers unchecked, tail calls run by the loop here after bpf_main returns,
  * callbacks are native function addresses that must be the program's own.
  *
- * The runtime never links this file: be_llvm_register() gives it the
+ * The runtime never links this file: le_register() gives it the
  * engines through bpfaot_engine__register(). This is the one place outside
  * runtime/ that uses the runtime's private header, because an engine works
  * on the runtime's run state.
@@ -37,7 +37,7 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
-#include "be_llvm.h"
+#include "le.h"
 #include "rt_insn.h"
 #include "rt_internal.h"
 
@@ -118,12 +118,12 @@ static bool map_is_inlinable(const struct rt_map *m)
  * info->callbacks). Messages name the program.
  */
 static int build_module(struct rt_prog *prog, LLVMContextRef ctx, LLVMTargetMachineRef tm,
-			bool symbolic, LLVMModuleRef *out, struct be_ir_info *info,
+			bool symbolic, LLVMModuleRef *out, struct le_ir_info *info,
 			struct rt_log *log)
 {
 	struct rt_object *obj = prog->obj;
-	struct be_ir_map *maps;
-	struct be_ir_opts opts = {
+	struct le_ir_map *maps;
+	struct le_ir_opts opts = {
 		.conformance = obj->is_conformance,
 		.ctx_is_mem = prog->ctx_kind == RT_CTX_MEM,
 		.symbolic = symbolic,
@@ -157,7 +157,7 @@ static int build_module(struct rt_prog *prog, LLVMContextRef ctx, LLVMTargetMach
 			maps[m].value_addr = (uintptr_t)rt_map__lookup(map, &zero);
 	}
 	opts.maps = maps;
-	ret = be_bpf2ir(ctx, prog->insns, prog->nr_insns, &opts, &mod, info, err, sizeof(err));
+	ret = le_bpf2ir(ctx, prog->insns, prog->nr_insns, &opts, &mod, info, err, sizeof(err));
 	free(maps);
 	if (ret) {
 		rt_log__err(log, "program '%s': %s", prog->name, err);
@@ -192,7 +192,7 @@ out_free_info:
 	return ret;
 }
 
-static void free_info(struct be_ir_info *info)
+static void free_info(struct le_ir_info *info)
 {
 	free(info->map_uses);
 	free(info->callbacks);
@@ -233,7 +233,7 @@ static void jit_free(void *state)
 	free(s);
 }
 
-static int jit_define(LLVMOrcLLJITRef jit, const struct be_ir_info *info, struct rt_log *log)
+static int jit_define(LLVMOrcLLJITRef jit, const struct le_ir_info *info, struct rt_log *log)
 {
 	static const struct {
 		const char *name;
@@ -246,7 +246,7 @@ static int jit_define(LLVMOrcLLJITRef jit, const struct be_ir_info *info, struct
 		{ BPFAOT_LDDW_CODE_ADDR, (void (*)(void))jit_bad_callx },
 		{ BPFAOT_LDDW_MAP_VAL, (void (*)(void))jit_map_val },
 	};
-	LLVMJITCSymbolMapPair pairs[BE_IR_MAX_HELPER + 8];
+	LLVMJITCSymbolMapPair pairs[LE_IR_MAX_HELPER + 8];
 	LLVMJITSymbolFlags flags = { LLVMJITSymbolGenericFlagsExported |
 					     LLVMJITSymbolGenericFlagsCallable,
 				     0 };
@@ -255,7 +255,7 @@ static int jit_define(LLVMOrcLLJITRef jit, const struct be_ir_info *info, struct
 	size_t n = 0, k;
 	uint32_t id;
 
-	for (id = 0; id < BE_IR_MAX_HELPER; id++) {
+	for (id = 0; id < LE_IR_MAX_HELPER; id++) {
 		char name[40];
 
 		if (!info->helpers[id])
@@ -297,7 +297,7 @@ static int jit_prepare(struct rt_prog *prog, struct rt_log *log)
 	LLVMTargetMachineRef tm;
 	LLVMModuleRef mod;
 	LLVMErrorRef e;
-	struct be_ir_info info;
+	struct le_ir_info info;
 	struct jit_state *s;
 	uint64_t addr;
 	size_t k;
@@ -360,7 +360,7 @@ static int jit_prepare(struct rt_prog *prog, struct rt_log *log)
 	for (k = 0; k < info.nr_callbacks; k++) {
 		char name[64];
 
-		snprintf(name, sizeof(name), BE_IR_SUB_FMT, info.callbacks[k]);
+		snprintf(name, sizeof(name), LE_IR_SUB_FMT, info.callbacks[k]);
 		err = jit_lookup(s, name, &s->callbacks[s->nr_callbacks], log);
 		if (err)
 			goto out_dispose_mod;
@@ -412,7 +412,7 @@ static const char *ret_class(enum rt_ret r)
 }
 
 /* The manifest (docs/object-format.md) of what the module uses; malloc'ed. */
-static char *make_manifest(const struct rt_prog *prog, const struct be_ir_info *info)
+static char *make_manifest(const struct rt_prog *prog, const struct le_ir_info *info)
 {
 	const struct rt_object *obj = prog->obj;
 	char *text = NULL;
@@ -424,7 +424,7 @@ static char *make_manifest(const struct rt_prog *prog, const struct be_ir_info *
 		return NULL;
 	fprintf(f, "bpfaot-manifest 1\nprog name=%s section=%s type=%u ctx=%s stack=%u\n",
 		prog->name, prog->sec_name, prog->type, ctx_name(prog->ctx_kind), RT_STACK_SIZE);
-	for (id = 0; id < BE_IR_MAX_HELPER; id++) {
+	for (id = 0; id < LE_IR_MAX_HELPER; id++) {
 		const struct rt_helper *h = rt_helper__by_id(id);
 		int a;
 
@@ -467,7 +467,7 @@ static int aot_prepare(struct rt_prog *prog, struct rt_log *log)
 	LLVMModuleRef mod;
 	LLVMMemoryBufferRef buf;
 	LLVMValueRef g;
-	struct be_ir_info info;
+	struct le_ir_info info;
 	struct rt_native *nat;
 	char *manifest, *msg = NULL, *path = NULL;
 	int err;
@@ -609,14 +609,31 @@ static int llvm_prepare(struct bpfaot_run *r)
 	return prepare(run, run->prog);
 }
 
-int be_llvm_register(void)
+__attribute__((visibility("default"))) int le_plugin_ops(const char *abi,
+							  struct bpfaot_engine_ops *jit,
+							  struct bpfaot_engine_ops *aot)
 {
 	BPFAOT_OPTS(bpfaot_engine_ops, ops, .run = llvm_run, .prepare = llvm_prepare,
 		    .run_repeat = llvm_run_repeat);
+
+	if (!abi || strcmp(abi, BPFAOT_RT_ABI) || !jit || !aot || jit->sz < sizeof(ops) ||
+	    aot->sz < sizeof(ops))
+		return -EINVAL;
+	*jit = ops;
+	*aot = ops;
+	return 0;
+}
+
+int le_register(void)
+{
+	BPFAOT_OPTS(bpfaot_engine_ops, jit);
+	BPFAOT_OPTS(bpfaot_engine_ops, aot);
 	int err;
 
-	err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, &ops);
+	err = le_plugin_ops(BPFAOT_RT_ABI, &jit, &aot);
 	if (!err)
-		err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_AOT, &ops);
+		err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_JIT, &jit);
+	if (!err)
+		err = bpfaot_engine__register(BPFAOT_ENGINE_LLVM_AOT, &aot);
 	return err;
 }
