@@ -538,10 +538,11 @@ static unsigned int frame_bytes_to_zero(const struct jit *j, size_t entry)
 	return low < -RT_STACK_SIZE ? RT_STACK_SIZE : (unsigned int)-low;
 }
 
-static void emit_prologue(struct jit *j, size_t entry)
+/* The part of every function's prologue that saves the System V
+ * callee-saved registers BPF uses and sets up the frame; the trampoline
+ * runs it itself and enters functions past it. */
+static void emit_prologue_frame(struct jit *j)
 {
-	unsigned int zero = frame_bytes_to_zero(j, entry), k;
-
 	emit_push(j, RBP);
 	emit_push(j, RBX);
 	emit_push(j, R13);
@@ -550,6 +551,13 @@ static void emit_prologue(struct jit *j, size_t entry)
 	/* the return address and 5 pushes leave rsp 16-aligned for calls */
 	emit_ri(j, W64, 5, RSP, RT_STACK_SIZE);		/* sub rsp, 512 */
 	emit_rm(j, W64, 0x8d, RBP, RSP, RT_STACK_SIZE); /* lea rbp, [rsp + 512] */
+}
+
+static void emit_prologue(struct jit *j, size_t entry)
+{
+	unsigned int zero = frame_bytes_to_zero(j, entry), k;
+
+	emit_prologue_frame(j);
 	if (!zero)
 		return;
 	emit_rr(j, P66, 0x0fef, 0, 0); /* pxor xmm0, xmm0 */
@@ -570,46 +578,51 @@ static void emit_epilogue(struct jit *j)
 
 /*
  * uint64_t trampoline(struct rt_jit_inv *inv): the only entry from C. It
- * keeps the System V callee-saved registers, points r12 at inv, starts the
- * BPF registers as the interpreter does (r1-r5 the arguments, the rest 0)
- * and calls inv->fn. A fault or an early stop jumps to abort, which
- * restores the stack pointer saved here and returns 0.
+ * saves the caller's r12 and points it at inv, loads r1-r5 from the
+ * arguments and calls its own copy of the functions' prologue frame
+ * (emit_prologue_frame: it saves the other callee-saved registers), which
+ * zeroes r6-r9 after saving them (r0 too: the interpreter's start) and
+ * jumps into inv->fn past that frame code; the function's epilogue returns
+ * here. So each register is saved once per invocation. A fault or an early
+ * stop jumps to abort, which takes the saved registers back from the frame
+ * (right below the return address at abort_rsp), restores the stack
+ * pointer saved here and returns 0.
  */
 static void emit_trampoline(struct jit *j)
 {
-	size_t out, back;
+	static const int saved[] = { RBP, RBX, R13, R14, R15 }; /* emit_prologue_frame's order */
+	size_t skip_at, frame_at, out, back;
 	int k;
 
-	emit_push(j, RBP);
-	emit_push(j, RBX);
-	emit_push(j, R12);
-	emit_push(j, R13);
-	emit_push(j, R14);
-	emit_push(j, R15);
-	emit_ri(j, W64, 5, RSP, 8); /* 16-aligned at the call */
+	emit_push(j, R12); /* rsp is now 16-aligned for the call */
 	emit_mov(j, true, INV, RDI);
 	emit_rm(j, W64, 0x89, RSP, INV, offsetof(struct rt_jit_inv, abort_rsp));
 	emit_rm(j, W64, 0x8d, R11, RSP, -RT_MAX_CALL_DEPTH * FRAME_BYTES);
 	emit_rm(j, W64, 0x89, R11, INV, offsetof(struct rt_jit_inv, stack_limit));
 	emit_rm(j, W64, 0x8b, R11, INV, offsetof(struct rt_jit_inv, fn));
+	emit_ri(j, W64, 0, R11, 0); /* add r11, <frame code size>: patched below */
+	skip_at = j->len - 1;
 	for (k = 0; k < 5; k++)
 		emit_rm(j, W64, 0x8b, reg_map[k + 1], INV,
 			(int32_t)(offsetof(struct rt_jit_inv, args) + 8 * k));
 	emit_rr(j, 0, 0x31, RAX, RAX);
+	emit1(j, 0xe8); /* call frame: past the 3 bytes of pop r12; ret */
+	emit4(j, 3);
+	out = j->len;
+	emit_pop(j, R12);
+	emit1(j, 0xc3);
+	frame_at = j->len;
+	emit_prologue_frame(j);
+	if (!j->err)
+		j->buf[skip_at] = (uint8_t)(j->len - frame_at);
 	for (k = 6; k <= 9; k++)
 		emit_rr(j, 0, 0x31, reg_map[k], reg_map[k]);
-	emit_rr(j, 0, 0xff, 2, R11); /* call r11 */
-	out = j->len;
-	emit_ri(j, W64, 0, RSP, 8);
-	emit_pop(j, R15);
-	emit_pop(j, R14);
-	emit_pop(j, R13);
-	emit_pop(j, R12);
-	emit_pop(j, RBX);
-	emit_pop(j, RBP);
-	emit1(j, 0xc3);
+	emit_rr(j, 0, 0xff, 4, R11); /* jmp r11 */
 	j->abort_off = (uint32_t)j->len;
-	emit_rm(j, W64, 0x8b, RSP, INV, offsetof(struct rt_jit_inv, abort_rsp));
+	emit_rm(j, W64, 0x8b, R11, INV, offsetof(struct rt_jit_inv, abort_rsp));
+	for (k = 0; k < 5; k++)
+		emit_rm(j, W64, 0x8b, saved[k], R11, -16 - 8 * k);
+	emit_mov(j, true, RSP, R11);
 	emit_rr(j, 0, 0x31, RAX, RAX);
 	back = j->len + 2;
 	emit1(j, 0xeb);
