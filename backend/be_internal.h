@@ -47,5 +47,9 @@ int be_write_file(const char *path, const void *data, size_t size);
  * prints the command first. The exit status (>= 0), 128 + signal, or
  * -errno when it could not run. */
 int be_run(const char *const *argv, bool verbose);
+/* be_run() in two halves, for a child that runs while we work: the pid,
+ * or -errno; then its status as be_run() returns it. */
+int be_spawn(const char *const *argv, bool verbose);
+int be_wait(int pid);
 
 #endif /* BPFAOT_BE_INTERNAL_H */

@@ -125,11 +125,13 @@ static char *tmp_path(struct job *j, const char *name, const char *ext)
 
 /* ------------------------------------------------------------ steps */
 
-static int bpf_compile(struct job *j, int *clang_status)
+/* Starts clang's BPF compile of the input (the fat object's base, or the
+ * previews' bytecode) as a child: its pid, or -errno with the reason. */
+static int bpf_compile_start(struct job *j)
 {
 	const struct be_opts *o = j->o;
 	const char **argv = calloc((size_t)o->nr_clang_args + 8, sizeof(*argv));
-	int i, k = 0, st;
+	int i, k = 0, pid;
 	bool arg;
 
 	if (!argv)
@@ -149,8 +151,20 @@ static int bpf_compile(struct job *j, int *clang_status)
 	argv[k++] = o->input;
 	argv[k++] = "-o";
 	argv[k++] = j->bpf_out;
-	st = be_run(argv, o->verbose);
+	pid = be_spawn(argv, o->verbose);
 	free(argv);
+	if (pid < 0)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+			    strerror(-pid));
+	return pid;
+}
+
+/* Waits for the BPF compile; -EIO with clang's status when it failed (clang
+ * printed why). */
+static int bpf_compile_finish(struct job *j, int pid, int *clang_status)
+{
+	int st = be_wait(pid);
+
 	if (st < 0) {
 		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
 			    strerror(-st));
@@ -613,9 +627,9 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	struct job j = { .o = o, .d = d, .clang = o->clang ? o->clang : BPFAOT_CLANG };
 	const struct fe_prog *one, *p;
 	const char *tmp = getenv("TMPDIR");
+	int err, pid, parse_err;
 	struct stat st;
-	size_t i;
-	int err;
+	size_t i, mark;
 
 	if (stat(o->input, &st)) {
 		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "no such file or directory: '%s'", o->input);
@@ -638,8 +652,21 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		err = -ENOMEM;
 		goto out_rm_tmp;
 	}
-	err = bpf_compile(&j, clang_status);
+	pid = bpf_compile_start(&j);
+	if (pid < 0) {
+		err = pid;
+		j.own_bpf_out = false;
+		goto out_free;
+	}
+	/* the libclang parse needs nothing from the BPF compile: it runs
+	 * meanwhile (the same headers, read twice, but at the same time) */
+	mark = fe_diags__count(d);
+	j.u = fe_unit__parse(o->input, o->src_args, o->nr_src_args, d);
+	parse_err = j.u ? 0 : -errno;
+	err = bpf_compile_finish(&j, pid, clang_status);
 	if (err) {
+		/* clang's own report stands alone, as when it ran by itself */
+		fe_diags__truncate(d, mark);
 		j.own_bpf_out = false;	/* clang's own result stands */
 		goto out_free;
 	}
@@ -652,9 +679,8 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	err = be_elf__parse(&j.elf, j.bpf, j.bpf_size, j.bpf_out, d);
 	if (err)
 		goto out_free;
-	j.u = fe_unit__parse(o->input, o->src_args, o->nr_src_args, d);
 	if (!j.u) {
-		err = -errno;
+		err = parse_err;
 		goto out_free;
 	}
 	err = locate(&j);

@@ -275,9 +275,8 @@ static void print_arg(const char *a)
 	fputc('"', stderr);
 }
 
-int be_run(const char *const *argv, bool verbose)
+int be_spawn(const char *const *argv, bool verbose)
 {
-	int status;
 	pid_t pid;
 	size_t i;
 
@@ -298,10 +297,24 @@ int be_run(const char *const *argv, bool verbose)
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+int be_wait(int pid)
+{
+	int status;
+
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
+}
+
+int be_run(const char *const *argv, bool verbose)
+{
+	int pid = be_spawn(argv, verbose);
+
+	return pid < 0 ? pid : be_wait(pid);
 }

@@ -78,17 +78,29 @@ struct fe_diags *fe_diags__new(void)
 	return calloc(1, sizeof(struct fe_diags));
 }
 
-void fe_diags__free(struct fe_diags *d)
+void fe_diags__truncate(struct fe_diags *d, size_t cnt)
 {
 	size_t i;
 
-	if (!d)
+	if (!d || cnt >= d->cnt)
 		return;
-	for (i = 0; i < d->cnt; i++) {
+	for (i = cnt; i < d->cnt; i++) {
 		free(d->items[i].head);
 		free(d->items[i].srcline);
 		free(d->items[i].fixit);
 	}
+	d->cnt = cnt;
+	d->nr_errors = 0;
+	for (i = 0; i < cnt; i++)
+		d->nr_errors += d->items[i].sev == FE_ERROR;
+	d->dropping = false;
+}
+
+void fe_diags__free(struct fe_diags *d)
+{
+	if (!d)
+		return;
+	fe_diags__truncate(d, 0);
 	free(d->items);
 	free(d);
 }

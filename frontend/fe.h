@@ -38,6 +38,9 @@ void fe_diags__set_werror_aot(struct fe_diags *d, bool on);
 void fe_diags__set_no_aot(struct fe_diags *d, bool on);
 int fe_diags__nr_errors(const struct fe_diags *d);
 size_t fe_diags__count(const struct fe_diags *d);
+/* Forgets every diagnostic after the first cnt (fe_diags__count() before a
+ * step whose report is dropped), and recounts the errors. */
+void fe_diags__truncate(struct fe_diags *d, size_t cnt);
 /* Renders every diagnostic in clang's format (location, source line, caret);
  * `progname` prefixes location-less ones. With `summary`, ends with clang's
  * "N error(s) generated." line when there were errors. */
