@@ -313,6 +313,20 @@ static bool prog_uses_helper_sym(const char *name)
 	return !strncmp(name, "_bpf_helper_ext_", 16) && strlen(name) == 20;
 }
 
+/* A C library function the runtime's linker provides (memcpy & co). */
+static bool is_libc_sym(const char *name)
+{
+#define LIBC_NAME(f) #f,
+	static const char *const names[] = { BPFAOT_LIBC_FUNCS(LIBC_NAME) };
+#undef LIBC_NAME
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 /* `__bpfaot_map_values_M` of an inlinable map M of the unit. */
 static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 {
@@ -375,7 +389,7 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 		if (s->st_shndx != SHN_UNDEF || !*name)
 			continue;
 		if (prog_uses_helper_sym(name) || fe_unit__find_map(j->u, name) ||
-		    is_map_values_sym(j->u, name))
+		    is_map_values_sym(j->u, name) || is_libc_sym(name))
 			continue;
 		g = fe_unit__find_global(j->u, name);
 		if (g && fe_global__offset(g) >= 0)

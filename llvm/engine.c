@@ -239,10 +239,9 @@ static int jit_define(LLVMOrcLLJITRef jit, const struct le_ir_info *info, struct
 		const char *name;
 		void (*fn)(void);
 	} runtime_fns[] = {
-		{ "memcpy", (void (*)(void))memcpy },
-		{ "memset", (void (*)(void))memset },
-		{ "memmove", (void (*)(void))memmove },
-		{ "memcmp", (void (*)(void))memcmp },
+#define LIBC_FUNC(f) { #f, (void (*)(void))f },
+		BPFAOT_LIBC_FUNCS(LIBC_FUNC)
+#undef LIBC_FUNC
 		{ BPFAOT_LDDW_CODE_ADDR, (void (*)(void))jit_bad_callx },
 		{ BPFAOT_LDDW_MAP_VAL, (void (*)(void))jit_map_val },
 	};

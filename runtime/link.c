@@ -165,11 +165,9 @@ static const struct {
 	{ BPFAOT_LDDW_MAP_VAL, (void (*)(void))lddw_map_val },
 	{ BPFAOT_LDDW_VAR_ADDR, (void (*)(void))lddw_var_addr },
 	{ BPFAOT_LDDW_CODE_ADDR, (void (*)(void))lddw_code_addr },
-	/* clang emits these for struct copies and zeroing at -O2/-O3 */
-	{ "memcpy", (void (*)(void))memcpy },
-	{ "memset", (void (*)(void))memset },
-	{ "memmove", (void (*)(void))memmove },
-	{ "memcmp", (void (*)(void))memcmp },
+#define LIBC_FUNC(f) { #f, (void (*)(void))f },
+	BPFAOT_LIBC_FUNCS(LIBC_FUNC)
+#undef LIBC_FUNC
 };
 
 /* ---------------------------------------------------------- checks */

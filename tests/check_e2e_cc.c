@@ -746,6 +746,8 @@ static const struct conf_case conf_cases[] = {
 	{"xdp_ops.bpf.c", "", "xdp_switch", true, 20641},
 	{"xdp_ops.bpf.c", "", "xdp_struct", true, 5058},
 	{"xdp_ops.bpf.c", "", "xdp_calls", true, 1034},
+	{"big_struct.bpf.c", "", "big_copy", true, 3498},
+	{"big_struct.bpf.c", "--aot-opt=0", "big_copy", true, 3498},
 };
 
 /* Writes the conformance inputs into dir: mem16 (01..10) and pkt64 (00..3f). */
@@ -808,6 +810,29 @@ START_TEST(test_conformance)
 			ck_assert_msg(!strcmp(out, first),
 				      "%s: aot and %s differ:\n%.1500s\n---\n%.1500s", c->prog,
 				      engines[e], first, out);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* The native code of big_struct.bpf.c calls memcpy and memset (so the
+ * conformance cases above run them), at -O3 and at -O0. */
+START_TEST(test_libc_calls)
+{
+	static const char *const opts[] = { "--aot-opt=3", "--aot-opt=0" };
+	char dir[96], out[OUT_SZ];
+	size_t i;
+
+	tmpdir_new(dir, sizeof(dir));
+	for (i = 0; i < 2; i++) {
+		char extra[128];
+
+		snprintf(extra, sizeof(extra), "%s --aot-emit=native --aot-prog=big_copy", opts[i]);
+		ck_assert_msg(cc_data(dir, "big_struct.bpf.c", "", extra, out, sizeof(out)) == 0,
+			      "%.2000s", out);
+		ck_assert_int_eq(sh(out, sizeof(out), "nm -u '%s/x.o'", dir), 0);
+		ck_assert_msg(strstr(out, " U memcpy\n") && strstr(out, " U memset\n"), "%s: %s",
+			      opts[i], out);
 	}
 	tmpdir_rm(dir);
 }
@@ -1587,6 +1612,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_ubpf_convention);
 	tcase_add_test(tc, test_ubpf_convention_aot);
 	tcase_add_test(tc, test_uint64_typedef);
+	tcase_add_test(tc, test_libc_calls);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

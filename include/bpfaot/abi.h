@@ -39,6 +39,12 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
 #define BPFAOT_LDDW_VAR_ADDR "__lddw_helper_var_addr"
 #define BPFAOT_LDDW_CODE_ADDR "__lddw_helper_code_addr"
 
+/* C library functions native code may call by name: clang emits them for
+ * struct copies and clears, large or variable-sized __builtin_mem* and at
+ * -O0, even with -ffreestanding. The linker binds them to the C library's;
+ * bpfaot-cc accepts them in the objects it writes. X(name) per function. */
+#define BPFAOT_LIBC_FUNCS(X) X(memcpy) X(memset) X(memmove) X(memcmp) X(bcmp)
+
 /* Sections. */
 #define BPFAOT_MANIFEST_SEC ".bpfaot.manifest"	/* in a native object */
 #define BPFAOT_FAT_SEC_PREFIX ".aot."		/* in a fat BPF ELF, one per program */
