@@ -631,9 +631,36 @@ static enum rt_mf_class ret_class(enum rt_ret r)
 	}
 }
 
+/* The kernel id whose helper is called name, 0 for none. */
+static uint32_t kernel_helper_id(const char *name)
+{
+	const char *k;
+	uint32_t id;
+
+	for (id = 1; (k = rt_helper_kernel_name(id)); id++)
+		if (!strcmp(k, name))
+			return id;
+	return 0;
+}
+
+/* Whether a value of class obj (the object's declaration) may stand for
+ * one of class rt (the runtime's): equal, or a scalar where the runtime
+ * has a pointer. Both are the same 64-bit register in the native ABI, and
+ * C code declares helpers that return pointers as returning long
+ * (`static long (*lookup)(void *, const void *) = (void *)1;`). */
+static bool class_fits(enum rt_mf_class obj, enum rt_mf_class rt)
+{
+	return obj == rt || (obj == RT_MF_SCALAR && rt == RT_MF_PTR);
+}
+
+/* A helper record against the runtime's helper of that id. The id decides:
+ * the name is the object's own (a helper pointer may have any name), and
+ * is refused only when it is the kernel's name of another helper (a
+ * compiler's mix-up). The prototype must fit (class_fits()). */
 static int check_helper(const struct rt_mf_helper *h, const char *path, struct rt_log *log)
 {
 	const struct rt_helper *rh = rt_helper__by_id(h->id);
+	uint32_t named;
 	int nr = 0, i;
 
 	if (!rh) {
@@ -641,12 +668,13 @@ static int check_helper(const struct rt_mf_helper *h, const char *path, struct r
 			    h->name);
 		return -ENOTSUP;
 	}
-	if (strcmp(rh->name, h->name)) {
+	named = kernel_helper_id(h->name);
+	if (strcmp(rh->name, h->name) && named && named != h->id) {
 		rt_log__err(log, "%s: helper %u is '%s' in the object, '%s' in the runtime", path,
 			    h->id, h->name, rh->name);
 		return -EINVAL;
 	}
-	if (ret_class(rh->ret) != h->ret) {
+	if (!class_fits(h->ret, ret_class(rh->ret))) {
 		rt_log__err(log, "%s: helper %u ('%s'): prototype differs: returns %s in the object, %s in the runtime",
 			    path, h->id, h->name, class_name(h->ret), class_name(ret_class(rh->ret)));
 		return -EINVAL;
@@ -659,7 +687,7 @@ static int check_helper(const struct rt_mf_helper *h, const char *path, struct r
 		return -EINVAL;
 	}
 	for (i = 0; i < h->nr_args; i++) {
-		if (arg_class(rh->args[i]) != h->args[i]) {
+		if (!class_fits(h->args[i], arg_class(rh->args[i]))) {
 			rt_log__err(log, "%s: helper %u ('%s'): prototype differs: argument %d is %s in the object, %s in the runtime",
 				    path, h->id, h->name, i + 1, class_name(h->args[i]),
 				    class_name(arg_class(rh->args[i])));

@@ -748,6 +748,7 @@ static const struct conf_case conf_cases[] = {
 	{"xdp_ops.bpf.c", "", "xdp_calls", true, 1034},
 	{"big_struct.bpf.c", "", "big_copy", true, 3498},
 	{"big_struct.bpf.c", "--aot-opt=0", "big_copy", true, 3498},
+	{"helper_alias.bpf.c", "", "alias_prog", true, 11},
 };
 
 /* Writes the conformance inputs into dir: mem16 (01..10) and pkt64 (00..3f). */
@@ -1217,7 +1218,7 @@ static void patch_mf_max(unsigned char *img, size_t len, const struct elf_sec *a
 static void patch_mf_helper(unsigned char *img, size_t len, const struct elf_sec *aot)
 {
 	(void)len;
-	patch_text(img, aot, "name=bpf_ktime_get_ns ", "name=bpf_ktime_get_nz ");
+	patch_text(img, aot, "name=bpf_ktime_get_ns ", "name=bpf_skb_vlan_pop ");
 }
 
 static void patch_mf_end(unsigned char *img, size_t len, const struct elf_sec *aot)
@@ -1284,7 +1285,7 @@ static const struct fat_patch fat_patches[] = {
 	{"manifest: map max entries", patch_mf_max,
 	 "map 'victim_map': max entries 9 in the object, 5 in the runtime\n"},
 	{"manifest: helper name", patch_mf_helper,
-	 "helper 5 is 'bpf_ktime_get_nz' in the object, 'bpf_ktime_get_ns' in the runtime\n"},
+	 "helper 5 is 'bpf_skb_vlan_pop' in the object, 'bpf_ktime_get_ns' in the runtime\n"},
 	{"manifest: no end", patch_mf_end, "~: unknown record 'enx'\n"},
 	{"manifest: version", patch_mf_magic,
 	 "manifest line 1: unsupported manifest version 7 (this runtime reads 1)\n"},

@@ -614,27 +614,35 @@ END_TEST
 
 START_TEST(test_proto_mismatch)
 {
-	static const char mf_ret[] = MF_HDR MF_COUNT_PROG
-		"helper id=1 name=bpf_map_lookup_elem ret=scalar args=ptr,ptr\n" MF_UPDATE
+	static const char mf_ret[] = MF_HDR MF_COUNT_PROG MF_LOOKUP
+		"helper id=2 name=bpf_map_update_elem ret=ptr args=ptr,ptr,ptr,scalar\n"
 		MF_COUNT_MAPS MF_COUNT_GLOBALS "end\n";
 	static const char mf_arg[] = MF_HDR MF_COUNT_PROG MF_LOOKUP
-		"helper id=2 name=bpf_map_update_elem ret=scalar args=ptr,ptr,scalar,scalar\n"
+		"helper id=2 name=bpf_map_update_elem ret=scalar args=ptr,ptr,ptr,ptr\n"
 		MF_COUNT_MAPS MF_COUNT_GLOBALS "end\n";
 	static const char mf_cnt[] = MF_HDR MF_COUNT_PROG
 		"helper id=1 name=bpf_map_lookup_elem ret=ptr args=ptr\n" MF_UPDATE
 		MF_COUNT_MAPS MF_COUNT_GLOBALS "end\n";
 	static const char mf_name[] = MF_HDR MF_COUNT_PROG
-		"helper id=1 name=bpf_map_lookup ret=ptr args=ptr,ptr\n" MF_UPDATE
+		"helper id=1 name=bpf_map_update_elem ret=ptr args=ptr,ptr\n" MF_UPDATE
 		MF_COUNT_MAPS MF_COUNT_GLOBALS "end\n";
+	/* a helper pointer of another name and a long for the pointer: by id */
+	static const char mf_alias[] = MF_HDR MF_COUNT_PROG
+		"helper id=1 name=lookup ret=scalar args=ptr,ptr proto=long lookup(void *, const void *)\n"
+		MF_UPDATE MF_COUNT_MAPS MF_COUNT_GLOBALS "end\n";
+	struct bpfaot_object *obj;
 
 	open_fails(build_native("count.c", "-O2", mf_ret, "a.o"), "a.o", -EINVAL,
-		   "a.o: helper 1 ('bpf_map_lookup_elem'): prototype differs: returns scalar in the object, ptr in the runtime");
+		   "a.o: helper 2 ('bpf_map_update_elem'): prototype differs: returns ptr in the object, scalar in the runtime");
 	open_fails(build_native("count.c", "-O2", mf_arg, "b.o"), "b.o", -EINVAL,
-		   "b.o: helper 2 ('bpf_map_update_elem'): prototype differs: argument 3 is scalar in the object, ptr in the runtime");
+		   "b.o: helper 2 ('bpf_map_update_elem'): prototype differs: argument 4 is ptr in the object, scalar in the runtime");
 	open_fails(build_native("count.c", "-O2", mf_cnt, "c.o"), "c.o", -EINVAL,
 		   "c.o: helper 1 ('bpf_map_lookup_elem'): prototype differs: 1 arguments in the object, 2 in the runtime");
 	open_fails(build_native("count.c", "-O2", mf_name, "d.o"), "d.o", -EINVAL,
-		   "d.o: helper 1 is 'bpf_map_lookup' in the object, 'bpf_map_lookup_elem' in the runtime");
+		   "d.o: helper 1 is 'bpf_map_update_elem' in the object, 'bpf_map_lookup_elem' in the runtime");
+	obj = open_ok(build_native("count.c", "-O2", mf_alias, "e.o"));
+	ck_assert_uint_eq(run_ok(obj, "xdp_count", BPFAOT_ENGINE_AOT, pkt, sizeof(pkt)), XDP_PASS);
+	bpfaot_object__close(obj);
 }
 END_TEST
 
