@@ -77,7 +77,7 @@ FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
 RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
 BE_LIB  := $(BUILD)/lib/libbpfaot-be.a
 CC_BIN  := $(BUILD)/bin/bpfaot-cc
-CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h
+CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h include/bpfaot/helpers.h
 
 # llvm/: the llvm-jit and llvm-aot engines (LLVM-C, ORC LLJIT). They work
 # on the runtime's run state, so they see its private header; the runtime
@@ -126,7 +126,7 @@ deps-check:
 	@command -v pkg-config >/dev/null 2>&1 && pkg-config --exists check libbpf libelf libpcap || \
 		{ echo "missing build dependencies: run 'make deps' (installs Debian packages)" >&2; exit 1; }
 
-$(BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/bpfaot.h $(wildcard runtime/*.h)
+$(BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h $(wildcard include/bpfaot/*.h) $(wildcard runtime/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(RT_CFLAGS) -c $< -o $@
 

@@ -38,10 +38,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 
 #include "be_internal.h"
 #include "rw.h"
 #include "bpfaot/abi.h"
+#include "bpfaot/helpers.h"
 
 #define BPF_MAX_STACK 512
 
@@ -313,6 +315,42 @@ static bool prog_uses_helper_sym(const char *name)
 	return !strncmp(name, "_bpf_helper_ext_", 16) && strlen(name) == 20;
 }
 
+/* The kernel's name of helper id, or NULL (from the kernel headers' list). */
+static const char *kernel_helper_name(uint32_t id)
+{
+#define KERNEL_HELPER_NAME(name, ...) "bpf_" #name
+	/* the mapper puts the commas itself (FN(a), FN(b), ...) */
+	static const char *const names[] = { __BPF_FUNC_MAPPER(KERNEL_HELPER_NAME) };
+#undef KERNEL_HELPER_NAME
+
+	return id && id < sizeof(names) / sizeof(names[0]) ? names[id] : NULL;
+}
+
+/* Whether the runtime provides helper id (include/bpfaot/helpers.h); if
+ * not, *why says why when the runtime refuses it on purpose. */
+static bool runtime_has_helper(uint32_t id, const char **why)
+{
+#define HELPER_ID(ID, ...) ID,
+	static const uint32_t ids[] = { BPFAOT_HELPERS(HELPER_ID) };
+#undef HELPER_ID
+#define REFUSED(ID, NAME, TEXT) { ID, TEXT },
+	static const struct {
+		uint32_t id;
+		const char *why;
+	} refused[] = { BPFAOT_HELPERS_REFUSED(REFUSED) };
+#undef REFUSED
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (ids[i] == id)
+			return true;
+	*why = NULL;
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (refused[i].id == id)
+			*why = refused[i].why;
+	return false;
+}
+
 /* A C library function the runtime's linker provides (memcpy & co). */
 static bool is_libc_sym(const char *name)
 {
@@ -388,7 +426,21 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 
 		if (s->st_shndx != SHN_UNDEF || !*name)
 			continue;
-		if (prog_uses_helper_sym(name) || fe_unit__find_map(j->u, name) ||
+		if (prog_uses_helper_sym(name)) {
+			uint32_t id = (uint32_t)strtoul(name + strlen(BPFAOT_HELPER_PREFIX), NULL, 10);
+			const char *hname = kernel_helper_name(id), *why = NULL;
+
+			if (runtime_has_helper(id, &why))
+				continue;
+			fe_diag_aot(j->d, clang_getCursorLocation(fe_func__cursor(fe_prog__func(p))),
+				    NULL,
+				    "program '%s' calls helper %u ('%s'), which the runtime does not "
+				    "provide%s%s; the program keeps only its bytecode",
+				    fe_prog__name(p), id, hname ? hname : "unknown", why ? ": " : "",
+				    why ? why : "");
+			return 1;
+		}
+		if (fe_unit__find_map(j->u, name) ||
 		    is_map_values_sym(j->u, name) || is_libc_sym(name))
 			continue;
 		g = fe_unit__find_global(j->u, name);

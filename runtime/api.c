@@ -180,8 +180,8 @@ static int check_engine(struct rt_run *run)
 	if (run->engine != BPFAOT_ENGINE_AOT && run->prog->missing_helper) {
 		uint32_t id = run->prog->missing_helper;
 
-		rt_log__err(run->log, "program '%s' calls helper %u ('%s'), which the runtime does not provide",
-			    run->prog->name, id, rt_helper_kernel_name(id));
+		rt_log__err(run->log, "program '%s' calls helper %u ('%s'), which the runtime does not provide%s",
+			    run->prog->name, id, rt_helper_kernel_name(id), rt_helper_refused_why(id));
 		return -ENOTSUP;
 	}
 	if (run->engine == BPFAOT_ENGINE_KERNEL) {

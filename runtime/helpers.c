@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bpfaot/helpers.h"
 #include "rt_helpers.h"
 #include "rt_internal.h"
 
@@ -559,17 +560,72 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 
 /* ------------------------------------------------------------ table */
 
-/* One entry: the kernel id, the name, the function, the return and argument
- * kinds, and the prototype exactly as bpf_helper_defs.h declares it. */
-#define H(NAME, FN, RET, PROTO, ...)                                                               \
-	[BPF_FUNC_##NAME] = {                                                                      \
-		.id = BPF_FUNC_##NAME,                                                             \
+/* The implementation of each helper of BPFAOT_HELPERS (include/bpfaot/helpers.h):
+ * a helper listed there without one here does not compile. */
+#define FN_map_lookup_elem map_lookup_elem
+#define FN_map_update_elem map_update_elem
+#define FN_map_delete_elem map_delete_elem
+#define FN_probe_read rt_helper_probe_read
+#define FN_ktime_get_ns ktime_get_ns
+#define FN_trace_printk rt_helper_trace_printk
+#define FN_get_prandom_u32 get_prandom_u32
+#define FN_get_smp_processor_id get_smp_processor_id
+#define FN_skb_store_bytes rt_helper_skb_store_bytes
+#define FN_l3_csum_replace rt_helper_l3_csum_replace
+#define FN_l4_csum_replace rt_helper_l4_csum_replace
+#define FN_tail_call tail_call
+#define FN_get_current_pid_tgid rt_helper_get_current_pid_tgid
+#define FN_get_current_uid_gid rt_helper_get_current_uid_gid
+#define FN_get_current_comm rt_helper_get_current_comm
+#define FN_skb_get_tunnel_key rt_helper_skb_get_tunnel_key
+#define FN_skb_set_tunnel_key rt_helper_skb_set_tunnel_key
+#define FN_redirect rt_helper_redirect
+#define FN_perf_event_output perf_event_output
+#define FN_skb_load_bytes rt_helper_skb_load_bytes
+#define FN_csum_diff rt_helper_csum_diff
+#define FN_get_current_task rt_helper_get_current_task
+#define FN_skb_pull_data rt_helper_skb_pull_data
+#define FN_csum_update rt_helper_csum_update
+#define FN_get_numa_node_id get_numa_node_id
+#define FN_xdp_adjust_head rt_helper_xdp_adjust_head
+#define FN_probe_read_str rt_helper_probe_read_str
+#define FN_redirect_map rt_helper_redirect_map
+#define FN_xdp_adjust_meta rt_helper_xdp_adjust_meta
+#define FN_xdp_adjust_tail rt_helper_xdp_adjust_tail
+#define FN_map_push_elem map_push_elem
+#define FN_map_pop_elem map_pop_elem
+#define FN_map_peek_elem map_peek_elem
+#define FN_spin_lock spin_lock
+#define FN_spin_unlock spin_unlock
+#define FN_probe_read_user rt_helper_probe_read
+#define FN_probe_read_kernel rt_helper_probe_read
+#define FN_probe_read_user_str rt_helper_probe_read_str
+#define FN_probe_read_kernel_str rt_helper_probe_read_str
+#define FN_jiffies64 jiffies64
+#define FN_ktime_get_boot_ns ktime_get_boot_ns
+#define FN_ringbuf_output ringbuf_output
+#define FN_ringbuf_reserve ringbuf_reserve
+#define FN_ringbuf_submit ringbuf_submit
+#define FN_ringbuf_discard ringbuf_discard
+#define FN_ringbuf_query ringbuf_query
+#define FN_ktime_get_coarse_ns ktime_get_coarse_ns
+#define FN_for_each_map_elem for_each_map_elem
+#define FN_snprintf rt_helper_snprintf
+#define FN_trace_vprintk rt_helper_trace_vprintk
+#define FN_loop loop
+#define FN_strncmp rt_helper_strncmp
+#define FN_ktime_get_tai_ns ktime_get_tai_ns
+
+/* One entry per helper of the shared list, indexed by its kernel id. */
+#define H(ID, NAME, RET, PROTO, ...)                                                               \
+	[ID] = {                                                                                   \
+		.id = ID,                                                                          \
 		.name = "bpf_" #NAME,                                                              \
-		.fn = FN,                                                                          \
+		.fn = FN_##NAME,                                                                   \
 		.ret = RT_RET_##RET,                                                               \
 		.args = { __VA_ARGS__ },                                                           \
 		.proto = PROTO,                                                                    \
-	}
+	},
 
 #define NONE RT_ARG_NONE
 #define ANY RT_ARG_ANY
@@ -580,124 +636,13 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 #define SIZE RT_ARG_SIZE
 #define FUNC RT_ARG_FUNC
 
-static const struct rt_helper helpers[] = {
-	H(map_lookup_elem, map_lookup_elem, PTR_OR_NULL,
-	  "void *bpf_map_lookup_elem(void *map, const void *key)", MAP, PTR),
-	H(map_update_elem, map_update_elem, INT,
-	  "long bpf_map_update_elem(void *map, const void *key, const void *value, __u64 flags)",
-	  MAP, PTR, PTR, ANY),
-	H(map_delete_elem, map_delete_elem, INT,
-	  "long bpf_map_delete_elem(void *map, const void *key)", MAP, PTR),
-	H(probe_read, rt_helper_probe_read, INT,
-	  "long bpf_probe_read(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, ANY),
-	H(ktime_get_ns, ktime_get_ns, U64, "__u64 bpf_ktime_get_ns(void)"),
-	H(trace_printk, rt_helper_trace_printk, INT,
-	  "long bpf_trace_printk(const char *fmt, __u32 fmt_size, ...)", PTR, SIZE, ANY, ANY, ANY),
-	H(get_prandom_u32, get_prandom_u32, U64, "__u32 bpf_get_prandom_u32(void)"),
-	H(get_smp_processor_id, get_smp_processor_id, U64, "__u32 bpf_get_smp_processor_id(void)"),
-	H(skb_store_bytes, rt_helper_skb_store_bytes, INT,
-	  "long bpf_skb_store_bytes(struct __sk_buff *skb, __u32 offset, const void *from, "
-	  "__u32 len, __u64 flags)",
-	  CTX, ANY, PTR, SIZE, ANY),
-	H(l3_csum_replace, rt_helper_l3_csum_replace, INT,
-	  "long bpf_l3_csum_replace(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, "
-	  "__u64 size)",
-	  CTX, ANY, ANY, ANY, ANY),
-	H(l4_csum_replace, rt_helper_l4_csum_replace, INT,
-	  "long bpf_l4_csum_replace(struct __sk_buff *skb, __u32 offset, __u64 from, __u64 to, "
-	  "__u64 flags)",
-	  CTX, ANY, ANY, ANY, ANY),
-	H(tail_call, tail_call, INT,
-	  "long bpf_tail_call(void *ctx, void *prog_array_map, __u32 index)", CTX, MAP, ANY),
-	H(get_current_pid_tgid, rt_helper_get_current_pid_tgid, U64,
-	  "__u64 bpf_get_current_pid_tgid(void)"),
-	H(get_current_uid_gid, rt_helper_get_current_uid_gid, U64,
-	  "__u64 bpf_get_current_uid_gid(void)"),
-	H(get_current_comm, rt_helper_get_current_comm, INT,
-	  "long bpf_get_current_comm(void *buf, __u32 size_of_buf)", PTR, SIZE),
-	H(skb_get_tunnel_key, rt_helper_skb_get_tunnel_key, INT,
-	  "long bpf_skb_get_tunnel_key(struct __sk_buff *skb, struct bpf_tunnel_key *key, "
-	  "__u32 size, __u64 flags)",
-	  CTX, PTR, SIZE, ANY),
-	H(skb_set_tunnel_key, rt_helper_skb_set_tunnel_key, INT,
-	  "long bpf_skb_set_tunnel_key(struct __sk_buff *skb, struct bpf_tunnel_key *key, "
-	  "__u32 size, __u64 flags)",
-	  CTX, PTR, SIZE, ANY),
-	H(redirect, rt_helper_redirect, INT, "long bpf_redirect(__u32 ifindex, __u64 flags)", ANY,
-	  ANY),
-	H(perf_event_output, perf_event_output, INT,
-	  "long bpf_perf_event_output(void *ctx, void *map, __u64 flags, void *data, __u64 size)",
-	  CTX, MAP, ANY, PTR, SIZE),
-	H(skb_load_bytes, rt_helper_skb_load_bytes, INT,
-	  "long bpf_skb_load_bytes(const void *skb, __u32 offset, void *to, __u32 len)", CTX, ANY,
-	  PTR, SIZE),
-	H(csum_diff, rt_helper_csum_diff, INT,
-	  "__s64 bpf_csum_diff(__be32 *from, __u32 from_size, __be32 *to, __u32 to_size, "
-	  "__wsum seed)",
-	  PTR0, SIZE, PTR0, SIZE, ANY),
-	H(get_current_task, rt_helper_get_current_task, U64, "__u64 bpf_get_current_task(void)"),
-	H(csum_update, rt_helper_csum_update, INT,
-	  "__s64 bpf_csum_update(struct __sk_buff *skb, __wsum csum)", CTX, ANY),
-	H(get_numa_node_id, get_numa_node_id, INT, "long bpf_get_numa_node_id(void)"),
-	H(xdp_adjust_head, rt_helper_xdp_adjust_head, INT,
-	  "long bpf_xdp_adjust_head(struct xdp_md *xdp_md, int delta)", CTX, ANY),
-	H(probe_read_str, rt_helper_probe_read_str, INT,
-	  "long bpf_probe_read_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, ANY),
-	H(redirect_map, rt_helper_redirect_map, INT,
-	  "long bpf_redirect_map(void *map, __u64 key, __u64 flags)", MAP, ANY, ANY),
-	H(xdp_adjust_meta, rt_helper_xdp_adjust_meta, INT,
-	  "long bpf_xdp_adjust_meta(struct xdp_md *xdp_md, int delta)", CTX, ANY),
-	H(xdp_adjust_tail, rt_helper_xdp_adjust_tail, INT,
-	  "long bpf_xdp_adjust_tail(struct xdp_md *xdp_md, int delta)", CTX, ANY),
-	H(map_push_elem, map_push_elem, INT,
-	  "long bpf_map_push_elem(void *map, const void *value, __u64 flags)", MAP, PTR, ANY),
-	H(map_pop_elem, map_pop_elem, INT, "long bpf_map_pop_elem(void *map, void *value)", MAP,
-	  PTR),
-	H(map_peek_elem, map_peek_elem, INT, "long bpf_map_peek_elem(void *map, void *value)", MAP,
-	  PTR),
-	H(spin_lock, spin_lock, INT, "long bpf_spin_lock(struct bpf_spin_lock *lock)", PTR),
-	H(spin_unlock, spin_unlock, INT, "long bpf_spin_unlock(struct bpf_spin_lock *lock)", PTR),
-	H(probe_read_user, rt_helper_probe_read, INT,
-	  "long bpf_probe_read_user(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE,
-	  ANY),
-	H(probe_read_kernel, rt_helper_probe_read, INT,
-	  "long bpf_probe_read_kernel(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE,
-	  ANY),
-	H(probe_read_user_str, rt_helper_probe_read_str, INT,
-	  "long bpf_probe_read_user_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE,
-	  ANY),
-	H(probe_read_kernel_str, rt_helper_probe_read_str, INT,
-	  "long bpf_probe_read_kernel_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR,
-	  SIZE, ANY),
-	H(jiffies64, jiffies64, U64, "__u64 bpf_jiffies64(void)"),
-	H(ktime_get_boot_ns, ktime_get_boot_ns, U64, "__u64 bpf_ktime_get_boot_ns(void)"),
-	H(ringbuf_output, ringbuf_output, INT,
-	  "long bpf_ringbuf_output(void *ringbuf, void *data, __u64 size, __u64 flags)", MAP, PTR,
-	  SIZE, ANY),
-	H(ringbuf_reserve, ringbuf_reserve, PTR_OR_NULL,
-	  "void *bpf_ringbuf_reserve(void *ringbuf, __u64 size, __u64 flags)", MAP, ANY, ANY),
-	H(ringbuf_submit, ringbuf_submit, VOID, "void bpf_ringbuf_submit(void *data, __u64 flags)",
-	  PTR, ANY),
-	H(ringbuf_discard, ringbuf_discard, VOID,
-	  "void bpf_ringbuf_discard(void *data, __u64 flags)", PTR, ANY),
-	H(ringbuf_query, ringbuf_query, U64, "__u64 bpf_ringbuf_query(void *ringbuf, __u64 flags)",
-	  MAP, ANY),
-	H(ktime_get_coarse_ns, ktime_get_coarse_ns, U64, "__u64 bpf_ktime_get_coarse_ns(void)"),
-	H(for_each_map_elem, for_each_map_elem, INT,
-	  "long bpf_for_each_map_elem(void *map, void *callback_fn, void *callback_ctx, "
-	  "__u64 flags)",
-	  MAP, FUNC, PTR0, ANY),
-	H(snprintf, rt_helper_snprintf, INT,
-	  "long bpf_snprintf(char *str, __u32 str_size, const char *fmt, __u64 *data, "
-	  "__u32 data_len)",
-	  PTR0, SIZE, PTR, PTR0, SIZE),
-	H(loop, loop, INT,
-	  "long bpf_loop(__u32 nr_loops, void *callback_fn, void *callback_ctx, __u64 flags)", ANY,
-	  FUNC, PTR0, ANY),
-	H(strncmp, rt_helper_strncmp, INT,
-	  "long bpf_strncmp(const char *s1, __u32 s1_sz, const char *s2)", PTR, SIZE, PTR),
-	H(ktime_get_tai_ns, ktime_get_tai_ns, U64, "__u64 bpf_ktime_get_tai_ns(void)"),
-};
+static const struct rt_helper helpers[] = { BPFAOT_HELPERS(H) };
+
+/* The list's ids are the kernel's. */
+#define ID_CHECK(ID, NAME, ...) _Static_assert(ID == BPF_FUNC_##NAME, "helper id of " #NAME);
+BPFAOT_HELPERS(ID_CHECK)
+BPFAOT_HELPERS_REFUSED(ID_CHECK)
+#undef ID_CHECK
 
 #undef NONE
 #undef ANY
@@ -729,6 +674,17 @@ const char *rt_helper_kernel_name(uint32_t id)
 	if (id == 0 || id >= ARRAY_SIZE(kernel_helper_names))
 		return NULL;
 	return kernel_helper_names[id];
+}
+
+const char *rt_helper_refused_why(uint32_t id)
+{
+#define WHY(ID, NAME, TEXT) case ID: return ": " TEXT;
+	switch (id) {
+	BPFAOT_HELPERS_REFUSED(WHY)
+	default:
+		return "";
+	}
+#undef WHY
 }
 
 const struct rt_helper *rt_helper__by_name(const char *name)

@@ -175,6 +175,15 @@ uint64_t rt_helper_skb_load_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 	return 0;
 }
 
+/* The packet is linear: everything up to skb->len is already readable and
+ * writable. Like skb_ensure_writable(), len 0 means the head, and more
+ * than the packet is -ENOMEM. */
+uint64_t rt_helper_skb_pull_data(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				 uint64_t r5)
+{
+	return (uint32_t)r2 <= pkt_len(rt_run__current()) ? 0 : (uint64_t)-ENOMEM;
+}
+
 uint64_t rt_helper_skb_store_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				   uint64_t r5)
 {

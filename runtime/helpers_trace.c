@@ -634,21 +634,49 @@ static long fmt_format(char *buf, size_t size, const char *fmt, size_t fmt_size,
 	return (long)o.len;
 }
 
+/* Formats fmt with args into the run's trace sink (the kernel's trace pipe);
+ * returns what the kernel's printk helpers return. */
+static long trace_out(struct rt_run *run, const char *fmt, uint32_t fmt_size,
+		      const uint64_t *args, int nr_args)
+{
+	char buf[MAX_BPRINTF_BUF];
+	long n = fmt_format(buf, sizeof(buf), fmt, fmt_size, args, nr_args);
+
+	if (n >= 0 && run && run->print)
+		run->print(run->print_cookie, buf, (size_t)n < sizeof(buf) ? (size_t)n
+									: sizeof(buf) - 1);
+	return n;
+}
+
 uint64_t rt_helper_trace_printk(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	struct rt_run *run = rt_run__current();
 	const char *fmt = (const char *)(uintptr_t)r1;
 	uint64_t args[MAX_TRACE_PRINTK_VARARGS] = { r3, r4, r5 };
-	char buf[MAX_BPRINTF_BUF];
-	long n;
 
 	if (!rt_helper_mem_ok(run, "bpf_trace_printk", "fmt", fmt, (uint32_t)r2, false))
 		return -EFAULT;
-	n = fmt_format(buf, sizeof(buf), fmt, (uint32_t)r2, args, MAX_TRACE_PRINTK_VARARGS);
-	if (n >= 0 && run && run->print)
-		run->print(run->print_cookie, buf, (size_t)n < sizeof(buf) ? (size_t)n
-									: sizeof(buf) - 1);
-	return (uint64_t)n;
+	return (uint64_t)trace_out(run, fmt, (uint32_t)r2, args, MAX_TRACE_PRINTK_VARARGS);
+}
+
+/* bpf_printk with more than three arguments: the values in an array of
+ * data_len / 8 u64, as bpf_snprintf takes them. */
+uint64_t rt_helper_trace_vprintk(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	const char *fmt = (const char *)(uintptr_t)r1;
+	const uint64_t *data = (const uint64_t *)(uintptr_t)r3;
+	uint32_t fmt_size = (uint32_t)r2, data_len = (uint32_t)r4;
+	uint64_t args[MAX_BPRINTF_VARARGS];
+
+	if (data_len % 8 || data_len > MAX_BPRINTF_VARARGS * 8 || (data_len && !data))
+		return -EINVAL;
+	if (!rt_helper_mem_ok(run, "bpf_trace_vprintk", "fmt", fmt, fmt_size, false) ||
+	    !rt_helper_mem_ok(run, "bpf_trace_vprintk", "data", data, data_len, false))
+		return -EFAULT;
+	if (data_len)
+		memcpy(args, data, data_len);
+	return (uint64_t)trace_out(run, fmt, fmt_size, args, (int)(data_len / 8));
 }
 
 /* Returns the length needed including the NUL, as the kernel. */

@@ -401,8 +401,8 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		const struct rt_mf_helper *mh = rt_manifest__find_helper(lk->mf, id);
 
 		if (!h) {
-			rt_log__err(lk->log, "%s: helper %u ('%s') is not provided by the runtime",
-				    lk->path, id, mh ? mh->name : "unknown");
+			rt_log__err(lk->log, "%s: helper %u ('%s') is not provided by the runtime%s",
+				    lk->path, id, mh ? mh->name : "unknown", rt_helper_refused_why(id));
 			return -ENOTSUP;
 		}
 		if (lk->mf && !mh)

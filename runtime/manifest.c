@@ -664,8 +664,8 @@ static int check_helper(const struct rt_mf_helper *h, const char *path, struct r
 	int nr = 0, i;
 
 	if (!rh) {
-		rt_log__err(log, "%s: helper %u ('%s') is not provided by the runtime", path, h->id,
-			    h->name);
+		rt_log__err(log, "%s: helper %u ('%s') is not provided by the runtime%s", path, h->id,
+			    h->name, rt_helper_refused_why(h->id));
 		return -ENOTSUP;
 	}
 	named = kernel_helper_id(h->name);

@@ -13,6 +13,7 @@
 
 /* helpers_trace.c */
 RT_HELPER_DECL(trace_printk)
+RT_HELPER_DECL(trace_vprintk)
 RT_HELPER_DECL(snprintf)
 RT_HELPER_DECL(probe_read)
 RT_HELPER_DECL(probe_read_str)
@@ -27,6 +28,7 @@ RT_HELPER_DECL(xdp_adjust_head)
 RT_HELPER_DECL(xdp_adjust_tail)
 RT_HELPER_DECL(xdp_adjust_meta)
 RT_HELPER_DECL(skb_load_bytes)
+RT_HELPER_DECL(skb_pull_data)
 RT_HELPER_DECL(skb_store_bytes)
 RT_HELPER_DECL(l3_csum_replace)
 RT_HELPER_DECL(l4_csum_replace)

@@ -458,6 +458,9 @@ const struct rt_helper *rt_helper__by_name(const char *name);
 /* The kernel's name of helper id ("bpf_xdp_get_buff_len"), or NULL if the
  * kernel headers know no such id. */
 const char *rt_helper_kernel_name(uint32_t id);
+/* Why the runtime refuses kernel helper id on purpose, as ": reason" to
+ * end a message, or "" (include/bpfaot/helpers.h). Static storage. */
+const char *rt_helper_refused_why(uint32_t id);
 /* Iterates the table (for --list, docs and tests). */
 const struct rt_helper *rt_helper__next(const struct rt_helper *prev);
 
