@@ -52,8 +52,17 @@ int be_compile(const struct be_opts *opts, struct fe_diags *d, int *clang_status
  * helpers it calls (one `helper` record each) and which maps it reads
  * through `__bpfaot_map_values_NAME` (`inlined=1 stride=S`); NULL: every
  * helper the program reaches, no map inlined. */
-char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack,
-		  const char *const *undefs);
+struct be_elf;
+struct be_manifest_opts {
+	const struct fe_unit *u;
+	const struct fe_prog *p;
+	unsigned stack;
+	const char *const *undefs;
+	/* the BPF object (borrowed): each global's `init=` comes from its
+	 * section's bytes (none for SHT_NOBITS); NULL: no init */
+	const struct be_elf *bpf;
+};
+char *be_manifest(const struct be_manifest_opts *o);
 
 /* Appends sections (SHT_PROGBITS, no flags, byte-aligned) to an ELF64
  * relocatable image, leaving every existing byte before the section header

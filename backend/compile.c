@@ -561,7 +561,13 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		goto out;
 	}
 	undefs = undefined_syms(&ne);
-	manifest = undefs ? be_manifest(j->u, p, stack_estimate(j, name), undefs) : NULL;
+	if (undefs) {
+		const struct be_manifest_opts mo = { .u = j->u, .p = p,
+						     .stack = stack_estimate(j, name),
+						     .undefs = undefs, .bpf = &j->elf };
+
+		manifest = be_manifest(&mo);
+	}
 	free(undefs);
 	if (!manifest) {
 		err = -ENOMEM;

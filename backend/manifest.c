@@ -71,9 +71,28 @@ static bool prog_has_global(const struct fe_prog *p, const struct fe_global *g)
 	return false;
 }
 
-char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned stack,
-		  const char *const *undefs)
+/* ` init=HEX`: the global's initial bytes in the BPF object, when its
+ * section has bytes (not .bss) that cover it. */
+static void put_init(FILE *f, const struct be_elf *bpf, const struct fe_global *g)
 {
+	long idx = bpf ? be_elf__find_sec(bpf, fe_global__section(g)) : -1;
+	uint64_t off = (uint64_t)fe_global__offset(g), size = fe_global__size(g), i;
+	const uint8_t *d;
+
+	if (idx < 0 || bpf->sh[idx].sh_type == SHT_NOBITS || off > bpf->sh[idx].sh_size ||
+	    size > bpf->sh[idx].sh_size - off || !(d = be_elf__sec_data(bpf, (size_t)idx)))
+		return;
+	fputs(" init=", f);
+	for (i = 0; i < size; i++)
+		fprintf(f, "%02x", d[off + i]);
+}
+
+char *be_manifest(const struct be_manifest_opts *o)
+{
+	const struct fe_unit *u = o->u;
+	const struct fe_prog *p = o->p;
+	const char *const *undefs = o->undefs;
+	unsigned stack = o->stack;
 	size_t nh = fe_prog__nr_helpers(p), i, j, len = 0;
 	struct fe_helper **hs = calloc(nh + 1, sizeof(*hs));
 	struct fe_global *g;
@@ -119,9 +138,11 @@ char *be_manifest(const struct fe_unit *u, const struct fe_prog *p, unsigned sta
 	fe_unit__for_each_global(g, u, i) {
 		if (!prog_has_global(p, g) || fe_global__offset(g) < 0)
 			continue;
-		fprintf(f, "global name=%s section=%s offset=%lld size=%llu\n", fe_global__name(g),
+		fprintf(f, "global name=%s section=%s offset=%lld size=%llu", fe_global__name(g),
 			fe_global__section(g), (long long)fe_global__offset(g),
 			(unsigned long long)fe_global__size(g));
+		put_init(f, o->bpf, g);
+		fputc('\n', f);
 	}
 	fprintf(f, "end\n");
 	free(hs);

@@ -839,6 +839,34 @@ START_TEST(test_libc_calls)
 }
 END_TEST
 
+/* A bare native object keeps the initial values of its globals (manifest
+ * init=): the same retval and global data as the interpreter on the BPF
+ * object. */
+START_TEST(test_native_globals_init)
+{
+	char dir[96], out[OUT_SZ], nat[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	ck_assert_msg(cc_data(dir, "globals_init.bpf.c", "", "--aot-emit=native --aot-prog=glob",
+			      out, sizeof(out)) == 0,
+		      "%.2000s", out);
+	ck_assert_int_eq(sh(nat, sizeof(nat), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
+			    "'%s/x.o'", run_bin, dir, dir),
+			 0);
+	ck_assert_msg(retval_of(nat) == 156, "%s", nat);
+	ck_assert_msg(strstr(nat, "map '.data' (array, key 4, value 4, max 1):\n  00000000: 2a000000\n"),
+		      "%s", nat);
+	ck_assert_msg(cc_data(dir, "globals_init.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
+		      out);
+	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/x.o'",
+			    run_bin, dir, dir),
+			 0);
+	ck_assert_str_eq(out, "retval: 156\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* The same file in the plain ubpf convention (no sections): the bytecode
  * runs with the expected values, and every global function of .text gets
  * its native code (test_ubpf_convention_aot runs it). */
@@ -1655,6 +1683,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_ubpf_convention_aot);
 	tcase_add_test(tc, test_uint64_typedef);
 	tcase_add_test(tc, test_libc_calls);
+	tcase_add_test(tc, test_native_globals_init);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);
