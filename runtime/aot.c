@@ -43,6 +43,8 @@ int rt_aot__prepare(struct rt_prog *prog, struct rt_log *log)
 	/* a fat object's member is named as ar(1) names one: obj.o(.aot.prog) */
 	if (prog->native == obj->file) {
 		name = obj->path;
+	} else if (obj->native_file && prog->native == obj->native_file) {
+		name = obj->native_path;
 	} else {
 		if (asprintf(&path, "%s(%s%s)", obj->path, BPFAOT_FAT_SEC_PREFIX, prog->name) < 0) {
 			rt_log__err(log, "out of memory");

@@ -31,6 +31,7 @@ struct cli {
 	bool engine_set;
 	const char *prog;
 	const char *type;
+	const char *bytecode;	/* --bytecode: OBJECT is a native object for it */
 	const char *data_in, *ctx_in, *data_out, *ctx_out;
 	const char **map_sets;
 	size_t nr_map_sets;
@@ -61,11 +62,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s [OPTIONS] OBJECT\n"
-		"Runs a program of OBJECT (BPF ELF, fat object, or conformance .data file).\n"
+		"Runs a program of OBJECT (BPF ELF, fat object, native object, or conformance\n"
+		".data file).\n"
 		"\n"
 		"  --engine=ENGINE      aot|interp|jit|llvm-jit|llvm-aot|kernel (default: aot when\n"
 		"                       the object has native code, else interp)\n"
 		"  --prog=NAME          the program to run (default: the first)\n"
+		"  --bytecode=FILE      OBJECT is a native object (bpftime-vm build's bpf_main.o)\n"
+		"                       for the program of the BPF ELF FILE: its maps and type\n"
 		"  --type=TYPE          program type for legacy section names (xdp, tc, socket,\n"
 		"                       raw_tracepoint, kprobe, ...)\n"
 		"  --data-in=FILE       packet or memory input\n"
@@ -466,13 +470,14 @@ static int parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *out
 	return 0;
 }
 
-enum { OPT_ENGINE = 256, OPT_PROG, OPT_TYPE, OPT_DATA_IN, OPT_CTX_IN, OPT_DATA_OUT, OPT_CTX_OUT,
-       OPT_MAP_SET, OPT_DUMP_MAPS, OPT_REPEAT, OPT_VERIFY, OPT_JSON, OPT_LIST, OPT_BUDGET,
+enum { OPT_ENGINE = 256, OPT_BYTECODE, OPT_PROG, OPT_TYPE, OPT_DATA_IN, OPT_CTX_IN, OPT_DATA_OUT,
+       OPT_CTX_OUT, OPT_MAP_SET, OPT_DUMP_MAPS, OPT_REPEAT, OPT_VERIFY, OPT_JSON, OPT_LIST, OPT_BUDGET,
        OPT_PCAP_IN, OPT_PCAP_OUT, OPT_COMPARE, OPT_MAPS_SHM };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
 	{ "prog", required_argument, NULL, OPT_PROG },
+	{ "bytecode", required_argument, NULL, OPT_BYTECODE },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "data-in", required_argument, NULL, OPT_DATA_IN },
 	{ "ctx-in", required_argument, NULL, OPT_CTX_IN },
@@ -555,6 +560,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_PROG:
 			cli->prog = optarg;
+			break;
+		case OPT_BYTECODE:
+			cli->bytecode = optarg;
 			break;
 		case OPT_TYPE: {
 			uint32_t t;
@@ -695,7 +703,12 @@ int main(int argc, char **argv)
 					       .maps_shm = cli.pcap_in ? NULL : cli.maps_shm };
 		struct rt_log log = { .buf = log_buf, .size = LOG_SIZE };
 
-		obj = rt_object__open(cli.path, &oo, &log);
+		obj = rt_object__open(cli.bytecode ? cli.bytecode : cli.path, &oo, &log);
+		if (obj && cli.bytecode &&
+		    (err = rt_object__attach_native(obj, cli.prog, cli.path, &log))) {
+			p_err("%s", log_buf);
+			goto out;
+		}
 		/* the kernel engine never sits behind the runtime's loader:
 		 * libbpf opens the file itself (obj only names map types) */
 		if (!obj && !(cli.engine_set && cli.engine == BPFAOT_ENGINE_KERNEL && !cli.list)) {
@@ -703,6 +716,8 @@ int main(int argc, char **argv)
 			p_err("%s", log_buf);
 			goto out;
 		}
+		if (obj && obj->note && !cli.json)
+			fprintf(stderr, "bpfaot-run: note: %s\n", obj->note);
 	}
 	if (cli.list) {
 		list_object(obj, cli.json);

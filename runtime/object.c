@@ -1184,6 +1184,36 @@ static int native_data_map(struct rt_object *obj, const struct rt_manifest *mf, 
 
 static void *resolve_id(void *cookie, uint32_t id);
 
+/* A bare native object without a manifest, as llvmbpf's `bpftime-vm build`
+ * writes bpf_main.o: one program, named after its entry, over raw memory
+ * (bpf_main(mem, len)); helpers checked for existence only (the untyped
+ * five-u64 prototype); no maps (lddw map helpers fail the run). */
+static int load_native_bare(struct rt_object *obj, struct rt_log *log)
+{
+	struct rt_prog *p;
+
+	obj->progs = calloc(1, sizeof(*obj->progs));
+	if (!obj->progs)
+		return -ENOMEM;
+	p = &obj->progs[0];
+	obj->nr_progs = 1;
+	p->obj = obj;
+	p->name = xstrdup(BPFAOT_ENTRY_SYM);
+	p->sec_name = xstrdup(".text");
+	if (asprintf(&obj->note, "%s has no manifest: assumed llvmbpf's conventions: program "
+		     "'%s' is %s(mem, len) over raw memory, helpers _bpf_helper_ext_NNNN by id "
+		     "with the untyped prototype, no maps",
+		     obj->path, BPFAOT_ENTRY_SYM, BPFAOT_ENTRY_SYM) < 0)
+		obj->note = NULL;
+	if (!p->name || !p->sec_name || !obj->note)
+		return -ENOMEM;
+	p->type = BPF_PROG_TYPE_UNSPEC;
+	p->ctx_kind = RT_CTX_MEM;
+	p->native = obj->file;
+	p->native_size = obj->file_size;
+	return rt_aot__prepare(p, log);
+}
+
 /* A bare native object (x86-64 ET_REL with a manifest): maps and global
  * data from the manifest, one program with native code only. It is linked
  * now, so that a broken object is refused at open. */
@@ -1195,9 +1225,20 @@ static int load_native(struct rt_object *obj, struct rt_log *log)
 	size_t i;
 	int err = 0;
 
-	mf = rt_manifest__from_native(obj->file, obj->file_size, obj->path, log);
-	if (!mf)
-		return -errno;
+	{
+		/* without a manifest section: llvmbpf's conventions */
+		char why[256] = "";
+		struct rt_log quiet = { .buf = why, .size = sizeof(why) };
+
+		mf = rt_manifest__from_native(obj->file, obj->file_size, obj->path, &quiet);
+		if (!mf && errno == ENOENT && strstr(why, BPFAOT_MANIFEST_SEC))
+			return load_native_bare(obj, log);
+		if (!mf) {
+			err = -errno;
+			rt_log__err(log, "%s", why);
+			return err;
+		}
+	}
 	for (i = 0; i < mf->nr_maps && !err; i++) {
 		struct rt_map **maps;
 		struct rt_map *m = rt_map__new(&mf->maps[i].def, log);
@@ -1256,6 +1297,46 @@ static int load_native(struct rt_object *obj, struct rt_log *log)
 out:
 	rt_manifest__free(mf);
 	return err;
+}
+
+static bool is_native_elf(const void *data, size_t size);
+static uint8_t *read_whole(const char *path, size_t *size, struct rt_log *log);
+
+int rt_object__attach_native(struct rt_object *obj, const char *prog, const char *path,
+			     struct rt_log *log)
+{
+	struct rt_prog *p = prog ? rt_object__find_prog(obj, prog) : NULL;
+	uint8_t *buf;
+	size_t size = 0;
+
+	if (!prog && obj->nr_progs != 1) {
+		rt_log__err(log, "%s has %zu programs: name the one %s is for with --prog", obj->path,
+			    obj->nr_progs, path);
+		return -EINVAL;
+	}
+	if (!prog)
+		p = &obj->progs[0];
+	if (!p) {
+		rt_log__err(log, "%s: no program '%s'", obj->path, prog);
+		return -ENOENT;
+	}
+	buf = read_whole(path, &size, log);
+	if (!buf)
+		return -errno;
+	if (!is_native_elf(buf, size)) {
+		free(buf);
+		rt_log__err(log, "%s: not an x86-64 ELF object", path);
+		return -ENOEXEC;
+	}
+	free(obj->native_file);
+	free(obj->native_path);
+	obj->native_file = buf;
+	obj->native_path = xstrdup(path);
+	if (!obj->native_path)
+		return -ENOMEM;
+	p->native = buf;
+	p->native_size = size;
+	return 0;
 }
 
 /* x86-64 ELF: a native object rather than BPF bytecode. */
@@ -1488,10 +1569,10 @@ err_free:
 	return NULL;
 }
 
-struct rt_object *rt_object__open(const char *path, const struct bpfaot_open_opts *opts,
-				  struct rt_log *log)
+/* The whole regular file at path (malloc'ed, *size its length), or NULL
+ * with errno and the reason in log. */
+static uint8_t *read_whole(const char *path, size_t *size, struct rt_log *log)
 {
-	struct rt_object *obj;
 	struct stat st;
 	uint8_t *buf;
 	FILE *f;
@@ -1526,7 +1607,20 @@ struct rt_object *rt_object__open(const char *path, const struct bpfaot_open_opt
 		return NULL;
 	}
 	fclose(f);
-	obj = rt_object__open_mem(buf, st.st_size, path, opts, log);
+	*size = (size_t)st.st_size;
+	return buf;
+}
+
+struct rt_object *rt_object__open(const char *path, const struct bpfaot_open_opts *opts,
+				  struct rt_log *log)
+{
+	struct rt_object *obj;
+	size_t size;
+	uint8_t *buf = read_whole(path, &size, log);
+
+	if (!buf)
+		return NULL;
+	obj = rt_object__open_mem(buf, size, path, opts, log);
 	free(buf);
 	return obj;
 }
@@ -1555,6 +1649,9 @@ void rt_object__free(struct rt_object *obj)
 	free(obj->maps);
 	rt_conf__free(obj->conf);
 	btf__free(obj->btf);
+	free(obj->note);
+	free(obj->native_file);
+	free(obj->native_path);
 	for (i = 0; i < obj->nr_globals; i++)
 		free(obj->globals[i].name);
 	free(obj->globals);

@@ -294,6 +294,13 @@ struct rt_object {
 	 * back with atomic exchanges (run.c); unmapped by rt_object__free(). */
 	void *pkt_spare;
 	struct rt_shm *shm;	/* maps in shared memory (shm.c), or NULL; owned */
+	/* what the loader assumed about the object, for the user (a bare
+	 * native object without a manifest), or NULL; owned */
+	char *note;
+	/* a native object attached from its own file (bpfaot-run --bytecode),
+	 * owned, and its path for messages; NULL otherwise */
+	uint8_t *native_file;
+	char *native_path;
 };
 
 /* Opens a BPF ELF (or, from the extension .data, a conformance file). */
@@ -302,6 +309,12 @@ struct rt_object *rt_object__open(const char *path, const struct bpfaot_open_opt
 struct rt_object *rt_object__open_mem(const void *data, size_t size, const char *name,
 				      const struct bpfaot_open_opts *opts, struct rt_log *log);
 void rt_object__free(struct rt_object *obj);
+/* Makes the native object in file path (e.g. bpftime-vm build's bpf_main.o,
+ * with or without a manifest) the native code of program prog (NULL: the
+ * object's only program) of a bytecode object, whose maps it then uses.
+ * Returns 0 or -errno with the reason in log. */
+int rt_object__attach_native(struct rt_object *obj, const char *prog, const char *path,
+			     struct rt_log *log);
 struct rt_prog *rt_object__find_prog(struct rt_object *obj, const char *name);
 struct rt_map *rt_object__find_map(struct rt_object *obj, const char *name);
 /* Whether prog may call bpf_tail_call(): its bytecode does, or it has none

@@ -867,6 +867,45 @@ START_TEST(test_native_globals_init)
 }
 END_TEST
 
+/* llvmbpf's AOT output: a bare native object without a manifest runs on
+ * aot with a note saying what was assumed; with --bytecode, beside its BPF
+ * object, whose maps it uses: the same maps as the interpreter. Both
+ * objects are built here with clang, as bpftime-vm build lowers them. */
+START_TEST(test_bpftime_objects)
+{
+	char dir[96], out[OUT_SZ], ref[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	ck_assert_msg(sh(out, sizeof(out),
+			 "cd '%s' && clang-14 -O2 -fPIC -c tests/data/cc/bpftime_bare.c -o "
+			 "'%s/bpf_main.o' && clang-14 -O2 -fPIC -c tests/data/cc/bpftime_count.c -o "
+			 "'%s/count_main.o' && clang-14 " CC_FLAGS " -c tests/data/cc/bpftime_count.bpf.c "
+			 "-o '%s/count.bpf.o'",
+			 root, dir, dir, dir) == 0,
+		      "%.2000s", out);
+	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/mem16' '%s/bpf_main.o'",
+			    run_bin, dir, dir),
+			 0);
+	ck_assert_msg(strstr(out, "retval: 1497\n"), "%s", out);
+	ck_assert_msg(strstr(out, "bpfaot-run: note: ") &&
+			      strstr(out, "bpf_main.o has no manifest: assumed llvmbpf's conventions: "
+					  "program 'bpf_main' is bpf_main(mem, len) over raw memory"),
+		      "%s", out);
+	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
+			    "--bytecode='%s/count.bpf.o' '%s/count_main.o'",
+			    run_bin, dir, dir, dir),
+			 0);
+	ck_assert_int_eq(sh(ref, sizeof(ref), "'%s' --engine=interp --dump-maps "
+			    "--data-in='%s/pkt64' '%s/count.bpf.o'",
+			    run_bin, dir, dir),
+			 0);
+	ck_assert_msg(strstr(ref, "  01000000: 0500000000000000\n"), "%s", ref);
+	ck_assert_str_eq(out, ref);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* The same file in the plain ubpf convention (no sections): the bytecode
  * runs with the expected values, and every global function of .text gets
  * its native code (test_ubpf_convention_aot runs it). */
@@ -1684,6 +1723,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_uint64_typedef);
 	tcase_add_test(tc, test_libc_calls);
 	tcase_add_test(tc, test_native_globals_init);
+	tcase_add_test(tc, test_bpftime_objects);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);
