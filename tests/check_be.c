@@ -251,7 +251,7 @@ START_TEST(test_manifest_trace_pid)
 			    "map name=pid_count type=1 key=4 value=8 max=10240 flags=0 inlined=0\n"
 			    "map name=syscall_count type=2 key=4 value=8 max=512 flags=0 inlined=1 "
 			    "stride=8\n"
-			    "global name=target_pid section=.rodata offset=0 size=4\n"
+			    "global name=target_pid section=.rodata offset=0 size=4 init=00000000\n"
 			    "end\n");
 	free(m);
 	free(data);
