@@ -60,7 +60,7 @@ SAMPLE_SRCS := $(wildcard samples/*.bpf.c)
 SAMPLE_OBJS := $(patsubst samples/%.bpf.c,$(BUILD)/samples/%.bpf.o,$(SAMPLE_SRCS))
 BPF_CFLAGS  := -target bpf -O2 -g -D__TARGET_ARCH_x86 -Isamples -I/usr/include/x86_64-linux-gnu
 
-# The compiler: frontend (libclang), rewriters, backend (clang, LLVM-C).
+# The compiler: frontend (libclang), rewriters, backend (clang, LLVM-C: the semantics pass).
 LLVM_CONFIG ?= llvm-config-14
 LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix 2>/dev/null)
 CLANG_CFLAGS := -I$(LLVM_PREFIX)/include
@@ -88,12 +88,15 @@ CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi
 # build is refused. libbpfaot-llvm.a serves hosts that link statically (and
 # the tests).
 LLVM_ENGINE_SRCS := $(wildcard llvm/*.c)
+# backend/ir_sem.c (BPF's integer semantics in IR) serves both the native
+# compile and the translator: its object goes into both archives and the plugin.
 LLVM_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LLVM_ENGINE_SRCS))
+SEM_OBJ := $(BUILD)/obj/backend/ir_sem.o
 LLVM_ENGINE_LIB  := $(BUILD)/lib/libbpfaot-llvm.a
 LLVM_PLUGIN      := $(BUILD)/lib/libbpfaot-llvm.so
 RT_ABI := $(shell cat runtime/*.h include/bpfaot/*.h llvm/le.h 2>/dev/null | cksum | cut -d' ' -f1)
 LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden -fPIC $(shell $(LLVM_CONFIG) --cflags 2>/dev/null) \
-		      -Iruntime -Illvm -DBPFAOT_RT_ABI='"$(RT_ABI)"'
+		      -Iruntime -Illvm -Ibackend -DBPFAOT_RT_ABI='"$(RT_ABI)"'
 
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -149,16 +152,16 @@ $(RUN_BIN): runtime/bpfaot-run.c $(TOOL_OBJS) $(RT_LIB) llvm/le.h tools/tool.h
 	$(CC) $(RT_CFLAGS) -Illvm -Itools -DBPFAOT_RT_ABI='"$(RT_ABI)"' $< -o $@ $(TOOL_OBJS) \
 		$(RT_LIB) $(RT_LIBS) $(PCAP_LIBS) -ldl $(LDFLAGS_SAN)
 
-$(LLVM_ENGINE_OBJS): $(BUILD)/obj/llvm/%.o: llvm/%.c llvm/le.h runtime/rt_internal.h \
+$(LLVM_ENGINE_OBJS): $(BUILD)/obj/llvm/%.o: llvm/%.c llvm/le.h backend/be_sem.h runtime/rt_internal.h \
 		runtime/rt_insn.h include/bpfaot/bpfaot.h include/bpfaot/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LLVM_ENGINE_CFLAGS) -c $< -o $@
-$(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS)
+$(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS) $(SEM_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR_TOOL) rcs $@ $^
-$(LLVM_PLUGIN): $(LLVM_ENGINE_OBJS) $(RT_LIB)
+$(LLVM_PLUGIN): $(LLVM_ENGINE_OBJS) $(SEM_OBJ) $(RT_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-z,defs -Wl,--exclude-libs,ALL -o $@ $(LLVM_ENGINE_OBJS) $(RT_LIB) \
+	$(CC) -shared -Wl,-z,defs -Wl,--exclude-libs,ALL -o $@ $(LLVM_ENGINE_OBJS) $(SEM_OBJ) $(RT_LIB) \
 		$(LLVM_LIBS) $(RT_LIBS) $(LDFLAGS_SAN)
 
 $(BUILD)/obj/frontend/%.o: frontend/%.c $(CC_HDRS)
@@ -184,7 +187,7 @@ $(BE_LIB): $(BE_OBJS)
 # bpfaot-cc: backend -> rewriters -> frontend -> libclang (link order = dependency order)
 $(CC_BIN): backend/bpfaot-cc.c $(BE_LIB) $(RW_LIB) $(FE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CC_CFLAGS) $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(LDFLAGS_SAN)
+	$(CC) $(CC_CFLAGS) $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(LLVM_LIBS) $(LDFLAGS_SAN)
 
 # The same samples through bpfaot-cc, as a libbpf Makefile would use it (CLANG=bpfaot-cc).
 SAMPLE_FATS := $(patsubst samples/%.bpf.c,$(BUILD)/samples-aot/%.bpf.o,$(SAMPLE_SRCS))
@@ -212,7 +215,8 @@ $(RW_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(RW_LIB) $(FE_LIB)
 	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
 $(BE_TESTS): $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CC_BIN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(CHECK_LIBS) $(LDFLAGS_SAN)
+	$(CC) $(CC_CFLAGS) $(CHECK_CFLAGS) -Itests $< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(LLVM_LIBS) \
+		$(CHECK_LIBS) $(LDFLAGS_SAN)
 # the llvm engines need the runtime they plug into, and the samples they run
 $(BUILD)/tests/check_llvm: tests/check_llvm.c tests/testutil.h tests/spec.h tests/randprog.h $(LLVM_ENGINE_LIB) $(RT_LIB) \
 		$(SAMPLE_OBJS)

@@ -9,12 +9,18 @@
  *     every global (section, offset, size) and lays out legacy maps.
  *  3. Per program (SEC() functions, or in a file of none the global
  *     functions of .text, as the runtime reads the object): the rewritten
- *     source (rewriters/), compiled for x86-64:
+ *     source (rewriters/), compiled for x86-64 in three steps:
  *
  *       clang -target x86_64-unknown-linux-gnu -O3 -fno-stack-protector
  *             -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions
- *             -ffreestanding -fPIC -fno-plt -fno-common -w -iquote SRCDIR
- *             <-I/-D/-U/-include/-std of the user> -c P.c
+ *             -ffreestanding -fPIC -fno-plt -fno-common -w
+ *             -fwrapv -fno-strict-aliasing -Xclang -disable-llvm-optzns
+ *             -iquote SRCDIR <-I/-D/-U/-include/-std of the user> -emit-llvm -c P.c
+ *       be_ir_bpf_semantics() over P.bc (in process, LLVM-C): BPF's results
+ *             for division and remainder by 0 (and INT_MIN / -1), shift
+ *             counts masked as the BPF compile masks them (backend/ir_sem.c)
+ *       clang <the same first line> -c -x ir P.sem.bc: clang's own -O3
+ *             pipeline and code generator over the guarded module
  *
  *     -ffreestanding: no libc behind the native code, and no library calls
  *     synthesised from loops (__builtin_memcpy & co. still expand inline);
@@ -22,7 +28,9 @@
  *     reached through a GOT slot (R_X86_64_*GOTPCREL*), local code and data
  *     PC-relatively, so the runtime's linker may place maps and helpers
  *     anywhere in the address space; -w: the BPF compile already showed
- *     the warnings of this very source.
+ *     the warnings of this very source; -fwrapv -fno-strict-aliasing: BPF
+ *     wraps signed arithmetic and knows no types, so the native code must
+ *     not optimise on C's undefined behaviour there either.
  *  4. The object gets its manifest (.bpfaot.manifest), written from what
  *     its undefined symbols show: the helpers it calls, the maps whose
  *     values it indexes (inlined=1); those symbols are checked (helpers,
@@ -40,7 +48,13 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/Core.h>
+
 #include "be_internal.h"
+#include "be_sem.h"
 #include "rw.h"
 #include "bpfaot/abi.h"
 #include "bpfaot/helpers.h"
@@ -257,19 +271,32 @@ static unsigned stack_estimate(struct job *j, const char *prog)
 	return depth > BPF_MAX_STACK ? BPF_MAX_STACK : depth;
 }
 
-static int native_compile(struct job *j, const char *src_path, const char *out, bool llvm)
+/* Whether the BPF compile has 32-bit sub-registers: -mcpu=v3 and later,
+ * -mcpu=probe (every kernel that runs bpfaot's tests has them), or the
+ * alu32 target feature; the last option wins, as in clang. */
+static bool bpf_has_alu32(const struct be_opts *o)
 {
-	const struct be_opts *o = j->o;
-	const char **argv = calloc((size_t)o->nr_src_args + 32, sizeof(*argv));
-	char opt[8], *input_copy = strdup(o->input);
-	int i, k = 0, st;
+	bool alu32 = false;
+	int i;
 
-	if (!argv || !input_copy) {
-		free(argv);
-		free(input_copy);
-		return -ENOMEM;
+	for (i = 0; i < o->nr_clang_args; i++) {
+		const char *a = o->clang_args[i];
+
+		if (!strncmp(a, "-mcpu=", 6))
+			alu32 = !strcmp(a + 6, "probe") ||
+				(a[6] == 'v' && a[7] >= '3' && a[7] <= '9');
+		else if (!strcmp(a, "+alu32") || !strcmp(a, "-alu32"))
+			alu32 = a[0] == '+';	/* -Xclang -target-feature -Xclang +alu32 */
 	}
-	snprintf(opt, sizeof(opt), "-O%d", o->opt_level);
+	return alu32;
+}
+
+/* The arguments every clang run of the native compile starts with. */
+static int native_base_args(const struct job *j, const char **argv, char *opt, size_t opt_size)
+{
+	int k = 0;
+
+	snprintf(opt, opt_size, "-O%d", j->o->opt_level);
 	argv[k++] = j->clang;
 	argv[k++] = "-target";
 	argv[k++] = "x86_64-unknown-linux-gnu";
@@ -283,11 +310,107 @@ static int native_compile(struct job *j, const char *src_path, const char *out, 
 	argv[k++] = "-fno-plt";
 	argv[k++] = "-fno-common";
 	argv[k++] = "-w";
+	return k;
+}
+
+static int run_clang(struct job *j, const char **argv)
+{
+	int st = be_run(argv, j->o->verbose);
+
+	if (st < 0) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+			    strerror(-st));
+		return st;
+	}
+	return st ? -EIO : 0;
+}
+
+/* The module in bitcode file in, with BPF's semantics (be_ir_bpf_semantics),
+ * to bitcode file out. */
+static int apply_semantics(struct job *j, const char *in, const char *out)
+{
+	struct be_sem_opts so = { .alu32 = bpf_has_alu32(j->o) };
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMMemoryBufferRef buf = NULL;
+	LLVMModuleRef m = NULL;
+	char *msg = NULL;
+	int err = -ENOEXEC;
+
+	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot read '%s': %s", in, msg);
+		goto out_dispose_ctx;
+	}
+	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "'%s': malformed bitcode", in);
+		goto out_dispose_buf;
+	}
+	err = be_ir_bpf_semantics(m, &so, NULL);
+	if (err)
+		goto out_dispose_module;
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
+			    "internal error: the semantics pass broke '%s': %s", in, msg);
+		err = -EINVAL;
+		goto out_dispose_module;
+	}
+	if (LLVMWriteBitcodeToFile(m, out)) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s'", out);
+		err = -EIO;
+		goto out_dispose_module;
+	}
+	err = 0;
+out_dispose_module:
+	LLVMDisposeModule(m);
+out_dispose_buf:
+	LLVMDisposeMemoryBuffer(buf);
+out_dispose_ctx:
+	LLVMDisposeMessage(msg);
+	LLVMContextDispose(ctx);
+	return err;
+}
+
+/* Source -> unoptimised bitcode (-disable-llvm-optzns) -> BPF's semantics
+ * -> clang's -O pipeline and code generation (or its IR, llvm). Clang, not
+ * LLVM-C, optimises and emits the object, so the pipeline, its tuning and
+ * the code generator's options (relaxed GOT relocations among them) are
+ * exactly those of a plain `clang -O3 -c`. */
+static int native_compile(struct job *j, const char *name, const char *src_path, const char *out,
+			  bool llvm)
+{
+	const struct be_opts *o = j->o;
+	const char **argv = calloc((size_t)o->nr_src_args + 40, sizeof(*argv));
+	char *input_copy = strdup(o->input);
+	char *bc = tmp_path(j, name, ".bc"), *sem = tmp_path(j, name, ".sem.bc");
+	char opt[8];
+	int i, k, err = -ENOMEM;
+
+	if (!argv || !input_copy || !bc || !sem)
+		goto out_free;
+	k = native_base_args(j, argv, opt, sizeof(opt));
+	/* BPF wraps signed arithmetic and has no type-based aliasing */
+	argv[k++] = "-fwrapv";
+	argv[k++] = "-fno-strict-aliasing";
+	argv[k++] = "-Xclang";
+	argv[k++] = "-disable-llvm-optzns";
 	/* quoted includes resolve from the original file's directory */
 	argv[k++] = "-iquote";
 	argv[k++] = dirname(input_copy);
 	for (i = 0; i < o->nr_src_args; i++)
 		argv[k++] = o->src_args[i];
+	argv[k++] = "-emit-llvm";
+	argv[k++] = "-c";
+	argv[k++] = "-x";
+	argv[k++] = "c";
+	argv[k++] = src_path;
+	argv[k++] = "-o";
+	argv[k++] = bc;
+	argv[k] = NULL;
+	err = run_clang(j, argv);
+	if (!err)
+		err = apply_semantics(j, bc, sem);
+	if (err)
+		goto out_free;
+	k = native_base_args(j, argv, opt, sizeof(opt));
 	if (llvm) {
 		argv[k++] = "-S";
 		argv[k++] = "-emit-llvm";
@@ -295,19 +418,18 @@ static int native_compile(struct job *j, const char *src_path, const char *out, 
 		argv[k++] = "-c";
 	}
 	argv[k++] = "-x";
-	argv[k++] = "c";
-	argv[k++] = src_path;
+	argv[k++] = "ir";
+	argv[k++] = sem;
 	argv[k++] = "-o";
 	argv[k++] = out;
-	st = be_run(argv, o->verbose);
+	argv[k] = NULL;
+	err = run_clang(j, argv);
+out_free:
+	free(sem);
+	free(bc);
 	free(argv);
 	free(input_copy);
-	if (st < 0) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
-			    strerror(-st));
-		return st;
-	}
-	return st ? -EIO : 0;
+	return err;
 }
 
 static bool prog_uses_helper_sym(const char *name)
@@ -531,7 +653,7 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 			    strerror(-err));
 		goto out;
 	}
-	err = native_compile(j, src_path,
+	err = native_compile(j, name, src_path,
 			     o->emit == BE_EMIT_LLVM && o->output ? o->output : obj_path,
 			     o->emit == BE_EMIT_LLVM);
 	if (err == -EIO)

@@ -28,6 +28,7 @@
 #include <llvm-c/Core.h>
 
 #include "le.h"
+#include "be_sem.h"
 #include "rt_insn.h"
 #include "rt_internal.h"
 
@@ -336,34 +337,6 @@ static LLVMOpcode bin_opcode(uint8_t op)
 	}
 }
 
-/* dst / src or dst % src at width ty, with the ISA's non-trapping rules. */
-static LLVMValueRef div_mod(struct tr *t, LLVMTypeRef ty, bool is_div, bool is_signed,
-			    LLVMValueRef a, LLVMValueRef d)
-{
-	LLVMValueRef zero = LLVMConstInt(ty, 0, false);
-	LLVMValueRef ones = LLVMConstAllOnes(ty);
-	LLVMValueRef one = LLVMConstInt(ty, 1, false);
-	LLVMValueRef is0 = LLVMBuildICmp(t->b, LLVMIntEQ, d, zero, "");
-	LLVMValueRef bad = is0, safe, q, res;
-	LLVMValueRef is_m1 = NULL;
-
-	if (is_signed) {
-		is_m1 = LLVMBuildICmp(t->b, LLVMIntEQ, d, ones, "");
-		bad = LLVMBuildOr(t->b, is0, is_m1, "");
-	}
-	safe = LLVMBuildSelect(t->b, bad, one, d, "");
-	if (is_div)
-		q = is_signed ? LLVMBuildSDiv(t->b, a, safe, "") : LLVMBuildUDiv(t->b, a, safe, "");
-	else
-		q = is_signed ? LLVMBuildSRem(t->b, a, safe, "") : LLVMBuildURem(t->b, a, safe, "");
-	/* by zero: div gives 0, mod leaves dst; by -1: sdiv negates, smod gives 0 */
-	res = LLVMBuildSelect(t->b, is0, is_div ? zero : a, q, "");
-	if (is_signed)
-		res = LLVMBuildSelect(t->b, is_m1, is_div ? LLVMBuildNeg(t->b, a, "") : zero, res,
-				      "");
-	return res;
-}
-
 static void emit_alu(struct tr *t, size_t pc, const struct rt_insn *i)
 {
 	bool is64 = rt_insn_class(i->code) == RT_CLASS_ALU64;
@@ -429,7 +402,10 @@ static void emit_alu(struct tr *t, size_t pc, const struct rt_insn *i)
 #undef BIN
 	case RT_OP_DIV:
 	case RT_OP_MOD:
-		r = div_mod(t, ty, op == RT_OP_DIV, i->off == RT_OFF_SIGNED, a, b);
+		r = be_ir_div_rem(t->b,
+				  op == RT_OP_DIV ? (i->off == RT_OFF_SIGNED ? LLVMSDiv : LLVMUDiv)
+						  : (i->off == RT_OFF_SIGNED ? LLVMSRem : LLVMURem),
+				  a, b);
 		break;
 	case RT_OP_NEG:
 		r = LLVMBuildNeg(t->b, a, "");

@@ -4,10 +4,12 @@
 #define BPFAOT_TESTUTIL_H
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 /* The six-line check_money runner: failures become the exit status. */
 #define TEST_MAIN(suite_fn)                                                                        \
@@ -45,6 +47,35 @@ static inline bool test_conf_present(const char *suite)
 	       suite);
 	fflush(stdout);
 	return false;
+}
+
+/* Runs a shell command, stdout and stderr together into out (when given,
+ * NUL-terminated, cut at out_sz); its exit status, or -1 when it died of a
+ * signal. */
+static inline int __attribute__((format(printf, 3, 4)))
+tu_sh(char *out, size_t out_sz, const char *fmt, ...)
+{
+	char cmd[8192], full[8300];
+	size_t n = 0, r;
+	va_list ap;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	ck_assert_int_lt(vsnprintf(cmd, sizeof(cmd), fmt, ap), (int)sizeof(cmd));
+	va_end(ap);
+	snprintf(full, sizeof(full), "( %s ) 2>&1", cmd);
+	p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	if (out) {
+		while (n + 1 < out_sz && (r = fread(out + n, 1, out_sz - 1 - n, p)) > 0)
+			n += r;
+		out[n] = '\0';
+	}
+	while (fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 #endif
