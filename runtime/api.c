@@ -188,6 +188,12 @@ static int check_engine(struct rt_run *run)
 		rt_log__err(run->log, "the kernel engine runs objects by path: use bpfaot-run");
 		return -ENOTSUP;
 	}
+	/* native code has no instructions to count; never ignore a budget */
+	if (run->budget_limit && run->engine != BPFAOT_ENGINE_INTERP) {
+		rt_log__err(run->log, "an instruction budget applies to the interpreter only: engine "
+			    "'%s' cannot count instructions", bpfaot_engine__name(run->engine));
+		return -ENOTSUP;
+	}
 	if ((unsigned int)run->engine >= BPFAOT_ENGINE__COUNT ||
 	    (run->engine > BPFAOT_ENGINE_JIT && !engine_ops[run->engine].run)) {
 		rt_log__err(run->log, "engine '%s' is not built yet", bpfaot_engine__name(run->engine));
@@ -276,11 +282,29 @@ static int run_engine(struct rt_run *run, uint32_t repeat, uint64_t *retval)
 	}
 }
 
+/* The timed loop: only the engine's own time is counted. */
+struct timed_runs {
+	uint32_t repeat;
+	uint64_t *retval;
+	uint64_t total;
+};
+
+static int timed_runs(struct rt_run *run, void *arg)
+{
+	struct timed_runs *t = arg;
+	uint64_t start = now_ns();
+	int err = run_engine(run, t->repeat, t->retval);
+
+	t->total = now_ns() - start;
+	return err;
+}
+
 BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts *opts)
 {
 	struct rt_log log;
 	struct rt_run run;
-	uint64_t retval = 0, start, total = 0, prepared = 0;
+	uint64_t retval = 0, total = 0, prepared = 0;
+	struct timed_runs timed = { .retval = &retval };
 	uint32_t repeat;
 	int err;
 
@@ -308,9 +332,12 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 	}
 	if (err)
 		goto out_release;
-	start = now_ns();
-	err = run_engine(&run, repeat, &retval);
-	total = now_ns() - start;
+	/* native code (every engine but the interpreter) runs under a fault
+	 * guard, armed once for the whole loop */
+	timed.repeat = repeat;
+	err = run.engine == BPFAOT_ENGINE_INTERP ? timed_runs(&run, &timed)
+						 : rt_fault__call(&run, timed_runs, &timed);
+	total = timed.total;
 	if (!err)
 		err = rt_run__finish(&run, opts, retval);
 	if (err)

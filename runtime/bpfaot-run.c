@@ -79,7 +79,7 @@ static void usage(FILE *f)
 		"  --map-set=MAP:KEYHEX=VALHEX  set a map entry before the run (repeatable)\n"
 		"  --dump-maps          print every map after the run\n"
 		"  --repeat=N           run N times and print the average duration\n"
-		"  --budget=N           interpreter instruction budget\n"
+		"  --budget=N           interpreter instruction budget (interp only)\n"
 		"  --verify=kernel      have the kernel's verifier check the bytecode first\n"
 		"  --pcap-in=FILE       run a packet program over every packet of a capture\n"
 		"                       (pcap or pcapng, Ethernet) and count the verdicts\n"
@@ -726,7 +726,15 @@ int main(int argc, char **argv)
 	if (!cli.engine_set) {
 		struct rt_prog *p = cli.prog ? rt_object__find_prog(obj, cli.prog) : &obj->progs[0];
 
-		cli.engine = p && p->native ? BPFAOT_ENGINE_AOT : BPFAOT_ENGINE_INTERP;
+		/* a budget is the interpreter's: it runs the program then */
+		cli.engine = p && p->native && !cli.budget ? BPFAOT_ENGINE_AOT : BPFAOT_ENGINE_INTERP;
+	}
+	if (cli.budget && cli.engine != BPFAOT_ENGINE_INTERP) {
+		p_err("--budget counts bytecode instructions, which only the interpreter does: "
+		      "engine '%s' cannot apply it (use --engine=interp)",
+		      bpfaot_engine__name(cli.engine));
+		err = -ENOTSUP;
+		goto out;
 	}
 	if (is_llvm_engine(cli.engine) || (cli.compare_set && is_llvm_engine(cli.compare))) {
 		err = load_llvm_engines();

@@ -533,6 +533,14 @@ static inline uint64_t rt_run__loop(struct rt_run *run, bpfaot_entry_fn entry, u
 
 int rt_interp__run(struct rt_run *run, uint32_t repeat, uint64_t *retval);
 
+/* Fault containment (fault.c): runs body(run, arg) with a guard, so that a
+ * hardware fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL) of this thread inside it
+ * stops it and becomes -EFAULT, with a message naming the object, the
+ * program, the engine and the signal in run->log. The host's handlers are
+ * back when it returns. Otherwise body's result. */
+typedef int (*rt_fault_body_fn)(struct rt_run *run, void *arg);
+int rt_fault__call(struct rt_run *run, rt_fault_body_fn body, void *arg);
+
 /* The kernel engine lives in rt_kernel.h. */
 
 /* ---------------------------------------------------- native objects */

@@ -8,12 +8,18 @@
  *   bytes at or past the width, in 64 and 32 bits, for a BPF compile with
  *   and without 32-bit sub-registers (-mcpu=v3, the default v1): the same
  *   maps on interp, jit, llvm-jit, llvm-aot, aot and the kernel.
+ * errors: native code that faults on purpose (a bad pointer, a bad call,
+ *   ud2, a division in assembly, a stack overflow; generated code of the
+ *   bytecode engines reading address 0) is an error message and exit
+ *   status 1, never a signal death; an embedding host gets -EFAULT, keeps
+ *   its own handlers and runs on; --budget is refused on native engines.
  *
  * Tests that need bpf() print "SKIP: ..." where it is unavailable. Run from
  * the repository root; BUILD names the build directory (default build).
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpfaot/bpfaot.h"
 #include "rt_kernel.h"
 #include "testutil.h"
 
@@ -142,6 +149,158 @@ START_TEST(test_divshift)
 }
 END_TEST
 
+/* -------------------------------------------------- fault containment */
+
+struct fault_case {
+	const char *prog;
+	const char *sig;	/* in the message */
+};
+
+/* tests/data/sem/fault.bpf.c: native code that faults, bytecode that does not */
+static const struct fault_case fault_cases[] = {
+	{ "segv", "SIGSEGV" }, { "call_bad", "SIGSEGV" }, { "ill", "SIGILL" },
+	{ "fpe", "SIGFPE" },   { "deep", "SIGSEGV" },
+};
+
+/* Compiles tests/data/sem/SRC into dir/x.o and writes a 64-byte zero packet. */
+static void build(const char *dir, const char *src)
+{
+	static const unsigned char pkt[64];
+	char out[OUT_SZ];
+
+	write_file(dir, "pkt", pkt, sizeof(pkt));
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -c tests/data/sem/%s -o '%s/x.o'",
+			 root, cc_bin, src, dir) == 0,
+		      "%.2000s", out);
+}
+
+START_TEST(test_fault_aot)
+{
+	const struct fault_case *c = &fault_cases[_i];
+	char dir[64], out[OUT_SZ], expect[256];
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "fault.bpf.c");
+	/* an error and exit status 1, never a signal death */
+	ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=aot --prog=%s --data-in='%s/pkt' '%s/x.o'",
+			 run_bin, c->prog, dir, dir) == 1,
+		      "%s: %.2000s", c->prog, out);
+	snprintf(expect, sizeof(expect), "bpfaot-run: error: %s/x.o: program '%s' on engine 'aot': %s (",
+		 dir, c->prog, c->sig);
+	ck_assert_msg(!strncmp(out, expect, strlen(expect)), "%s: %.2000s", c->prog, out);
+	/* one line, which points at the interpreter */
+	ck_assert_msg(strstr(out, "--engine=interp") && strchr(out, '\n') == out + strlen(out) - 1,
+		      "%s: %.2000s", c->prog, out);
+	/* the bytecode is fine */
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=interp --prog=%s --data-in='%s/pkt' '%s/x.o'",
+			    run_bin, c->prog, dir, dir), 0);
+	ck_assert_str_eq(out, "retval: 2\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* Generated code of the bytecode engines: a load through r1 = 0, which
+ * the interpreter refuses and native code executes. */
+START_TEST(test_fault_bytecode_engines)
+{
+	static const char *const native[] = { "jit", "llvm-jit", "llvm-aot" };
+	char out[OUT_SZ], expect[256];
+	size_t e;
+
+	for (e = 0; e < sizeof(native) / sizeof(native[0]); e++) {
+		ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' --engine=%s tests/data/bad/conf_null_read.data",
+				 root, run_bin, native[e]) == 1,
+			      "%s: %.2000s", native[e], out);
+		snprintf(expect, sizeof(expect),
+			 "bpfaot-run: error: tests/data/bad/conf_null_read.data: program "
+			 "'conf_null_read' on engine '%s': SIGSEGV (access to unmapped memory, address 0x0)",
+			 native[e]);
+		ck_assert_msg(!strncmp(out, expect, strlen(expect)), "%s: %.2000s", native[e], out);
+	}
+}
+END_TEST
+
+static void host_handler(int sig)
+{
+	(void)sig;
+}
+
+/* An embedding host: the fault is an error code, the host's own handler
+ * is back afterwards, and the next run works. */
+START_TEST(test_fault_host_survives)
+{
+	char dir[64], path[PATH_MAX], log[1024];
+	static const unsigned char pkt[64];
+	struct sigaction mine = { .sa_handler = host_handler }, now;
+	BPFAOT_OPTS(bpfaot_open_opts, oo, .log_buf = log, .log_size = sizeof(log));
+	struct bpfaot_object *obj;
+	struct bpfaot_prog *prog;
+	int i, err;
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "fault.bpf.c");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	ck_assert_int_eq(sigaction(SIGSEGV, &mine, NULL), 0);
+	obj = bpfaot_object__open(path, &oo);
+	ck_assert_msg(obj, "%s", log);
+	for (i = 0; i < 2; i++) {
+		BPFAOT_OPTS(bpfaot_run_opts, ro, .engine = BPFAOT_ENGINE_AOT, .data_in = pkt,
+			    .data_size_in = sizeof(pkt), .repeat = 10, .log_buf = log,
+			    .log_size = sizeof(log));
+
+		prog = bpfaot_object__find_prog(obj, "segv");
+		err = bpfaot_prog__run(prog, &ro);
+		ck_assert_int_eq(err, -EFAULT);
+		ck_assert_msg(strstr(log, "program 'segv' on engine 'aot': SIGSEGV"), "%s", log);
+		ck_assert_int_eq(sigaction(SIGSEGV, NULL, &now), 0);
+		ck_assert_msg(now.sa_handler == host_handler, "the host's SIGSEGV handler is gone");
+		prog = bpfaot_object__find_prog(obj, "ok");
+		ck_assert_int_eq(bpfaot_prog__run(prog, &ro), 0);
+		ck_assert_uint_eq(ro.retval, 2);
+	}
+	{
+		/* an embedder's budget on a native engine: refused, not ignored */
+		BPFAOT_OPTS(bpfaot_run_opts, ro, .engine = BPFAOT_ENGINE_AOT, .data_in = pkt,
+			    .data_size_in = sizeof(pkt), .budget = 100, .log_buf = log,
+			    .log_size = sizeof(log));
+
+		ck_assert_int_eq(bpfaot_prog__run(prog, &ro), -ENOTSUP);
+		ck_assert_str_eq(log, "an instruction budget applies to the interpreter only: engine "
+				      "'aot' cannot count instructions");
+	}
+	bpfaot_object__close(obj);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* --budget counts bytecode instructions: refused on every other engine,
+ * never ignored; with no --engine it picks the interpreter. */
+START_TEST(test_budget_native)
+{
+	static const char *const others[] = { "aot", "jit", "llvm-jit", "llvm-aot", "kernel" };
+	char dir[64], out[OUT_SZ], expect[256];
+	size_t e;
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "fault.bpf.c");
+	for (e = 0; e < sizeof(others) / sizeof(others[0]); e++) {
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --budget=100 --prog=ok --data-in='%s/pkt' '%s/x.o'",
+				 run_bin, others[e], dir, dir) == 1,
+			      "%s: %.2000s", others[e], out);
+		snprintf(expect, sizeof(expect),
+			 "bpfaot-run: error: --budget counts bytecode instructions, which only the "
+			 "interpreter does: engine '%s' cannot apply it (use --engine=interp)\n",
+			 others[e]);
+		ck_assert_str_eq(out, expect);
+	}
+	/* the interpreter, chosen for --budget although the program has native code */
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --budget=100 --prog=ok --data-in='%s/pkt' '%s/x.o' --json",
+			    run_bin, dir, dir), 0);
+	ck_assert_msg(strstr(out, "\"engine\":\"interp\""), "%s", out);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 Suite *e2e_sem_suite(void)
 {
 	Suite *s = suite_create("e2e_sem");
@@ -156,6 +315,14 @@ Suite *e2e_sem_suite(void)
 	tc = tcase_create("core");
 	tcase_add_loop_test(tc, test_divshift, 0,
 			    (int)(sizeof(divshift_cases) / sizeof(divshift_cases[0])));
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_fault_aot, 0, (int)(sizeof(fault_cases) / sizeof(fault_cases[0])));
+	tcase_add_test(tc, test_fault_bytecode_engines);
+	tcase_add_test(tc, test_fault_host_survives);
+	tcase_add_test(tc, test_budget_native);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
