@@ -11,6 +11,7 @@
 #define BPFAOT_BE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "fe.h"
@@ -61,6 +62,8 @@ struct be_manifest_opts {
 	/* the BPF object (borrowed): each global's `init=` comes from its
 	 * section's bytes (none for SHT_NOBITS); NULL: no init */
 	const struct be_elf *bpf;
+	/* the program's bytecode hash (manifest `bytecode=`), or NULL */
+	const uint64_t *bytecode_hash;
 };
 char *be_manifest(const struct be_manifest_opts *o);
 

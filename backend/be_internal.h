@@ -39,6 +39,13 @@ const char *be_elf__sym_name(const struct be_elf *elf, const Elf64_Sym *sym);
 /* The defined symbol called name (first match), or NULL. */
 const Elf64_Sym *be_elf__find_sym(const struct be_elf *elf, const char *name);
 
+/* The bytecode hash of program prog of a BPF ELF (docs/object-format.md,
+ * `bytecode=`): FNV-1a 64 over its function's bytes, then the whole .text
+ * (its subprograms), each followed by the relocations that fall in it
+ * (offset from the start, 8 bytes little-endian, then the symbol's name and
+ * a NUL). false when the object has no function named prog. */
+bool be_bytecode_hash(const struct be_elf *elf, const char *prog, uint64_t *hash);
+
 /* Reads a whole file; 0 or -errno (ENOENT, ENOMEM, EIO). *data malloc'ed. */
 int be_read_file(const char *path, void **data, size_t *size);
 /* Writes a whole file; 0 or -errno. */

@@ -625,6 +625,8 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 	size_t msize;
 	CXSourceLocation loc;
 	struct be_elf ne;
+	uint64_t hash;
+	bool has_hash;
 	int err;
 
 	unsupported = fe_prog__unsupported(p, &loc);
@@ -683,10 +685,12 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		goto out;
 	}
 	undefs = undefined_syms(&ne);
+	has_hash = be_bytecode_hash(&j->elf, name, &hash);
 	if (undefs) {
 		const struct be_manifest_opts mo = { .u = j->u, .p = p,
 						     .stack = stack_estimate(j, name),
-						     .undefs = undefs, .bpf = &j->elf };
+						     .undefs = undefs, .bpf = &j->elf,
+						     .bytecode_hash = has_hash ? &hash : NULL };
 
 		manifest = be_manifest(&mo);
 	}

@@ -4,7 +4,7 @@
  * line-oriented text the runtime's linker parses (docs/object-format.md):
  *
  *     bpfaot-manifest 1
- *     prog name=xdp_count section=xdp type=6 ctx=xdp stack=64
+ *     prog name=xdp_count section=xdp type=6 ctx=xdp stack=64 bytecode=2f0c9d51e3a8b706
  *     helper id=1 name=bpf_map_lookup_elem ret=ptr args=ptr,ptr proto=void *...(...)
  *     map name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=1 stride=16
  *     global name=target_pid section=.rodata offset=0 size=4
@@ -92,6 +92,7 @@ char *be_manifest(const struct be_manifest_opts *o)
 	const struct fe_unit *u = o->u;
 	const struct fe_prog *p = o->p;
 	const char *const *undefs = o->undefs;
+	const uint64_t *bytecode_hash = o->bytecode_hash;
 	unsigned stack = o->stack;
 	size_t nh = fe_prog__nr_helpers(p), i, j, len = 0;
 	struct fe_helper **hs = calloc(nh + 1, sizeof(*hs));
@@ -108,8 +109,11 @@ char *be_manifest(const struct be_manifest_opts *o)
 		return NULL;
 	}
 	fprintf(f, "bpfaot-manifest 1\n");
-	fprintf(f, "prog name=%s section=%s type=%u ctx=%s stack=%u\n", fe_prog__name(p),
+	fprintf(f, "prog name=%s section=%s type=%u ctx=%s stack=%u", fe_prog__name(p),
 		fe_prog__section(p), fe_prog__type(p), fe_ctx_kind__str(fe_prog__ctx(p)), stack);
+	if (bytecode_hash)
+		fprintf(f, " bytecode=%016llx", (unsigned long long)*bytecode_hash);
+	fputc('\n', f);
 	for (i = 0, j = 0; i < nh; i++)
 		if (calls_helper(undefs, fe_prog__helper(p, i)))
 			hs[j++] = fe_prog__helper(p, i);

@@ -303,7 +303,7 @@ BPFAOT_API int bpfaot_prog__run(struct bpfaot_prog *prog, struct bpfaot_run_opts
 {
 	struct rt_log log;
 	struct rt_run run;
-	uint64_t retval = 0, total = 0, prepared = 0;
+	uint64_t retval = 0, start, total = 0, prepared = 0;
 	struct timed_runs timed = { .retval = &retval };
 	uint32_t repeat;
 	int err;

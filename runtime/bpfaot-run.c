@@ -349,6 +349,31 @@ static int load_llvm_engines(void)
 	return err;
 }
 
+/* How a program's native code stands against its bytecode (--list). */
+static void print_native_tie(const struct rt_object *obj, const struct rt_prog *p)
+{
+	char buf[256];
+	struct rt_log log = { .buf = buf, .size = sizeof(buf) };
+	struct rt_manifest *mf;
+
+	if (!p->native || !p->nr_insns)
+		return;
+	mf = rt_manifest__from_native(p->native, p->native_size, obj->path, &log);
+	if (!mf)
+		printf("  native code: no manifest, not checked against the bytecode\n");
+	else if (!mf->has_bytecode_hash || !p->has_bytecode_hash)
+		printf("  native code: no bytecode hash (an older bpfaot-cc), not checked against "
+		       "the bytecode\n");
+	else if (mf->bytecode_hash != p->bytecode_hash)
+		printf("  native code: stale, built from other bytecode (hash %016llx, the "
+		       "object's %016llx): aot refuses it\n",
+		       (unsigned long long)mf->bytecode_hash, (unsigned long long)p->bytecode_hash);
+	else
+		printf("  native code: built from this bytecode (hash %016llx)\n",
+		       (unsigned long long)mf->bytecode_hash);
+	rt_manifest__free(mf);
+}
+
 static void list_object(const struct rt_object *obj, bool json)
 {
 	size_t i;
@@ -376,6 +401,7 @@ static void list_object(const struct rt_object *obj, bool json)
 		} else {
 			printf("prog '%s' section '%s' (%zu insns) engines:%s\n", p->name,
 			       p->sec_name, p->nr_insns, engines);
+			print_native_tie(obj, p);
 		}
 	}
 	if (json)

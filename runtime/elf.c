@@ -270,3 +270,75 @@ int rt_elf__relocs(const struct rt_elf *elf, size_t relsec, struct rt_elf_rel **
 	*cnt = n;
 	return 0;
 }
+
+/* ------------------------------------------------------ bytecode hash */
+
+#define FNV64_OFFSET 0xcbf29ce484222325ull
+#define FNV64_PRIME 0x100000001b3ull
+
+static uint64_t fnv64(uint64_t h, const void *data, size_t n)
+{
+	const uint8_t *p = data;
+
+	while (n--)
+		h = (h ^ *p++) * FNV64_PRIME;
+	return h;
+}
+
+/* Bytes [start, start + size) of section idx and the relocations of the
+ * SHT_REL sections that apply to them (as backend/elf.c hashes them). */
+static uint64_t hash_range(const struct rt_elf *elf, uint64_t h, size_t idx, uint64_t start,
+			   uint64_t size)
+{
+	const struct rt_elf_sec *s = &elf->secs[idx];
+	size_t r, k;
+
+	if (!s->data || !rt_bounds_ok(start, size, s->size))
+		return h;
+	h = fnv64(h, s->data + start, size);
+	for (r = 0; r < elf->nr_secs; r++) {
+		const struct rt_elf_sec *rs = &elf->secs[r];
+
+		if (rs->type != SHT_REL || rs->info != idx || !rs->data)
+			continue;
+		for (k = 0; k < rs->size / sizeof(Elf64_Rel); k++) {
+			Elf64_Rel rel;
+			uint64_t off;
+			uint8_t le[8];
+			size_t sym;
+			int b;
+
+			memcpy(&rel, rs->data + k * sizeof(rel), sizeof(rel));
+			off = rel.r_offset - start;
+			sym = ELF64_R_SYM(rel.r_info);
+			if (rel.r_offset < start || off >= size || sym >= elf->nr_syms)
+				continue;
+			for (b = 0; b < 8; b++)
+				le[b] = (uint8_t)(off >> (8 * b));
+			h = fnv64(h, le, sizeof(le));
+			h = fnv64(h, elf->syms[sym].name, strlen(elf->syms[sym].name) + 1);
+		}
+	}
+	return h;
+}
+
+bool rt_bytecode_hash(const struct rt_elf *elf, const char *prog, uint64_t *hash)
+{
+	uint64_t h = FNV64_OFFSET;
+	int text = rt_elf__find_sec(elf, ".text");
+	size_t i;
+
+	for (i = 1; i < elf->nr_syms; i++) {
+		const struct rt_elf_sym *s = &elf->syms[i];
+
+		if (s->type != STT_FUNC || s->shndx == SHN_UNDEF || s->shndx >= elf->nr_secs ||
+		    strcmp(s->name, prog))
+			continue;
+		h = hash_range(elf, h, s->shndx, s->value, s->size);
+		if (text >= 0)
+			h = hash_range(elf, h, (size_t)text, 0, elf->secs[text].size);
+		*hash = h;
+		return true;
+	}
+	return false;
+}

@@ -214,6 +214,34 @@ static const char *const ctx_names[] = {
 	[RT_CTX_REGS] = "regs", [RT_CTX_RAW] = "raw",
 };
 
+/* Optional `bytecode=`: 16 lowercase hex digits. */
+static int get_hash(struct mf_parser *ps, const struct mf_line *ln, struct rt_manifest *mf)
+{
+	uint64_t x = 0;
+	const char *v;
+	size_t n, i;
+	int err = field(ps, ln, "bytecode", &v, &n);
+
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	if (n != 16)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		if (v[i] >= '0' && v[i] <= '9')
+			x = x << 4 | (uint64_t)(v[i] - '0');
+		else if (v[i] >= 'a' && v[i] <= 'f')
+			x = x << 4 | (uint64_t)(v[i] - 'a' + 10);
+		else
+			goto bad;
+	}
+	mf->has_bytecode_hash = true;
+	mf->bytecode_hash = x;
+	return 0;
+bad:
+	return MF_ERR(ps, ln, "'bytecode': '%.*s' is not 16 lowercase hex digits",
+		      (int)(n > 32 ? 32 : n), v);
+}
+
 static int rec_prog(struct mf_parser *ps, const struct mf_line *ln)
 {
 	struct rt_manifest *mf = ps->mf;
@@ -231,6 +259,8 @@ static int rec_prog(struct mf_parser *ps, const struct mf_line *ln)
 		err = get_u32(ps, ln, "prog", "type", &mf->prog_type);
 	if (!err)
 		err = get_u32(ps, ln, "prog", "stack", &mf->stack);
+	if (!err)
+		err = get_hash(ps, ln, mf);
 	if (!err)
 		err = need_field(ps, ln, "prog", "ctx", &v, &n);
 	if (err)
@@ -808,6 +838,26 @@ int rt_manifest__check(const struct rt_manifest *mf, const struct rt_object *obj
 	if (prog && prog->ctx_kind != mf->ctx_kind) {
 		rt_log__err(log, "%s: program '%s': context %s in the object, %s in the runtime",
 			    path, mf->prog_name, ctx_names[mf->ctx_kind], ctx_names[prog->ctx_kind]);
+		return -EINVAL;
+	}
+	if (prog && prog->sec_name && strcmp(prog->sec_name, mf->prog_sec)) {
+		rt_log__err(log, "%s: program '%s': section '%s' in the manifest, '%s' in the object",
+			    path, mf->prog_name, mf->prog_sec, prog->sec_name);
+		return -EINVAL;
+	}
+	if (prog && prog->type != mf->prog_type) {
+		rt_log__err(log, "%s: program '%s': type %u in the manifest, %u in the object", path,
+			    mf->prog_name, mf->prog_type, prog->type);
+		return -EINVAL;
+	}
+	/* stale native code: built from other bytecode than the object's */
+	if (prog && prog->has_bytecode_hash && mf->has_bytecode_hash &&
+	    prog->bytecode_hash != mf->bytecode_hash) {
+		rt_log__err(log, "%s: program '%s': stale native code, built from other bytecode "
+			    "(hash %016llx; the object's is %016llx): rebuild it with bpfaot-cc, or "
+			    "run the bytecode (--engine=interp)", path, mf->prog_name,
+			    (unsigned long long)mf->bytecode_hash,
+			    (unsigned long long)prog->bytecode_hash);
 		return -EINVAL;
 	}
 	for (i = 0; i < mf->nr_helpers; i++) {

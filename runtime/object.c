@@ -1143,6 +1143,8 @@ static int attach_native(struct loader *ld)
 		}
 		p->native = s->data;
 		p->native_size = s->size;
+		/* what the native code must have been built from */
+		p->has_bytecode_hash = rt_bytecode_hash(&ld->elf, p->name, &p->bytecode_hash);
 	}
 	return 0;
 }

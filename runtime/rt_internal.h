@@ -112,6 +112,12 @@ struct rt_elf {
 	int symtab_idx;
 };
 
+/* The bytecode hash of the function prog of a parsed BPF ELF
+ * (docs/object-format.md, `bytecode=`: FNV-1a 64 over its bytes, then the
+ * whole .text, each followed by its relocations). false when there is no
+ * such function. */
+bool rt_bytecode_hash(const struct rt_elf *elf, const char *prog, uint64_t *hash);
+
 /* Parses and validates the whole file (every header, section, symbol and
  * string offset) before returning. data is borrowed and must outlive elf. */
 int rt_elf__parse(struct rt_elf *elf, const void *data, size_t size, const char *path,
@@ -264,6 +270,10 @@ struct rt_prog {
 	/* placed in a prog array by a `values` initialiser: a tail-call
 	 * target the kernel engine loads beside the program it runs */
 	bool tail_target;
+	/* the hash of the program's bytecode in its BPF ELF (see
+	 * rt_bytecode_hash()), which its native code must have been built from */
+	bool has_bytecode_hash;
+	uint64_t bytecode_hash;
 };
 
 /* A variable of a global-data section, from the BPF ELF's symbol table. */
@@ -598,6 +608,10 @@ struct rt_manifest {
 	uint32_t prog_type;	/* enum bpf_prog_type */
 	enum rt_ctx_kind ctx_kind;
 	uint32_t stack;
+	/* the hash of the bytecode the native code was built from (prog
+	 * `bytecode=`), absent in objects of older bpfaot-cc */
+	bool has_bytecode_hash;
+	uint64_t bytecode_hash;
 	struct rt_mf_helper *helpers;
 	size_t nr_helpers;
 	struct rt_mf_map *maps;

@@ -237,6 +237,17 @@ START_TEST(test_manifest_trace_pid)
 	read_all(out, &data, &size);
 	ck_assert_int_eq(be_elf__parse(&ne, data, size, out, d), 0);
 	m = manifest_of(&ne);
+	{
+		/* the bytecode hash: 16 hex digits (its value: e2e_sem, which
+		 * checks the runtime computes the same) */
+		char *h = strstr(m, " bytecode=");
+		size_t k;
+
+		ck_assert_ptr_nonnull(h);
+		for (k = 0; k < 16; k++)
+			ck_assert_msg(strchr("0123456789abcdef", h[10 + k]), "%s", h);
+		memmove(h, h + 26, strlen(h + 26) + 1);
+	}
 	ck_assert_str_eq(m, "bpfaot-manifest 1\n"
 			    "prog name=trace_enter section=raw_tracepoint/sys_enter type=17 ctx=raw "
 			    "stack=16\n"

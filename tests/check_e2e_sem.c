@@ -12,7 +12,10 @@
  *   ud2, a division in assembly, a stack overflow; generated code of the
  *   bytecode engines reading address 0) is an error message and exit
  *   status 1, never a signal death; an embedding host gets -EFAULT, keeps
- *   its own handlers and runs on; --budget is refused on native engines.
+ *   its own handlers and runs on; --budget is refused on native engines;
+ *   native code spliced from another build (stale), and a manifest whose
+ *   section or type is not the program's, are refused; an older manifest
+ *   without a bytecode hash still runs.
  *
  * Tests that need bpf() print "SKIP: ..." where it is unavailable. Run from
  * the repository root; BUILD names the build directory (default build).
@@ -301,6 +304,97 @@ START_TEST(test_budget_native)
 }
 END_TEST
 
+/* ------------------------------------------------------- stale native code */
+
+/* Compiles stale.bpf.c with -DK=k into dir/NAME. */
+static void build_stale(const char *dir, const char *name, int k)
+{
+	char out[OUT_SZ];
+
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -DK=%d -c "
+			    "tests/data/sem/stale.bpf.c -o '%s/%s'", root, cc_bin, k, dir, name) == 0,
+		      "%.2000s", out);
+}
+
+/* Replaces the bytes from in dir/NAME (same length) with to. */
+static void patch(const char *dir, const char *name, const char *from, const char *to)
+{
+	ck_assert_int_eq(tu_sh(NULL, 0, "python3 -c 'import sys; p=sys.argv[1]; b=open(p,\"rb\").read(); "
+			       "assert b.count(sys.argv[2].encode())==1; "
+			       "open(p,\"wb\").write(b.replace(sys.argv[2].encode(), sys.argv[3].encode()))' "
+			       "'%s/%s' '%s' '%s'", dir, name, from, to), 0);
+}
+
+/* The native code of one build spliced into another build's object: aot
+ * refuses it, naming both hashes; the bytecode engines run the object's
+ * own bytecode; --list says so. */
+START_TEST(test_stale_native)
+{
+	char dir[64], out[OUT_SZ], expect[512];
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "fault.bpf.c");	/* the packet */
+	build_stale(dir, "k1.o", 1);
+	build_stale(dir, "k2.o", 2);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && llvm-objcopy-14 --dump-section=.aot.stale=k1.nat k1.o && "
+			       "llvm-objcopy-14 --remove-section=.aot.stale --add-section=.aot.stale=k1.nat k2.o x.o",
+			       dir), 0);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt' '%s/x.o'", run_bin, dir,
+			       dir), 1);
+	snprintf(expect, sizeof(expect), "bpfaot-run: error: %s/x.o(.aot.stale): program 'stale': stale "
+		 "native code, built from other bytecode (hash ", dir);
+	ck_assert_msg(!strncmp(out, expect, strlen(expect)) &&
+			      strstr(out, "): rebuild it with bpfaot-cc, or run the bytecode (--engine=interp)\n"),
+		      "%s", out);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt' '%s/x.o'", run_bin, dir,
+			       dir), 0);
+	ck_assert_str_eq(out, "retval: 2\n");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --list '%s/x.o'", run_bin, dir), 0);
+	ck_assert_msg(strstr(out, "  native code: stale, built from other bytecode (hash "), "%s", out);
+	/* the object's own native code: accepted, and --list says it is tied */
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt' '%s/k2.o'", run_bin, dir,
+			       dir), 0);
+	ck_assert_str_eq(out, "retval: 2\n");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --list '%s/k2.o'", run_bin, dir), 0);
+	ck_assert_msg(strstr(out, "  native code: built from this bytecode (hash "), "%s", out);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* A manifest without a hash (an older bpfaot-cc) still runs, and --list
+ * says it is unchecked; a manifest whose section or type differs from the
+ * program's is refused. */
+START_TEST(test_manifest_prog_fields)
+{
+	char dir[64], out[OUT_SZ], expect[512];
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "fault.bpf.c");
+	build_stale(dir, "x.o", 2);
+	patch(dir, "x.o", " bytecode=", " bytecodx=");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt' '%s/x.o'", run_bin, dir,
+			       dir), 0);
+	ck_assert_str_eq(out, "retval: 2\n");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --list '%s/x.o'", run_bin, dir), 0);
+	ck_assert_msg(strstr(out, "  native code: no bytecode hash (an older bpfaot-cc), not checked "
+			     "against the bytecode\n"), "%s", out);
+	patch(dir, "x.o", " section=xdp ", " section=xdq ");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt' '%s/x.o'", run_bin, dir,
+			       dir), 1);
+	snprintf(expect, sizeof(expect), "bpfaot-run: error: %s/x.o(.aot.stale): program 'stale': section "
+		 "'xdq' in the manifest, 'xdp' in the object\n", dir);
+	ck_assert_str_eq(out, expect);
+	patch(dir, "x.o", " section=xdq ", " section=xdp ");
+	patch(dir, "x.o", " type=6 ", " type=3 ");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt' '%s/x.o'", run_bin, dir,
+			       dir), 1);
+	snprintf(expect, sizeof(expect), "bpfaot-run: error: %s/x.o(.aot.stale): program 'stale': type 3 "
+		 "in the manifest, 6 in the object\n", dir);
+	ck_assert_str_eq(out, expect);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 Suite *e2e_sem_suite(void)
 {
 	Suite *s = suite_create("e2e_sem");
@@ -323,6 +417,8 @@ Suite *e2e_sem_suite(void)
 	tcase_add_test(tc, test_fault_bytecode_engines);
 	tcase_add_test(tc, test_fault_host_survives);
 	tcase_add_test(tc, test_budget_native);
+	tcase_add_test(tc, test_stale_native);
+	tcase_add_test(tc, test_manifest_prog_fields);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;
