@@ -382,8 +382,11 @@ static void list_object(const struct rt_object *obj, bool json)
 		printf("{\"programs\":[");
 	for (i = 0; i < obj->nr_progs; i++) {
 		const struct rt_prog *p = &obj->progs[i];
-		bool bytecode = p->nr_insns > 0;
-		bool kernel = bytecode && !obj->is_conformance && p->ctx_kind != RT_CTX_MEM;
+		/* a program the runtime refused (validator, link) still runs in
+		 * the kernel, which has its own verifier */
+		bool bytecode = p->nr_insns > 0 && !p->invalid;
+		bool kernel = (p->nr_insns > 0 || p->invalid) && !obj->is_conformance &&
+			      p->ctx_kind != RT_CTX_MEM;
 		char engines[128];
 
 		snprintf(engines, sizeof(engines), "%s%s%s", p->native ? " aot" : "",
@@ -402,6 +405,8 @@ static void list_object(const struct rt_object *obj, bool json)
 			printf("prog '%s' section '%s' (%zu insns) engines:%s\n", p->name,
 			       p->sec_name, p->nr_insns, engines);
 			print_native_tie(obj, p);
+			if (p->invalid)
+				printf("  refused by the bytecode engines: %s\n", p->invalid_msg);
 		}
 	}
 	if (json)

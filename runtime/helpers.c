@@ -552,7 +552,27 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 	if (!map_check(run, "bpf_perf_event_output", map) ||
 	    !rt_helper_mem_ok(run, "bpf_perf_event_output", "data", data, r5, false))
 		return -EFAULT;
-	/* the kernel's check in bpf_perf_event_output: only the CPU index bits */
+	/* bpf_xdp_event_output / bpf_skb_event_output: the CTXLEN bits append
+	 * that many packet bytes to the record; other programs: the CPU bits only */
+	if (r3 & BPF_F_CTXLEN_MASK) {
+		uint64_t ctxlen = (r3 & BPF_F_CTXLEN_MASK) >> 32;
+		uint8_t *rec;
+		int err;
+
+		if (r3 & ~(uint64_t)(BPF_F_INDEX_MASK | BPF_F_CTXLEN_MASK) ||
+		    (run->prog->ctx_kind != RT_CTX_XDP && run->prog->ctx_kind != RT_CTX_SKB))
+			return -EINVAL;
+		if (!run->data || ctxlen > (uint64_t)(run->data_end - run->data))
+			return -EFAULT;
+		rec = malloc(r5 + ctxlen);
+		if (!rec)
+			return -ENOMEM;
+		memcpy(rec, data, r5);
+		memcpy(rec + r5, run->data, ctxlen);
+		err = rt_perfbuf__output(map, r3 & BPF_F_INDEX_MASK, rec, r5 + ctxlen);
+		free(rec);
+		return (uint64_t)(int64_t)err;
+	}
 	if (r3 & ~(uint64_t)BPF_F_INDEX_MASK)
 		return -EINVAL;
 	return rt_perfbuf__output(map, r3, data, r5);
@@ -562,6 +582,15 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 
 /* The implementation of each helper of BPFAOT_HELPERS (include/bpfaot/helpers.h):
  * a helper listed there without one here does not compile. */
+#define FN_get_stackid rt_helper_get_stackid
+#define FN_current_task_under_cgroup rt_helper_current_task_under_cgroup
+#define FN_get_stack rt_helper_get_stack
+#define FN_get_current_cgroup_id rt_helper_get_current_cgroup_id
+#define FN_get_ns_current_pid_tgid rt_helper_get_ns_current_pid_tgid
+#define FN_get_current_task_btf rt_helper_get_current_task
+#define FN_get_func_ip rt_helper_get_func_ip
+#define FN_get_attach_cookie rt_helper_get_attach_cookie
+#define FN_xdp_get_buff_len rt_helper_xdp_get_buff_len
 #define FN_map_lookup_elem map_lookup_elem
 #define FN_map_update_elem map_update_elem
 #define FN_map_delete_elem map_delete_elem

@@ -585,3 +585,11 @@ err_clear:
 	memset(to, 0, size);
 	return err;
 }
+
+/* bpf_xdp_get_buff_len(): the packet's length (a run has no fragments). */
+uint64_t rt_helper_xdp_get_buff_len(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+
+	return run && run->data ? (uint64_t)(run->data_end - run->data) : 0;
+}

@@ -124,6 +124,9 @@ enum {
 	MT_DEV = 1 << 4,	/* values are u32 ifindex or struct bpf_devmap_val */
 	MT_STACK = 1 << 5,	/* LIFO queue */
 	MT_LOCK_OK = 1 << 6,	/* may hold a bpf_spin_lock */
+	MT_FD = 1 << 7,		/* values are fds of kernel objects a userspace run has
+				 * no counterpart for (cgroups, AF_XDP sockets): kept as given */
+	MT_STACKS = 1 << 8,	/* stack trace ids -> u64 ips, filled by bpf_get_stackid */
 };
 
 struct map_type_info {
@@ -154,6 +157,11 @@ static const struct map_type_info map_types[] = {
 	{ BPF_MAP_TYPE_QUEUE, KIND_QUEUE, 0, BPF_F_NUMA_NODE | ACCESS_FLAGS },
 	{ BPF_MAP_TYPE_STACK, KIND_QUEUE, MT_STACK, BPF_F_NUMA_NODE | ACCESS_FLAGS },
 	{ BPF_MAP_TYPE_RINGBUF, KIND_RINGBUF, 0, BPF_F_NUMA_NODE },
+	{ BPF_MAP_TYPE_CGROUP_ARRAY, KIND_SLOTS, MT_FD,
+	  BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY },
+	{ BPF_MAP_TYPE_XSKMAP, KIND_SLOTS, MT_FD, BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY },
+	{ BPF_MAP_TYPE_STACK_TRACE, KIND_SLOTS, MT_STACKS,
+	  BPF_F_NUMA_NODE | BPF_F_STACK_BUILD_ID | ACCESS_FLAGS },
 };
 
 /* Chain and LRU links of one hash element; the key follows, 8-aligned. */
@@ -471,12 +479,18 @@ static int check_def(struct rt_map_def *def, const struct map_type_info *info,
 		rt_log__err(log, "map '%s': invalid value size 0", name);
 		return -EINVAL;
 	}
-	if ((info->flags & MT_ID) || info->kind == KIND_PERF) {
+	if ((info->flags & (MT_ID | MT_FD)) || info->kind == KIND_PERF) {
 		if (vs != 4) {
 			rt_log__err(log, "map '%s': invalid value size %u for %s (must be 4)", name,
 				    vs, tn);
 			return -EINVAL;
 		}
+	}
+	/* stack_map_alloc(): u64 ips, at most perf_event_max_stack (127) of them */
+	if ((info->flags & MT_STACKS) && (vs < 8 || vs % 8 || vs / 8 > 127)) {
+		rt_log__err(log, "map '%s': invalid value size %u for %s (8 to 1016, a multiple of 8)",
+			    name, vs, tn);
+		return -EINVAL;
 	}
 	if ((info->flags & MT_DEV) && vs != 4 && vs != sizeof(struct bpf_devmap_val)) {
 		rt_log__err(log, "map '%s': invalid value size %u for %s (must be 4 or %zu)", name,
@@ -790,7 +804,7 @@ void rt_map__region(const struct rt_map *map, const void **start, size_t *len)
 		return;
 	case KIND_SLOTS:
 		/* devmap lookups return value pointers; ids are never handed out */
-		if (map_has(map, MT_DEV)) {
+		if (map_has(map, MT_DEV | MT_FD)) {
 			*start = map->values;
 			*len = map->values_len;
 			return;
@@ -1210,6 +1224,9 @@ static int slots_update(struct rt_map *map, uint32_t idx, const void *value, uin
 		map->present[idx] = 1;
 		return 0;
 	}
+	/* stack_map_update_elem(): only bpf_get_stackid writes */
+	if (map_has(map, MT_STACKS))
+		return -EINVAL;
 	/* bpf_fd_array_map_update_elem() */
 	if (flags != BPF_ANY)
 		return -EINVAL;
@@ -1335,7 +1352,8 @@ void *rt_map__lookup(struct rt_map *map, const void *key)
 			errno = ENOENT;
 			return NULL;
 		}
-		if (map_has(map, MT_DEV))
+		/* an xskmap lookup gives a non-NULL socket pointer: the slot */
+		if (map_has(map, MT_DEV | MT_FD))
 			return map->values + (size_t)idx * map->vsz;
 		if (map_has(map, MT_INNER))
 			return resolve_id(map, read_u32(map->values + (size_t)idx * map->vsz));

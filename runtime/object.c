@@ -19,8 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 
 #include "bpfaot/abi.h"
@@ -188,6 +190,11 @@ struct loader {
 	int **rel_at;
 	/* map index of each global-data section, -1 if not one */
 	int *data_map;
+	/* .kconfig externs: one 8-byte slot each in the map kcfg_map */
+	const char **kcfg_names;
+	bool *kcfg_unknown;	/* neither known here nor __weak */
+	size_t nr_kcfg;
+	int kcfg_map;
 };
 
 static char *xstrdup(const char *s)
@@ -665,6 +672,149 @@ static int collect_data_maps(struct loader *ld)
 	return 0;
 }
 
+/* ---------------------------------------------------- kconfig externs */
+
+/* A CONFIG_ option's value in the running kernel's config, as libbpf reads
+ * it: y = 1, m = 2 (tristate), n = 0, numbers as numbers. false if absent. */
+static bool kconfig_option(const char *name, uint64_t *val)
+{
+	char path[300], line[512];
+	struct utsname u;
+	size_t n = strlen(name);
+	bool found = false;
+	FILE *f;
+
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *v = line + n + 1;
+
+		if (strncmp(line, name, n) || line[n] != '=')
+			continue;
+		found = true;
+		if (*v == 'y')
+			*val = 1;
+		else if (*v == 'm')
+			*val = 2;
+		else if (*v == 'n')
+			*val = 0;
+		else
+			found = sscanf(v, "%" SCNi64, (int64_t *)val) == 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* libbpf's value of a .kconfig extern on this machine; false if unknown. */
+static bool kconfig_value(const char *name, uint64_t *val)
+{
+	unsigned int major = 0, minor = 0, patch = 0;
+	struct utsname u;
+
+	if (!strcmp(name, "LINUX_KERNEL_VERSION")) {
+		/* libbpf's get_kernel_version(): uname, patch level capped at 255 */
+		if (uname(&u) || sscanf(u.release, "%u.%u.%u", &major, &minor, &patch) < 2)
+			return false;
+		*val = (uint64_t)major << 16 | (uint64_t)minor << 8 | (patch > 255 ? 255 : patch);
+		return true;
+	}
+	if (!strcmp(name, "LINUX_HAS_SYSCALL_WRAPPER")) {
+#if defined(__x86_64__) || defined(__aarch64__)
+		*val = 1; /* every kernel with BPF_PROG_TEST_RUN of this arch */
+		return true;
+#else
+		return false;
+#endif
+	}
+	return !strncmp(name, "CONFIG_", 7) && kconfig_option(name, val);
+}
+
+/*
+ * The object's .kconfig externs become one internal array map, ".kconfig",
+ * with an 8-byte little-endian slot per extern, as libbpf fills them. An
+ * extern unknown here is 0 when __weak; otherwise the programs that read it
+ * are refused (libbpf refuses the object).
+ */
+static int collect_kconfig(struct loader *ld)
+{
+	struct rt_map_def def = { .spin_lock_off = -1 };
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *t;
+	uint64_t *vals;
+	int id, err;
+	size_t i, k;
+
+	ld->kcfg_map = -1;
+	if (!ld->btf)
+		return 0;
+	id = btf__find_by_name_kind(ld->btf, ".kconfig", BTF_KIND_DATASEC);
+	if (id < 0)
+		return 0;
+	t = btf__type_by_id(ld->btf, (uint32_t)id);
+	ld->nr_kcfg = btf_vlen(t);
+	if (!ld->nr_kcfg)
+		return 0;
+	ld->kcfg_names = calloc(ld->nr_kcfg, sizeof(*ld->kcfg_names));
+	ld->kcfg_unknown = calloc(ld->nr_kcfg, sizeof(*ld->kcfg_unknown));
+	vals = calloc(ld->nr_kcfg, sizeof(*vals));
+	if (!ld->kcfg_names || !ld->kcfg_unknown || !vals) {
+		free(vals);
+		return -ENOMEM;
+	}
+	vs = btf_var_secinfos(t);
+	for (i = 0; i < ld->nr_kcfg; i++) {
+		const struct btf_type *v = btf__type_by_id(ld->btf, vs[i].type);
+		const char *name = v ? btf__name_by_offset(ld->btf, v->name_off) : NULL;
+		bool weak = false;
+
+		ld->kcfg_names[i] = name ? name : "";
+		if (kconfig_value(ld->kcfg_names[i], &vals[i]))
+			continue;
+		for (k = 0; k < ld->elf.nr_syms; k++)
+			if (!strcmp(ld->elf.syms[k].name, ld->kcfg_names[i]))
+				weak = ld->elf.syms[k].bind == STB_WEAK;
+		ld->kcfg_unknown[i] = !weak;
+	}
+	snprintf(def.name, sizeof(def.name), ".kconfig");
+	def.type = BPF_MAP_TYPE_ARRAY;
+	def.key_size = 4;
+	def.value_size = (uint32_t)(ld->nr_kcfg * sizeof(*vals));
+	def.max_entries = 1;
+	def.map_flags = BPF_F_RDONLY_PROG;
+	err = add_map(ld, &def, vals, def.value_size);
+	free(vals);
+	if (err)
+		return err;
+	ld->kcfg_map = (int)ld->obj->nr_maps - 1;
+	return 0;
+}
+
+/* Relocates a load of a .kconfig extern's address; -ENOENT if not one. */
+static int reloc_kconfig(struct loader *ld, struct rt_insn *insn, const struct rt_elf_sym *sym,
+			 const char *sec, uint64_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < ld->nr_kcfg; i++) {
+		if (strcmp(ld->kcfg_names[i], sym->name))
+			continue;
+		if (ld->kcfg_unknown[i]) {
+			rt_log__err(ld->log, "%s: section '%s' insn %llu: kconfig extern '%s' is unknown on this machine and not __weak",
+				    ld->obj->path, sec, (unsigned long long)idx, sym->name);
+			return -ENOTSUP;
+		}
+		insn->src = BPF_PSEUDO_MAP_VALUE;
+		insn->imm = ld->kcfg_map;
+		insn[1].imm = (int32_t)(i * sizeof(uint64_t)) + insn[1].imm;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* ------------------------------------------------------------ linking */
 
 static int index_relocs(struct loader *ld)
@@ -819,9 +969,10 @@ static int reloc_insn(struct linker *lk, const struct func *f, uint64_t idx)
 
 		if (sym) {
 			if (sym->shndx == SHN_UNDEF) {
-				rt_log__err(ld->log, "%s: section '%s' insn %llu: call to undefined function '%s'",
+				/* libbpf resolves an extern call as a kernel function */
+				rt_log__err(ld->log, "%s: section '%s' insn %llu: calls kernel function '%s', which a user-space run does not have",
 					    ld->obj->path, s->name, (unsigned long long)idx, sym->name);
-				return -ENOENT;
+				return -ENOTSUP;
 			}
 			tsec = sym->shndx;
 			tidx = (int64_t)(sym->value / RT_INSN_SZ) + insn->imm + 1;
@@ -854,6 +1005,9 @@ static int reloc_insn(struct linker *lk, const struct func *f, uint64_t idx)
 		return -ENOEXEC;
 	}
 	if (sym->shndx == SHN_UNDEF) {
+		err = reloc_kconfig(ld, insn, sym, s->name, idx);
+		if (err != -ENOENT)
+			return err;
 		rt_log__err(ld->log, "%s: section '%s' insn %llu: extern '%s' is not supported",
 			    ld->obj->path, s->name, (unsigned long long)idx, sym->name);
 		return -ENOTSUP;
@@ -943,6 +1097,31 @@ static int link_prog(struct loader *ld, struct rt_prog *prog, int sec, uint64_t 
 	return 0;
 }
 
+/*
+ * Links a program; what the runtime does not support (a kernel function, a
+ * ksym or an unknown kconfig extern) refuses only this program on the
+ * bytecode engines, as the validator's verdicts do, not the object: the
+ * kernel engine and the object's other programs go on.
+ */
+static int link_prog_deferred(struct loader *ld, struct rt_prog *prog, int sec, uint64_t start)
+{
+	char msg[512] = "";
+	struct rt_log plog = { .buf = msg, .size = sizeof(msg) }, *log = ld->log;
+	int err;
+
+	ld->log = &plog;
+	err = link_prog(ld, prog, sec, start);
+	ld->log = log;
+	if (err != -ENOTSUP) {
+		if (err && msg[0])
+			rt_log__err(log, "%s", msg);
+		return err;
+	}
+	prog->invalid = err;
+	prog->invalid_msg = xstrdup(msg);
+	return prog->invalid_msg ? 0 : -ENOMEM;
+}
+
 static int add_prog(struct loader *ld, const struct rt_elf_sym *sym, int sec,
 		    const struct bpfaot_open_opts *opts)
 {
@@ -983,7 +1162,7 @@ static int add_prog(struct loader *ld, const struct rt_elf_sym *sym, int sec,
 		}
 	}
 	p->ctx_kind = rt_ctx_kind_of(p->type);
-	return link_prog(ld, p, sec, sym->value / RT_INSN_SZ);
+	return link_prog_deferred(ld, p, sec, sym->value / RT_INSN_SZ);
 }
 
 static int collect_progs(struct loader *ld, const struct bpfaot_open_opts *opts)
@@ -1362,6 +1541,8 @@ static void loader_release(struct loader *ld)
 	}
 	free(ld->rels);
 	free(ld->nr_rels);
+	free(ld->kcfg_names);
+	free(ld->kcfg_unknown);
 	free(ld->rel_at);
 	free(ld->data_map);
 	btf__free(ld->btf);
@@ -1422,6 +1603,8 @@ static int load_elf(struct rt_object *obj, const struct bpfaot_open_opts *opts, 
 	err = collect_data_maps(&ld);
 	if (!err)
 		err = collect_globals(&ld);
+	if (!err)
+		err = collect_kconfig(&ld);
 	if (err)
 		goto out;
 	err = index_relocs(&ld);
@@ -1543,6 +1726,8 @@ struct rt_object *rt_object__open_mem(const void *data, size_t size, const char 
 	for (i = 0; i < obj->nr_progs; i++) {
 		if (!obj->progs[i].nr_insns && obj->progs[i].native)
 			continue; /* native code only: nothing to validate */
+		if (obj->progs[i].invalid)
+			continue; /* refused when linked */
 		if (obj->is_conformance) {
 			err = rt_prog__validate(&obj->progs[i], log);
 			if (err)

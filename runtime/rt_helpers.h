@@ -23,6 +23,15 @@ RT_HELPER_DECL(get_current_comm)
 RT_HELPER_DECL(get_current_task)
 RT_HELPER_DECL(strncmp)
 
+/* helpers_task.c */
+RT_HELPER_DECL(get_current_cgroup_id)
+RT_HELPER_DECL(current_task_under_cgroup)
+RT_HELPER_DECL(get_ns_current_pid_tgid)
+RT_HELPER_DECL(get_stackid)
+RT_HELPER_DECL(get_stack)
+RT_HELPER_DECL(get_attach_cookie)
+RT_HELPER_DECL(get_func_ip)
+
 /* helpers_net.c */
 RT_HELPER_DECL(xdp_adjust_head)
 RT_HELPER_DECL(xdp_adjust_tail)
@@ -38,6 +47,7 @@ RT_HELPER_DECL(redirect)
 RT_HELPER_DECL(redirect_map)
 RT_HELPER_DECL(skb_set_tunnel_key)
 RT_HELPER_DECL(skb_get_tunnel_key)
+RT_HELPER_DECL(xdp_get_buff_len)
 
 /*
  * In checked mode (the interpreter), whether [p, p+len) is program memory

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -479,7 +480,7 @@ START_TEST(test_kernel_not_behind_loader)
 	snprintf(cmd, sizeof(cmd), "head -c 64 /dev/zero > %s/in && %s --engine=interp --data-in=%s/in %s 2>&1",
 		 dir, run_bin, dir, obj);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
-	ck_assert_msg(strstr(out, "unsupported map type 'stack_trace'"), "%s", out);
+	ck_assert_msg(strstr(out, "unsupported map type 'sockmap'"), "%s", out);
 	if (rt_kernel__available(why, sizeof(why))) {
 		snprintf(cmd, sizeof(cmd), "%s --engine=kernel --data-in=%s/in %s 2>&1", run_bin, dir,
 			 obj);
@@ -518,6 +519,60 @@ START_TEST(test_retval_32bit)
 		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[e], out);
 		ck_assert_msg(!strcmp(out, "retval: 4294966360\n"), "%s: %s", engines[e], out);
 	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	sh(cmd, NULL, 0);
+}
+END_TEST
+
+/* libbpf-tools-style tracing objects the kernel accepts load on the bytecode
+ * engines: stack trace, cgroup array and xskmap maps, .kconfig externs; a
+ * kernel-function call refuses only its program. Expected values by hand:
+ * -EFAULT (no kernel stack), -EAGAIN (empty cgroup slot), KERNEL_VERSION of
+ * uname's release, 0 for an unknown __weak CONFIG_, -E2BIG past the end. */
+START_TEST(test_tracing_userspace)
+{
+	static const char *const engines[] = { "interp", "jit", "llvm-jit", "llvm-aot" };
+	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[16384], expect[512];
+	unsigned int major = 0, minor = 0, patch = 0;
+	unsigned long long version;
+	struct utsname u;
+	const char *obj;
+	size_t e;
+
+	ck_assert_int_eq(uname(&u), 0);
+	ck_assert_int_ge(sscanf(u.release, "%u.%u.%u", &major, &minor, &patch), 2);
+	version = (unsigned long long)major << 16 | minor << 8 | (patch > 255 ? 255 : patch);
+	snprintf(expect, sizeof(expect),
+		 "    out = (__u64[5])[18446744073709551602,18446744073709551605,%llu,0,"
+		 "18446744073709551609,]\n",
+		 version);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	obj = compile_bpf(dir, "e2e/tracing_userspace.c", "tu.o");
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		snprintf(cmd, sizeof(cmd), "%s --engine=%s --prog=trace --dump-maps %s 2>&1", run_bin,
+			 engines[e], obj);
+		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[e], out);
+		ck_assert_msg(strstr(out, "retval: 0\nmap 'stacks' (stack_trace, key 4, value 128, max 16):\n"
+					  "map 'cgroups' (cgroup_array, key 4, value 4, max 1):\n"
+					  "map 'xsks' (xskmap, key 4, value 4, max 4):\n"),
+			      "%s: %s", engines[e], out);
+		ck_assert_msg(strstr(out, expect), "%s: %s\nexpected %s", engines[e], out, expect);
+		snprintf(cmd, sizeof(cmd), "%s --engine=%s --prog=uses_kfunc %s 2>&1", run_bin,
+			 engines[e], obj);
+		ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
+		ck_assert_msg(strstr(out, "calls kernel function 'bpf_task_from_pid', which a user-space run does not have"),
+			      "%s: %s", engines[e], out);
+		/* an empty xskmap slot: the flags' action, XDP_PASS */
+		snprintf(cmd, sizeof(cmd), "head -c 64 /dev/zero > %s/in && %s --engine=%s --prog=to_xsk --data-in=%s/in %s 2>&1",
+			 dir, run_bin, engines[e], dir, obj);
+		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[e], out);
+		ck_assert_str_eq(out, "retval: 2\n");
+	}
+	snprintf(cmd, sizeof(cmd), "%s --list %s 2>&1", run_bin, obj);
+	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "prog 'uses_kfunc' section 'raw_tracepoint/sys_exit' (0 insns) engines: kernel\n"
+				  "  refused by the bytecode engines: "),
+		      "%s", out);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	sh(cmd, NULL, 0);
 }
@@ -628,6 +683,7 @@ Suite *e2e_cli_suite(void)
 	tcase_add_test(tc, test_void_subprogs);
 	tcase_add_test(tc, test_big_mem_input);
 	tcase_add_test(tc, test_retval_32bit);
+	tcase_add_test(tc, test_tracing_userspace);
 	tcase_add_test(tc, test_kernel_not_behind_loader);
 	tcase_add_loop_test(tc, test_interp_vs_kernel_cli, 0, (int)specs.gl_pathc);
 	tcase_set_timeout(tc, 120);

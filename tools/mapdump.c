@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "tool.h"
 
@@ -113,29 +114,12 @@ static void view_types(struct tool_map_view *v, struct rt_object *obj)
 	}
 }
 
+/* libbpf's names, as bpftool prints them */
 const char *tool_map_type_name(uint32_t type)
 {
-	static const char *const names[] = {
-		[BPF_MAP_TYPE_HASH] = "hash",
-		[BPF_MAP_TYPE_ARRAY] = "array",
-		[BPF_MAP_TYPE_PROG_ARRAY] = "prog_array",
-		[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = "perf_event_array",
-		[BPF_MAP_TYPE_PERCPU_HASH] = "percpu_hash",
-		[BPF_MAP_TYPE_PERCPU_ARRAY] = "percpu_array",
-		[BPF_MAP_TYPE_LRU_HASH] = "lru_hash",
-		[BPF_MAP_TYPE_LRU_PERCPU_HASH] = "lru_percpu_hash",
-		[BPF_MAP_TYPE_ARRAY_OF_MAPS] = "array_of_maps",
-		[BPF_MAP_TYPE_HASH_OF_MAPS] = "hash_of_maps",
-		[BPF_MAP_TYPE_DEVMAP] = "devmap",
-		[BPF_MAP_TYPE_QUEUE] = "queue",
-		[BPF_MAP_TYPE_STACK] = "stack",
-		[BPF_MAP_TYPE_DEVMAP_HASH] = "devmap_hash",
-		[BPF_MAP_TYPE_RINGBUF] = "ringbuf",
-	};
+	const char *s = libbpf_bpf_map_type_str((enum bpf_map_type)type);
 
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
-		return names[type];
-	return "unknown";
+	return s ? s : "unknown";
 }
 
 bool tool_map_is_dumpable(uint32_t type)

@@ -71,11 +71,15 @@
 	X(26, skb_load_bytes, INT,                                                                 \
 	  "long bpf_skb_load_bytes(const void *skb, __u32 offset, void *to, __u32 len)",           \
 	  CTX, ANY, PTR, SIZE)                                                                     \
+	X(27, get_stackid, INT, \
+	  "long bpf_get_stackid(void *ctx, void *map, __u64 flags)", CTX, MAP, ANY) \
 	X(28, csum_diff, INT,                                                                      \
 	  "__s64 bpf_csum_diff(__be32 *from, __u32 from_size, __be32 *to, __u32 to_size, "         \
 	  "__wsum seed)",                                                                          \
 	  PTR0, SIZE, PTR0, SIZE, ANY)                                                             \
 	X(35, get_current_task, U64, "__u64 bpf_get_current_task(void)")                           \
+	X(37, current_task_under_cgroup, INT, \
+	  "long bpf_current_task_under_cgroup(void *map, __u32 index)", MAP, ANY) \
 	X(39, skb_pull_data, INT,                                                                  \
 	  "long bpf_skb_pull_data(struct __sk_buff *skb, __u32 len)", CTX, ANY)                    \
 	X(40, csum_update, INT,                                                                    \
@@ -91,6 +95,10 @@
 	  "long bpf_xdp_adjust_meta(struct xdp_md *xdp_md, int delta)", CTX, ANY)                  \
 	X(65, xdp_adjust_tail, INT,                                                                \
 	  "long bpf_xdp_adjust_tail(struct xdp_md *xdp_md, int delta)", CTX, ANY)                  \
+	X(67, get_stack, INT, \
+	  "long bpf_get_stack(void *ctx, void *buf, __u32 size, __u64 flags)", CTX, PTR, SIZE, ANY) \
+	X(80, get_current_cgroup_id, U64, \
+	  "__u64 bpf_get_current_cgroup_id(void)") \
 	X(87, map_push_elem, INT,                                                                  \
 	  "long bpf_map_push_elem(void *map, const void *value, __u64 flags)", MAP, PTR, ANY)      \
 	X(88, map_pop_elem, INT, "long bpf_map_pop_elem(void *map, void *value)", MAP, PTR)        \
@@ -110,6 +118,8 @@
 	  "long bpf_probe_read_kernel_str(void *dst, __u32 size, const void *unsafe_ptr)",         \
 	  PTR, SIZE, ANY)                                                                          \
 	X(118, jiffies64, U64, "__u64 bpf_jiffies64(void)")                                        \
+	X(120, get_ns_current_pid_tgid, INT, \
+	  "long bpf_get_ns_current_pid_tgid(__u64 dev, __u64 ino, struct bpf_pidns_info *nsdata, __u32 size)", ANY, ANY, PTR, SIZE) \
 	X(125, ktime_get_boot_ns, U64, "__u64 bpf_ktime_get_boot_ns(void)")                        \
 	X(130, ringbuf_output, INT,                                                                \
 	  "long bpf_ringbuf_output(void *ringbuf, void *data, __u64 size, __u64 flags)",           \
@@ -121,6 +131,8 @@
 	  "void bpf_ringbuf_discard(void *data, __u64 flags)", PTR, ANY)                           \
 	X(134, ringbuf_query, U64,                                                                 \
 	  "__u64 bpf_ringbuf_query(void *ringbuf, __u64 flags)", MAP, ANY)                         \
+	X(158, get_current_task_btf, U64, \
+	  "struct task_struct *bpf_get_current_task_btf(void)") \
 	X(160, ktime_get_coarse_ns, U64, "__u64 bpf_ktime_get_coarse_ns(void)")                    \
 	X(164, for_each_map_elem, INT,                                                             \
 	  "long bpf_for_each_map_elem(void *map, void *callback_fn, void *callback_ctx, "          \
@@ -130,6 +142,10 @@
 	  "long bpf_snprintf(char *str, __u32 str_size, const char *fmt, __u64 *data, "            \
 	  "__u32 data_len)",                                                                       \
 	  PTR0, SIZE, PTR, PTR0, SIZE)                                                             \
+	X(173, get_func_ip, U64, \
+	  "__u64 bpf_get_func_ip(void *ctx)", CTX) \
+	X(174, get_attach_cookie, U64, \
+	  "__u64 bpf_get_attach_cookie(void *ctx)", CTX) \
 	X(177, trace_vprintk, INT,                                                                 \
 	  "long bpf_trace_vprintk(const char *fmt, __u32 fmt_size, const void *data, "             \
 	  "__u32 data_len)",                                                                       \
@@ -139,6 +155,8 @@
 	  ANY, FUNC, PTR0, ANY)                                                                    \
 	X(182, strncmp, INT,                                                                       \
 	  "long bpf_strncmp(const char *s1, __u32 s1_sz, const char *s2)", PTR, SIZE, PTR)         \
+	X(188, xdp_get_buff_len, U64, \
+	  "__u64 bpf_xdp_get_buff_len(struct xdp_md *xdp_md)", CTX) \
 	X(208, ktime_get_tai_ns, U64, "__u64 bpf_ktime_get_tai_ns(void)")                          \
 	/* end of BPFAOT_HELPERS */
 
