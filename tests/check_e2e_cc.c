@@ -1130,7 +1130,7 @@ START_TEST(test_unsupported_ksym)
 }
 END_TEST
 
-/* A helper the runtime lacks (188, bpf_xdp_get_buff_len): bpfaot-cc
+/* A helper the runtime lacks (189, bpf_xdp_load_bytes): bpfaot-cc
  * compiles it; bpfaot-run refuses the fat object with the helper's id, and
  * the native object alone with its id and name. */
 START_TEST(test_missing_helper)
@@ -1142,17 +1142,17 @@ START_TEST(test_missing_helper)
 	 * no native code the linker would refuse, a warning instead */
 	ck_assert_msg(cc_data(dir, "no_helper.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
 		      out);
-	ck_assert_msg(strstr(out, "no_helper.bpf.c:10:5: warning: program 'buff_len' calls helper "
-				  "188 ('bpf_xdp_get_buff_len'), which the runtime does not provide; "
+	ck_assert_msg(strstr(out, "no_helper.bpf.c:10:5: warning: program 'load_bytes' calls helper "
+				  "189 ('bpf_xdp_load_bytes'), which the runtime does not provide; "
 				  "the program keeps only its bytecode [-Waot]"),
 		      "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
-	ck_assert(!has_aot(path, "buff_len"));
+	ck_assert(!has_aot(path, "load_bytes"));
 	ck_assert_int_eq(sh(out, sizeof(out),
 			    "'%s' --engine=aot --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 1);
-	ck_assert_str_eq(out, "bpfaot-run: error: program 'buff_len' has no native code (compile "
+	ck_assert_str_eq(out, "bpfaot-run: error: program 'load_bytes' has no native code (compile "
 			      "it with bpfaot-cc)\n");
 	tmpdir_rm(dir);
 }
@@ -1576,7 +1576,7 @@ END_TEST
 
 /* runtime/object.c:1357 validates every program's bytecode at open, and
  * runtime/validate.c:173 (helper_known()) refuses a helper id missing from the runtime's
- * table ("unknown helper id 188"). So the aot engine never reaches the
+ * table ("unknown helper id 189"). So the aot engine never reaches the
  * manifest check that names the helper (runtime/manifest.c:651), and the
  * kernel engine refuses a program the kernel runs.
  * Fix: treat an unknown helper as a property of the program, not a
@@ -1596,7 +1596,7 @@ START_TEST(kf_missing_helper_named)
 			    "'%s' --engine=interp --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 1);
-	ck_assert_msg(strstr(out, "program 'buff_len' calls helper 188 ('bpf_xdp_get_buff_len'), "
+	ck_assert_msg(strstr(out, "program 'load_bytes' calls helper 189 ('bpf_xdp_load_bytes'), "
 				  "which the runtime does not provide"),
 		      "%.2000s", out);
 	if (rt_kernel__available(why, sizeof(why))) {
