@@ -152,10 +152,13 @@ $(RUN_BIN): runtime/bpfaot-run.c $(TOOL_OBJS) $(RT_LIB) llvm/le.h tools/tool.h
 	$(CC) $(RT_CFLAGS) -Illvm -Itools -DBPFAOT_RT_ABI='"$(RT_ABI)"' $< -o $@ $(TOOL_OBJS) \
 		$(RT_LIB) $(RT_LIBS) $(PCAP_LIBS) -ldl $(LDFLAGS_SAN)
 
-$(LLVM_ENGINE_OBJS): $(BUILD)/obj/llvm/%.o: llvm/%.c llvm/le.h backend/be_sem.h runtime/rt_internal.h \
+# every header RT_ABI sums: a plugin built before a change of them is refused
+$(LLVM_ENGINE_OBJS): $(BUILD)/obj/llvm/%.o: llvm/%.c llvm/le.h backend/be_sem.h $(wildcard runtime/*.h include/bpfaot/*.h) \
 		runtime/rt_insn.h include/bpfaot/bpfaot.h include/bpfaot/abi.h
 	@mkdir -p $(dir $@)
 	$(CC) $(LLVM_ENGINE_CFLAGS) -c $< -o $@
+# the plugin exports le_plugin_ops alone: the shared pass is hidden there
+$(SEM_OBJ): CC_CFLAGS += -fvisibility=hidden
 $(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS) $(SEM_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR_TOOL) rcs $@ $^

@@ -22,7 +22,8 @@ static const struct module modules[] = {
 	{ "libbpfaot-fe.a", { "fe_", NULL } },
 	{ "libbpfaot-rw.a", { "rw_", NULL } },
 	{ "libbpfaot-be.a", { "be_", NULL } },
-	{ "libbpfaot-llvm.a", { "le_", NULL } },
+	/* be_ir_: the IR semantics pass the native compile shares (backend/ir_sem.c) */
+	{ "libbpfaot-llvm.a", { "le_", "be_ir_", NULL } },
 	/* the plugin: its entry and the linker's own symbols; its copy of
 	 * the runtime stays hidden */
 	{ "libbpfaot-llvm.so", { "le_plugin_ops", "_edata", "_end", "__bss_start", "_init", "_fini",
