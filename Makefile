@@ -158,7 +158,8 @@ $(LLVM_ENGINE_OBJS): $(BUILD)/obj/llvm/%.o: llvm/%.c llvm/le.h backend/be_sem.h 
 	@mkdir -p $(dir $@)
 	$(CC) $(LLVM_ENGINE_CFLAGS) -c $< -o $@
 # the plugin exports le_plugin_ops alone: the shared pass is hidden there
-$(SEM_OBJ): CC_CFLAGS += -fvisibility=hidden
+# (and position-independent, as every object of a shared library)
+$(SEM_OBJ): CC_CFLAGS += -fvisibility=hidden -fPIC
 $(LLVM_ENGINE_LIB): $(LLVM_ENGINE_OBJS) $(SEM_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR_TOOL) rcs $@ $^
