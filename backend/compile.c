@@ -5,8 +5,12 @@
  *  1. The BPF compile: the user's clang command line, unchanged (fat mode
  *     writes straight to the user's -o, so -MD/-MF/-MT behave as clang's).
  *     It is authoritative: when it fails, its status is the result.
- *  2. The frontend parses the source; the BPF object's symbol table places
- *     every global (section, offset, size) and lays out legacy maps.
+ *  2. The source is preprocessed for the BPF target with the same command
+ *     line (`clang -E`, line markers kept), and the frontend parses that
+ *     translation unit: headers and macro expansions are text of it, so
+ *     the rewrite reaches them (docs/design.md, "The source path"). The
+ *     BPF object's symbol table places every global (section, offset,
+ *     size) and lays out legacy maps.
  *  3. Per program (SEC() functions, or in a file of none the global
  *     functions of .text, as the runtime reads the object): the rewritten
  *     source (rewriters/), compiled for x86-64 in three steps:
@@ -15,7 +19,7 @@
  *             -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions
  *             -ffreestanding -fPIC -fno-plt -fno-common -w
  *             -fwrapv -fno-strict-aliasing -Xclang -disable-llvm-optzns
- *             -iquote SRCDIR <-I/-D/-U/-include/-std of the user> -emit-llvm -c P.c
+ *             <-std=, -f[un]signed-char of the user> -emit-llvm -c -x c P.c
  *       be_ir_bpf_semantics() over P.bc (in process, LLVM-C): BPF's results
  *             for division and remainder by 0 (and INT_MIN / -1), shift
  *             counts masked as the BPF compile masks them (backend/ir_sem.c)
@@ -30,7 +34,9 @@
  *     anywhere in the address space; -w: the BPF compile already showed
  *     the warnings of this very source; -fwrapv -fno-strict-aliasing: BPF
  *     wraps signed arithmetic and knows no types, so the native code must
- *     not optimise on C's undefined behaviour there either.
+ *     not optimise on C's undefined behaviour there either. A program
+ *     whose first step fails keeps its bytecode, with a [-Waot] warning
+ *     that quotes clang's first error.
  *  4. The object gets its manifest (.bpfaot.manifest), written from what
  *     its undefined symbols show: the helpers it calls, the maps whose
  *     values it indexes (inlined=1); those symbols are checked (helpers,
@@ -44,7 +50,9 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 
@@ -139,6 +147,75 @@ static char *tmp_path(struct job *j, const char *name, const char *ext)
 	return r;
 }
 
+/* What still shapes preprocessed text: the language standard and the
+ * signedness of char (-I, -D, -include... have done their work). */
+static bool shapes_preprocessed(const char *a)
+{
+	return !strncmp(a, "-std=", 5) || !strcmp(a, "-funsigned-char") ||
+	       !strcmp(a, "-fsigned-char");
+}
+
+static const char **pp_args(const struct be_opts *o, int *n)
+{
+	const char **r = calloc((size_t)o->nr_src_args + 1, sizeof(*r));
+	int i;
+
+	*n = 0;
+	for (i = 0; r && i < o->nr_src_args; i++)
+		if (shapes_preprocessed(o->src_args[i]))
+			r[(*n)++] = o->src_args[i];
+	return r;
+}
+
+/* be_run() with the command's stderr in err_path. */
+static int run_quiet(const char *const *argv, bool verbose, const char *err_path)
+{
+	int saved, fd, st;
+	size_t i;
+
+	if (verbose) {
+		fputc(' ', stderr);
+		for (i = 0; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fputc('\n', stderr);
+	}
+	fflush(stderr);
+	fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	saved = dup(2);
+	if (saved < 0) {
+		st = -errno;
+		close(fd);
+		return st;
+	}
+	dup2(fd, 2);
+	close(fd);
+	st = be_run(argv, false);
+	dup2(saved, 2);
+	close(saved);
+	return st;
+}
+
+/* Appends the user's clang arguments to argv at *k, without the
+ * dependency-output flags when drop_deps, without -c when drop_c. */
+static void add_clang_args(const struct be_opts *o, const char **argv, int *k, bool drop_deps,
+			   bool drop_c)
+{
+	bool arg;
+	int i;
+
+	for (i = 0; i < o->nr_clang_args; i++) {
+		if (drop_deps && is_dep_flag(o->clang_args[i], &arg)) {
+			i += arg;
+			continue;
+		}
+		if (drop_c && !strcmp(o->clang_args[i], "-c"))
+			continue;
+		argv[(*k)++] = o->clang_args[i];
+	}
+}
+
 /* ------------------------------------------------------------ steps */
 
 /* Starts clang's BPF compile of the input (the fat object's base, or the
@@ -147,20 +224,13 @@ static int bpf_compile_start(struct job *j)
 {
 	const struct be_opts *o = j->o;
 	const char **argv = calloc((size_t)o->nr_clang_args + 8, sizeof(*argv));
-	int i, k = 0, pid;
-	bool arg;
+	int k = 0, pid;
 
 	if (!argv)
 		return -ENOMEM;
 	argv[k++] = j->clang;
-	for (i = 0; i < o->nr_clang_args; i++) {
-		/* dependency output belongs to the fat compile only */
-		if (o->emit != BE_EMIT_FAT && is_dep_flag(o->clang_args[i], &arg)) {
-			i += arg;
-			continue;
-		}
-		argv[k++] = o->clang_args[i];
-	}
+	/* dependency output belongs to the fat compile only */
+	add_clang_args(o, argv, &k, o->emit != BE_EMIT_FAT, false);
 	/* the previews need the object even when the command line has no -c */
 	if (o->emit != BE_EMIT_FAT)
 		argv[k++] = "-c";
@@ -189,6 +259,33 @@ static int bpf_compile_finish(struct job *j, int pid, int *clang_status)
 	if (st) {
 		*clang_status = st;
 		return -EIO;
+	}
+	return 0;
+}
+
+/* The translation unit the BPF compile saw: the user's command line with
+ * -E (no dependency output, no warnings: the BPF compile has shown them). */
+static int preprocess(struct job *j, const char *out)
+{
+	const struct be_opts *o = j->o;
+	const char **argv = calloc((size_t)o->nr_clang_args + 8, sizeof(*argv));
+	int k = 0, st;
+
+	if (!argv)
+		return -ENOMEM;
+	argv[k++] = j->clang;
+	add_clang_args(o, argv, &k, true, true);
+	argv[k++] = "-E";
+	argv[k++] = "-w";
+	argv[k++] = o->input;
+	argv[k++] = "-o";
+	argv[k++] = out;
+	st = be_run(argv, o->verbose);
+	free(argv);
+	if (st) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot preprocess '%s' (%s %s)", o->input,
+			    j->clang, st < 0 ? strerror(-st) : "failed");
+		return st < 0 ? st : -EIO;
 	}
 	return 0;
 }
@@ -322,7 +419,51 @@ static int run_clang(struct job *j, const char **argv)
 			    strerror(-st));
 		return st;
 	}
-	return st ? -EIO : 0;
+	return st ? 1 : 0;
+}
+
+/* Reports a failed native compile of p: clang's first error, at its
+ * location (the #line and line markers of the unit make it the user's),
+ * as a [-Waot] warning (the program keeps its bytecode), or as an error
+ * when the native object was what the command asked for. */
+static void report_native_failure(struct job *j, const struct fe_prog *p, const char *err_path,
+				  bool fatal)
+{
+	char *line = NULL, *file = NULL, *msg = NULL, *e;
+	unsigned l = 0, c = 0;
+	size_t cap = 0;
+	FILE *f = fopen(err_path, "r");
+
+	while (f && getline(&line, &cap, f) >= 0) {
+		e = strstr(line, ": error: ");
+		if (!e)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		msg = e + 9;
+		*e = '\0';
+		/* "file:line:col" */
+		e = strrchr(line, ':');
+		if (e && sscanf(e + 1, "%u", &c) == 1) {
+			*e = '\0';
+			e = strrchr(line, ':');
+			if (e && sscanf(e + 1, "%u", &l) == 1) {
+				*e = '\0';
+				file = line;
+			}
+		}
+		break;
+	}
+	if (f)
+		fclose(f);
+	if (fatal)
+		fe_diag_pos(j->d, FE_ERROR, file, l, c,
+			    "native compile of program '%s' failed: %s", fe_prog__name(p),
+			    msg ? msg : "clang failed");
+	else
+		fe_diag_aot_pos(j->d, file, l, c,
+				"no native code for program '%s': %s; it keeps only its bytecode",
+				fe_prog__name(p), msg ? msg : "the native compile failed");
+	free(line);
 }
 
 /* The module in bitcode file in, with BPF's semantics (be_ir_bpf_semantics),
@@ -373,18 +514,18 @@ out_dispose_ctx:
  * -> clang's -O pipeline and code generation (or its IR, llvm). Clang, not
  * LLVM-C, optimises and emits the object, so the pipeline, its tuning and
  * the code generator's options (relaxed GOT relocations among them) are
- * exactly those of a plain `clang -O3 -c`. */
+ * exactly those of a plain `clang -O3 -c`. 0; 1 when the source does not
+ * compile natively (clang's messages in err_path); -errno. */
 static int native_compile(struct job *j, const char *name, const char *src_path, const char *out,
-			  bool llvm)
+			  bool llvm, const char *err_path)
 {
 	const struct be_opts *o = j->o;
 	const char **argv = calloc((size_t)o->nr_src_args + 40, sizeof(*argv));
-	char *input_copy = strdup(o->input);
 	char *bc = tmp_path(j, name, ".bc"), *sem = tmp_path(j, name, ".sem.bc");
 	char opt[8];
 	int i, k, err = -ENOMEM;
 
-	if (!argv || !input_copy || !bc || !sem)
+	if (!argv || !bc || !sem)
 		goto out_free;
 	k = native_base_args(j, argv, opt, sizeof(opt));
 	/* BPF wraps signed arithmetic and has no type-based aliasing */
@@ -392,20 +533,26 @@ static int native_compile(struct job *j, const char *name, const char *src_path,
 	argv[k++] = "-fno-strict-aliasing";
 	argv[k++] = "-Xclang";
 	argv[k++] = "-disable-llvm-optzns";
-	/* quoted includes resolve from the original file's directory */
-	argv[k++] = "-iquote";
-	argv[k++] = dirname(input_copy);
 	for (i = 0; i < o->nr_src_args; i++)
-		argv[k++] = o->src_args[i];
+		if (shapes_preprocessed(o->src_args[i]))
+			argv[k++] = o->src_args[i];
 	argv[k++] = "-emit-llvm";
 	argv[k++] = "-c";
+	/* C, not cpp-output: the prelude's #defines apply to the unit */
 	argv[k++] = "-x";
 	argv[k++] = "c";
 	argv[k++] = src_path;
 	argv[k++] = "-o";
 	argv[k++] = bc;
 	argv[k] = NULL;
-	err = run_clang(j, argv);
+	/* the source's errors (what compiles for BPF only) are the program's
+	 * [-Waot] reason: 1 */
+	err = run_quiet(argv, o->verbose, err_path);
+	if (err < 0)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+			    strerror(-err));
+	else if (err)
+		err = 1;
 	if (!err)
 		err = apply_semantics(j, bc, sem);
 	if (err)
@@ -428,7 +575,6 @@ out_free:
 	free(sem);
 	free(bc);
 	free(argv);
-	free(input_copy);
 	return err;
 }
 
@@ -507,6 +653,7 @@ static struct rw_opts rw_opts_of(const struct be_opts *o)
 		.no_inline_maps = o->no_inline_maps,
 		.no_inline_helpers = o->no_inline_helpers,
 		.no_types = o->no_types,
+		.preview = o->emit == BE_EMIT_SOURCE,
 	};
 
 	return r;
@@ -615,7 +762,7 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 	const struct be_opts *o = j->o;
 	const struct rw_opts ropts = rw_opts_of(o);
 	const char *name = fe_prog__name(p);
-	char *src = NULL, *src_path = NULL, *obj_path = NULL, *manifest = NULL;
+	char *src = NULL, *src_path = NULL, *obj_path = NULL, *manifest = NULL, *err_path = NULL;
 	const char **undefs;
 	void *obj = NULL, *fat = NULL;
 	const char *unsupported;
@@ -631,9 +778,11 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 
 	unsupported = fe_prog__unsupported(p, &loc);
 	if (unsupported && o->emit != BE_EMIT_SOURCE) {
+		bool quote = !strncmp(unsupported, "__builtin", 9);
+
 		fe_diag_aot(j->d, loc, NULL,
-			    "'%s' has no native meaning; program '%s' keeps only its bytecode",
-			    unsupported, name);
+			    "%s%s%s has no native meaning; program '%s' keeps only its bytecode",
+			    quote ? "'" : "", unsupported, quote ? "'" : "", name);
 		return 0;
 	}
 	err = rw_rewrite(j->u, p, &ropts, j->d, &src, &src_len);
@@ -645,7 +794,8 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 	}
 	src_path = tmp_path(j, name, ".c");
 	obj_path = tmp_path(j, name, o->emit == BE_EMIT_LLVM ? ".ll" : ".o");
-	if (!src_path || !obj_path) {
+	err_path = tmp_path(j, name, ".err");
+	if (!src_path || !obj_path || !err_path) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -657,12 +807,12 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 	}
 	err = native_compile(j, name, src_path,
 			     o->emit == BE_EMIT_LLVM && o->output ? o->output : obj_path,
-			     o->emit == BE_EMIT_LLVM);
-	if (err == -EIO)
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
-			    "native compile of program '%s' failed (see it with --aot-emit=source "
-			    "--aot-prog=%s)",
-			    name, name);
+			     o->emit == BE_EMIT_LLVM, err_path);
+	if (err > 0) {
+		report_native_failure(j, p, err_path, o->emit != BE_EMIT_FAT);
+		err = o->emit != BE_EMIT_FAT ? -EIO : 0;
+		goto out;
+	}
 	if (err)
 		goto out;
 	if (o->emit == BE_EMIT_LLVM) {
@@ -719,10 +869,38 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 out:
 	free(manifest);
 	free(obj);
+	free(err_path);
 	free(obj_path);
 	free(src_path);
 	free(src);
 	return err;
+}
+
+/* Never silent: a program of the BPF object (a global function of an
+ * executable section other than .text) that the model does not have gets
+ * a [-Waot] warning. */
+static int check_all_progs(struct job *j)
+{
+	const struct fe_prog *p;
+	size_t i;
+
+	for (i = 1; i < j->elf.nr_syms; i++) {
+		const Elf64_Sym *s = &j->elf.syms[i];
+		const char *name = be_elf__sym_name(&j->elf, s);
+
+		if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || ELF64_ST_BIND(s->st_info) != STB_GLOBAL ||
+		    s->st_shndx == SHN_UNDEF || s->st_shndx >= j->elf.eh->e_shnum ||
+		    !(j->elf.sh[s->st_shndx].sh_flags & SHF_EXECINSTR) ||
+		    !strcmp(be_elf__sec_name(&j->elf, s->st_shndx), ".text"))
+			continue;
+		p = fe_unit__find_prog(j->u, name);
+		if (!p || strcmp(fe_prog__section(p), be_elf__sec_name(&j->elf, s->st_shndx)))
+			fe_diag_aot_pos(j->d, j->o->input, 0, 0,
+					"no native code for program '%s' (section '%s'): not found "
+					"in the source; it keeps only its bytecode",
+					name, be_elf__sec_name(&j->elf, s->st_shndx));
+	}
+	return 0;
 }
 
 /* Whether the runtime will see p as a program of the fat object. A
@@ -825,7 +1003,9 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	struct job j = { .o = o, .d = d, .clang = o->clang ? o->clang : BPFAOT_CLANG };
 	const struct fe_prog *one, *p;
 	const char *tmp = getenv("TMPDIR");
-	int err, pid, parse_err;
+	const char **parse_args = NULL;
+	char *i_path = NULL;
+	int err, pid, parse_err, nr_parse_args;
 	struct stat st;
 	size_t i, mark;
 
@@ -859,8 +1039,17 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	/* the libclang parse needs nothing from the BPF compile: it runs
 	 * meanwhile (the same headers, read twice, but at the same time) */
 	mark = fe_diags__count(d);
-	j.u = fe_unit__parse(o->input, o->src_args, o->nr_src_args, d);
-	parse_err = j.u ? 0 : -errno;
+	i_path = tmp_path(&j, "unit", ".i");
+	parse_args = pp_args(o, &nr_parse_args);
+	if (!i_path || !parse_args) {
+		parse_err = -ENOMEM;
+	} else {
+		parse_err = preprocess(&j, i_path);
+		if (!parse_err) {
+			j.u = fe_unit__parse(i_path, parse_args, nr_parse_args, d);
+			parse_err = j.u ? 0 : -errno;
+		}
+	}
 	err = bpf_compile_finish(&j, pid, clang_status);
 	if (err) {
 		/* clang's own report stands alone, as when it ran by itself */
@@ -881,6 +1070,9 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		err = parse_err;
 		goto out_free;
 	}
+	err = check_all_progs(&j);
+	if (err)
+		goto out_free;
 	err = locate(&j);
 	if (!err)
 		err = select_progs(&j, &one);
@@ -929,6 +1121,8 @@ out_free:
 	free(j.blobs);
 	free(j.sizes);
 	fe_unit__free(j.u);
+	free(parse_args);
+	free(i_path);
 	free(j.bpf);
 	free(j.bpf_out);
 out_rm_tmp:

@@ -238,31 +238,97 @@ out:
 	free(text);
 }
 
+/* Where clang reports loc: its presumed position, which follows #line
+ * directives and the line markers of preprocessed (.i) input, so a
+ * location in a header of a .i names the header. */
+static void presumed(CXSourceLocation loc, char **file, unsigned *line, unsigned *col)
+{
+	CXString f;
+
+	clang_getPresumedLocation(loc, &f, line, col);
+	*file = fe_strdup_cx(f);
+	if (*file && !**file) {
+		free(*file);
+		*file = NULL;
+	}
+}
+
+/* Where orig and pp (a line of the user's file and the clang -E line that
+ * stands for it) part, blanks aside: the 1-based columns in each. False
+ * when they do not part. */
+static bool parting(const char *orig, const char *pp, unsigned *ocol, unsigned *pcol)
+{
+	const char *a = orig, *b = pp;
+
+	for (;;) {
+		a += strspn(a, " \t");
+		b += strspn(b, " \t");
+		if (*a != *b) {
+			*ocol = (unsigned)(a - orig) + 1;
+			*pcol = (unsigned)(b - pp) + 1;
+			return true;
+		}
+		if (!*a)
+			return false;
+		a++;
+		b++;
+	}
+}
+
+/* In preprocessed input (a .i), a line that differs from the line of the
+ * user's file it stands for holds a macro expansion: a column past the
+ * point where the two part is the expansion's, and clang reports such a
+ * location at the macro's name, which is where they part. True when *col
+ * changed. */
+static bool macro_expanded(CXSourceLocation loc, const char *file, unsigned line, unsigned *col)
+{
+	CXFile f = NULL;
+	unsigned fl = 0, fc, fo, ocol, pcol;
+	char *fname, *orig, *pp;
+	bool r = false;
+
+	clang_getFileLocation(loc, &f, &fl, &fc, &fo);
+	fname = f ? fe_strdup_cx(clang_getFileName(f)) : NULL;
+	if (!fname || !strcmp(fname, file)) {
+		free(fname);
+		return false;
+	}
+	orig = read_line(file, line);
+	pp = read_line(fname, fl);
+	if (orig && pp && parting(orig, pp, &ocol, &pcol) && *col >= pcol) {
+		*col = ocol;
+		r = true;
+	}
+	free(orig);
+	free(pp);
+	free(fname);
+	return r;
+}
+
 static void loc_of(CXSourceLocation loc, const CXSourceRange *range, char **file, unsigned *line,
 		   unsigned *col, unsigned *rs, unsigned *re)
 {
-	CXFile f = NULL;
-	unsigned l = 0, c = 0, o;
+	unsigned l = 0, c = 0;
 
-	*file = NULL;
-	*line = *col = *rs = *re = 0;
-	clang_getFileLocation(loc, &f, &l, &c, &o);
-	if (!f)
-		return;
-	*file = fe_strdup_cx(clang_getFileName(f));
-	*line = l;
-	*col = c;
-	if (range) {
-		CXFile f1 = NULL, f2 = NULL;
+	*rs = *re = 0;
+	presumed(loc, file, &l, &c);
+	*line = *file ? l : 0;
+	*col = *file ? c : 0;
+	if (*file && macro_expanded(loc, *file, l, col))
+		range = NULL;
+	if (*file && range) {
 		unsigned l1, c1, l2, c2;
+		char *f1, *f2;
 
-		clang_getFileLocation(clang_getRangeStart(*range), &f1, &l1, &c1, &o);
-		clang_getFileLocation(clang_getRangeEnd(*range), &f2, &l2, &c2, &o);
-		if (f1 && f2 && clang_File_isEqual(f1, f) && clang_File_isEqual(f2, f) &&
-		    l1 == l && l2 == l && c2 > c1) {
+		presumed(clang_getRangeStart(*range), &f1, &l1, &c1);
+		presumed(clang_getRangeEnd(*range), &f2, &l2, &c2);
+		if (f1 && f2 && !strcmp(f1, *file) && !strcmp(f2, *file) && l1 == *line &&
+		    l2 == *line && c2 > c1) {
 			*rs = c1;
 			*re = c2;
 		}
+		free(f1);
+		free(f2);
 	}
 }
 
@@ -309,6 +375,21 @@ void fe_diag_aot(struct fe_diags *d, CXSourceLocation loc, const CXSourceRange *
 	free(file);
 }
 
+void fe_diag_aot_pos(struct fe_diags *d, const char *file, unsigned line, unsigned col,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d || d->no_aot)
+		return;
+	va_start(ap, fmt);
+	if (d->werror_aot)
+		vreport(d, FE_ERROR, file, line, col, 0, 0, " [-Werror,-Waot]", fmt, ap);
+	else
+		vreport(d, FE_WARNING, file, line, col, 0, 0, " [-Waot]", fmt, ap);
+	va_end(ap);
+}
+
 static void forward_one(struct fe_diags *d, CXDiagnostic diag)
 {
 	enum CXDiagnosticSeverity s = clang_getDiagnosticSeverity(diag);
@@ -317,17 +398,26 @@ static void forward_one(struct fe_diags *d, CXDiagnostic diag)
 	CXSourceRange r;
 	enum fe_severity sev;
 	struct diag *dg;
-	char *file;
+	char *file, *text, *head = NULL;
 
 	if (s == CXDiagnostic_Ignored)
 		return;
 	sev = s >= CXDiagnostic_Error ? FE_ERROR : s == CXDiagnostic_Warning ? FE_WARNING : FE_NOTE;
-	dg = push(d, sev, fe_strdup_cx(clang_formatDiagnostic(diag, opts)));
-	if (!dg)
+	loc_of(clang_getDiagnosticLocation(diag), NULL, &file, &line, &col, &rs, &re);
+	/* clang's text, at the presumed location (a .i's line markers) */
+	text = fe_strdup_cx(clang_formatDiagnostic(diag, opts & ~CXDiagnostic_DisplaySourceLocation));
+	if (text && file && line && asprintf(&head, "%s:%u:%u: %s", file, line, col, text) < 0)
+		head = NULL;
+	else if (!head)
+		head = text ? strdup(text) : NULL;
+	free(text);
+	dg = push(d, sev, head);
+	if (!dg) {
+		free(file);
 		return;
+	}
 	/* the caret goes under the location; underline the first range on its line */
 	n = clang_getDiagnosticNumRanges(diag);
-	loc_of(clang_getDiagnosticLocation(diag), NULL, &file, &line, &col, &rs, &re);
 	for (i = 0; i < n && file; i++) {
 		unsigned l2, c2, r1, r2;
 		char *f2;

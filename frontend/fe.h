@@ -63,6 +63,10 @@ __attribute__((format(printf, 6, 7))) void fe_diag_pos(struct fe_diags *d, enum 
 __attribute__((format(printf, 4, 5))) void fe_diag_aot(struct fe_diags *d, CXSourceLocation loc,
 							const CXSourceRange *range, const char *fmt,
 							...);
+/* The same at an explicit position (file NULL: no location). */
+__attribute__((format(printf, 5, 6))) void fe_diag_aot_pos(struct fe_diags *d, const char *file,
+							    unsigned line, unsigned col,
+							    const char *fmt, ...);
 /* Forwards one libclang diagnostic (and its notes), formatted by
  * clang_formatDiagnostic with c-index-test's display options. */
 void fe_diag_clang(struct fe_diags *d, CXDiagnostic diag);
@@ -94,15 +98,23 @@ struct fe_helper;
 
 /* Parses `path` for the BPF target with the compile flags in args (the -I,
  * -D, -U, -include, -std=... of the user's command line; "-target bpf" is
- * added). libclang's errors go to d. Returns NULL with errno: EINVAL when
- * the source has errors, ENOENT when the file is missing, ENOMEM. */
+ * added). A path ending in ".i" is the output of `clang -E` for the BPF
+ * target (line markers kept): the whole translation unit, headers and
+ * macro expansions included, is then the main file, and locations are
+ * reported where the line markers say (docs/design.md, "The source path").
+ * libclang's errors go to d. Returns NULL with errno: EINVAL when the
+ * source has errors, ENOENT when the file is missing, ENOMEM. */
 struct fe_unit *fe_unit__parse(const char *path, const char *const *args, int nr_args,
 			       struct fe_diags *d);
 void fe_unit__free(struct fe_unit *u);
 
 CXTranslationUnit fe_unit__tu(const struct fe_unit *u);
-/* The path as given to fe_unit__parse() (what diagnostics and #line show). */
+/* The path as given to fe_unit__parse() (what diagnostics and #line show);
+ * for a .i, the user's source its first line marker names. */
 const char *fe_unit__path(const struct fe_unit *u);
+bool fe_unit__is_preprocessed(const struct fe_unit *u);
+/* The parsed file itself (the .i for preprocessed input). */
+CXFile fe_unit__main_file(const struct fe_unit *u);
 /* The main file's bytes (borrowed). */
 const char *fe_unit__source(const struct fe_unit *u, size_t *len);
 /* True when loc is in the main file; then *offset is its byte offset there
@@ -174,6 +186,12 @@ bool fe_func__is_static(const struct fe_func *f);
 /* Its section when it has SEC() (programs, SEC(".text")), else NULL. */
 const char *fe_func__section(const struct fe_func *f);
 CXCursor fe_func__cursor(const struct fe_func *f);
+/* What in its own body has no native meaning (a BPF-only builtin's name,
+ * FE_INLINE_ASM), or NULL. */
+const char *fe_func__unsupported(const struct fe_func *f);
+/* The name fe_func__unsupported() and fe_prog__unsupported() give inline
+ * BPF assembly (an asm statement with a non-empty template). */
+#define FE_INLINE_ASM "inline BPF assembly"
 
 /* A map definition. */
 const char *fe_map__name(const struct fe_map *m);

@@ -67,6 +67,8 @@ struct fe_prog {
 
 struct fe_unit {
 	char *path;
+	char *display_path;	/* preprocessed: the user's source (first line marker) */
+	bool preprocessed;	/* path is clang -E output (.i) */
 	CXIndex index;
 	CXTranslationUnit tu;
 	CXFile main_file;

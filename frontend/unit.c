@@ -542,6 +542,10 @@ static int add_func(struct fe_unit *u, CXCursor fn, const char *name)
 	}
 	f->cursor = fn;
 	f->section = fe_cursor_section(fn);
+	/* `SEC("kprobe/x") int BPF_KPROBE(name, ...)`: the section is on the
+	 * prototype the macro writes first, and the definition inherits it */
+	if (!f->section)
+		f->section = fe_cursor_section(clang_getCanonicalCursor(fn));
 	f->is_static = clang_Cursor_getStorageClass(fn) == CX_SC_Static;
 	n = clang_Cursor_getNumArguments(fn);
 	f->nr_params = n > 0 ? (unsigned)n : 0;
@@ -609,12 +613,45 @@ static void note_ref(struct walk *w, CXCursor ref, CXCursor at)
 	free(name);
 }
 
+/* An asm statement whose template is not empty: BPF assembly, with no
+ * native meaning. `asm volatile("" ::: "memory")` (barrier(), barrier_var())
+ * is an optimisation barrier on any target and stays. */
+static bool is_bpf_asm(struct fe_unit *u, CXCursor c)
+{
+	CXToken *toks = NULL;
+	unsigned n = 0, i;
+	bool open = false, code = false;
+
+	clang_tokenize(u->tu, clang_getCursorExtent(c), &toks, &n);
+	for (i = 0; i < n; i++) {
+		CXString sp = clang_getTokenSpelling(u->tu, toks[i]);
+		const char *t = clang_getCString(sp);
+
+		if (!open) {
+			open = !strcmp(t, "(");
+		} else if (clang_getTokenKind(toks[i]) == CXToken_Literal) {
+			code |= strcmp(t, "\"\"") != 0;
+		} else {
+			clang_disposeString(sp);
+			break;
+		}
+		clang_disposeString(sp);
+	}
+	clang_disposeTokens(u->tu, toks, n);
+	return code;
+}
+
 static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent, CXClientData data)
 {
 	struct walk *w = data;
 
 	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr)
 		note_ref(w, clang_getCursorReferenced(c), c);
+	else if (clang_getCursorKind(c) == CXCursor_GCCAsmStmt && !w->f->unsupported &&
+		 is_bpf_asm(w->u, c)) {
+		w->f->unsupported = FE_INLINE_ASM;
+		w->f->unsupported_loc = clang_getCursorLocation(c);
+	}
 	return w->u->err ? CXChildVisit_Break : CXChildVisit_Recurse;
 }
 
@@ -642,8 +679,14 @@ static void add_decl(struct fe_unit *u, CXCursor c)
 	}
 	if (clang_Cursor_getStorageClass(c) == CX_SC_Extern)
 		goto out;
-	if (helper_fn_type(c).kind != CXType_Invalid)
+	if (helper_fn_type(c).kind != CXType_Invalid) {
+		size_t hi;
+
+		/* every helper declaration is rewritten, used or not (rewriters/helpers.c) */
+		if (is_file_scope(c))
+			helper_of(u, c, &hi);
 		goto out;
+	}
 	if (FIND(u, maps, fe_map, name) >= 0 || FIND(u, globals, fe_global, name) >= 0)
 		goto out;
 	sec = fe_cursor_section(c);
@@ -780,6 +823,35 @@ static char *default_resource_dir(const char *const *args, int nr_args)
 	return dir;
 }
 
+static bool is_preprocessed(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 2 && !strcmp(path + n - 2, ".i");
+}
+
+/* The file named by the first line marker of clang -E output (`# 1
+ * "prog.bpf.c"`): the user's source, as the preprocessor was given it.
+ * Without one, the .i itself. Caller frees. */
+static char *first_marker_file(const char *src, size_t len)
+{
+	const char *p = src, *end = src + len, *q;
+	char *r, *w;
+
+	if (len < 4 || p[0] != '#' || p[1] != ' ' || !(q = memchr(p, '"', (size_t)(end - p))))
+		return NULL;
+	r = malloc((size_t)(end - q));
+	if (!r)
+		return NULL;
+	for (q++, w = r; q < end && *q != '"' && *q != '\n'; q++) {
+		if (*q == '\\' && q + 1 < end)
+			q++;
+		*w++ = *q;
+	}
+	*w = '\0';
+	return r;
+}
+
 struct fe_unit *fe_unit__parse(const char *path, const char *const *args, int nr_args,
 			       struct fe_diags *d)
 {
@@ -790,30 +862,37 @@ struct fe_unit *fe_unit__parse(const char *path, const char *const *args, int nr
 	struct stat st;
 	unsigned i, n;
 	size_t len;
-	int err = 0, j;
+	int err = 0, j, k = 0;
 
 	if (stat(path, &st)) {
 		errno = ENOENT;
 		return NULL;
 	}
 	u = calloc(1, sizeof(*u));
-	argv = calloc((size_t)nr_args + 5, sizeof(*argv));
+	argv = calloc((size_t)nr_args + 8, sizeof(*argv));
 	if (!u || !argv || !(u->path = strdup(path))) {
 		err = -ENOMEM;
 		goto out_free;
 	}
-	argv[0] = "-target";
-	argv[1] = "bpf";
+	argv[k++] = "-target";
+	argv[k++] = "bpf";
 	for (j = 0; j < nr_args; j++)
-		argv[2 + j] = args[j];
-	resource_dir = default_resource_dir(args, nr_args);
-	if (resource_dir) {
-		argv[2 + nr_args] = "-isystem";
-		argv[3 + nr_args] = resource_dir;
+		argv[k++] = args[j];
+	u->preprocessed = is_preprocessed(path);
+	if (u->preprocessed) {
+		/* clang -E output: nothing left to include or expand */
+		argv[k++] = "-x";
+		argv[k++] = "cpp-output";
+	} else {
+		resource_dir = default_resource_dir(args, nr_args);
+		if (resource_dir) {
+			argv[k++] = "-isystem";
+			argv[k++] = resource_dir;
+		}
 	}
 	u->diags = d;
 	u->index = clang_createIndex(0, 0);
-	ec = clang_parseTranslationUnit2(u->index, path, argv, nr_args + (resource_dir ? 4 : 2), NULL, 0,
+	ec = clang_parseTranslationUnit2(u->index, path, argv, k, NULL, 0,
 					 CXTranslationUnit_DetailedPreprocessingRecord, &u->tu);
 	if (ec != CXError_Success || !u->tu) {
 		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "cannot parse '%s' (libclang error %d)", path,
@@ -842,6 +921,10 @@ struct fe_unit *fe_unit__parse(const char *path, const char *const *args, int nr
 		goto out_free;
 	}
 	u->src_len = len;
+	if (u->preprocessed && !(u->display_path = first_marker_file(u->src, u->src_len))) {
+		err = -ENOMEM;
+		goto out_free;
+	}
 	clang_visitChildren(clang_getTranslationUnitCursor(u->tu), top_level, u);
 	for (i = 0; !u->err && i < u->nr_funcs; i++) {
 		struct walk w = { .u = u, .f = u->funcs[i] };
@@ -907,13 +990,16 @@ void fe_unit__free(struct fe_unit *u)
 	if (u->index)
 		clang_disposeIndex(u->index);
 	free(u->path);
+	free(u->display_path);
 	free(u);
 }
 
 /* ------------------------------------------------------------ getters */
 
 CXTranslationUnit fe_unit__tu(const struct fe_unit *u) { return u->tu; }
-const char *fe_unit__path(const struct fe_unit *u) { return u->path; }
+const char *fe_unit__path(const struct fe_unit *u) { return u->display_path ? u->display_path : u->path; }
+bool fe_unit__is_preprocessed(const struct fe_unit *u) { return u->preprocessed; }
+CXFile fe_unit__main_file(const struct fe_unit *u) { return u->main_file; }
 
 const char *fe_unit__source(const struct fe_unit *u, size_t *len)
 {
@@ -1021,6 +1107,7 @@ const char *fe_func__name(const struct fe_func *f) { return f->name; }
 bool fe_func__is_static(const struct fe_func *f) { return f->is_static; }
 const char *fe_func__section(const struct fe_func *f) { return f->section; }
 CXCursor fe_func__cursor(const struct fe_func *f) { return f->cursor; }
+const char *fe_func__unsupported(const struct fe_func *f) { return f->unsupported; }
 
 const char *fe_map__name(const struct fe_map *m) { return m->name; }
 bool fe_map__is_legacy(const struct fe_map *m) { return m->legacy; }

@@ -90,8 +90,13 @@ static unsigned count_nl(const char *s, size_t n)
 struct out {
 	FILE *f;
 	const char *line_file;
+	/* the file of the last line marker (`# N "file" flags`, clang -E
+	 * output) as spelled there, escapes kept: #line names it after that */
+	const char *mark_file;
+	size_t mark_len;
 	bool pending;
 	bool at_bol;	/* the output is at the start of a line */
+	bool fold;	/* rw_edits__apply_folded() */
 };
 
 static void emit_line(struct out *o, unsigned line)
@@ -101,31 +106,97 @@ static void emit_line(struct out *o, unsigned line)
 	if (!o->line_file || !o->pending || !o->at_bol)
 		return;
 	fprintf(o->f, "#line %u \"", line);
-	for (p = o->line_file; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fputc('\\', o->f);
-		fputc(*p, o->f);
+	if (o->mark_file) {
+		fwrite(o->mark_file, 1, o->mark_len, o->f);
+	} else {
+		for (p = o->line_file; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				fputc('\\', o->f);
+			fputc(*p, o->f);
+		}
 	}
 	fputs("\"\n", o->f);
 	o->pending = false;
 }
 
-/* Copies src[from, to), tracking the original line; emits a pending #line
- * after the first newline that ends a logical line. */
-static void copy_orig(struct out *o, const char *src, unsigned from, unsigned to, unsigned *line)
+/* At src[i], a line start: a line marker `# N "file" [flags]`? Then *line
+ * is N, the file is returned in *file and *flen (escapes kept), *sys says
+ * whether flag 3 (a system header) is among its flags. */
+static bool line_marker(const char *src, size_t len, size_t i, unsigned *line, const char **file,
+			size_t *flen, bool *sys)
 {
-	unsigned i;
+	size_t j = i + 2, f;
+	unsigned n = 0;
+
+	if (i + 4 >= len || src[i] != '#' || src[i + 1] != ' ' || src[j] < '0' || src[j] > '9')
+		return false;
+	for (; j < len && src[j] >= '0' && src[j] <= '9'; j++)
+		n = n * 10 + (unsigned)(src[j] - '0');
+	if (j + 1 >= len || src[j] != ' ' || src[j + 1] != '"')
+		return false;
+	f = j + 2;
+	for (j = f; j < len && src[j] != '"' && src[j] != '\n'; j++)
+		if (src[j] == '\\')
+			j++;
+	if (j >= len || src[j] != '"')
+		return false;
+	*line = n;
+	*file = src + f;
+	*flen = j - f;
+	*sys = false;
+	for (j++; j < len && src[j] != '\n'; j++)
+		if (src[j] == '3' && src[j - 1] == ' ')
+			*sys = true;
+	return true;
+}
+
+/* Copies src[from, to), tracking the original line (and line markers);
+ * emits a pending #line after the first newline that ends a logical line. */
+static void copy_orig(struct out *o, const char *src, size_t len, unsigned from, unsigned to,
+		      unsigned *line)
+{
+	unsigned i, mline = 0;
+	bool marker = false, sys;
 
 	for (i = from; i < to; i++) {
+		if ((i == 0 || src[i - 1] == '\n') &&
+		    line_marker(src, len, i, &mline, &o->mark_file, &o->mark_len, &sys))
+			marker = true;
 		fputc(src[i], o->f);
 		o->at_bol = src[i] == '\n';
 		if (src[i] != '\n')
 			continue;
 		(*line)++;
+		if (marker)
+			*line = mline;
+		marker = false;
 		if (i > 0 && src[i - 1] == '\\')
 			o->at_bol = false;
 		emit_line(o, *line);
 	}
+}
+
+static int sort_edits(const struct rw_edits *e, size_t len, struct edit **sorted)
+{
+	size_t i, n = e ? e->cnt : 0;
+
+	*sorted = NULL;
+	if (!n)
+		return 0;
+	*sorted = malloc(n * sizeof(**sorted));
+	if (!*sorted)
+		return -ENOMEM;
+	memcpy(*sorted, e->items, n * sizeof(**sorted));
+	qsort(*sorted, n, sizeof(**sorted), cmp_edit);
+	for (i = 0; i < n; i++) {
+		if ((size_t)(*sorted)[i].off + (*sorted)[i].len > len ||
+		    (i && (*sorted)[i].off < (*sorted)[i - 1].off + (*sorted)[i - 1].len)) {
+			free(*sorted);
+			*sorted = NULL;
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const char *line_file,
@@ -136,25 +207,11 @@ int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const
 	unsigned pos = 0, line = 1;
 	char *buf = NULL;
 	size_t i, n = e ? e->cnt : 0, blen = 0;
-	int err = 0;
+	int err;
 
-	if (n) {
-		sorted = malloc(n * sizeof(*sorted));
-		if (!sorted)
-			return -ENOMEM;
-		memcpy(sorted, e->items, n * sizeof(*sorted));
-		qsort(sorted, n, sizeof(*sorted), cmp_edit);
-	}
-	for (i = 0; i < n; i++) {
-		if ((size_t)sorted[i].off + sorted[i].len > len) {
-			err = -EINVAL;
-			goto out_free_sorted;
-		}
-		if (i && sorted[i].off < sorted[i - 1].off + sorted[i - 1].len) {
-			err = -EINVAL;
-			goto out_free_sorted;
-		}
-	}
+	err = sort_edits(e, len, &sorted);
+	if (err)
+		return err;
 	o.f = open_memstream(&buf, &blen);
 	if (!o.f) {
 		err = -ENOMEM;
@@ -164,7 +221,7 @@ int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const
 		const struct edit *ed = &sorted[i];
 		size_t tl = strlen(ed->text);
 
-		copy_orig(&o, src, pos, ed->off, &line);
+		copy_orig(&o, src, len, pos, ed->off, &line);
 		fputs(ed->text, o.f);
 		if (tl)
 			o.at_bol = ed->text[tl - 1] == '\n';
@@ -175,7 +232,7 @@ int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const
 		if (pos < len)
 			emit_line(&o, line);
 	}
-	copy_orig(&o, src, pos, (unsigned)len, &line);
+	copy_orig(&o, src, len, pos, (unsigned)len, &line);
 	if (fclose(o.f)) {
 		free(buf);
 		err = -ENOMEM;
@@ -187,4 +244,103 @@ int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const
 out_free_sorted:
 	free(sorted);
 	return err;
+}
+
+/* The name of a system header for the fold comment: from its include
+ * directory on ("/usr/include/linux/bpf.h" -> "linux/bpf.h"). */
+static void put_header_name(FILE *f, const char *name, size_t n)
+{
+	const char *p, *last = NULL;
+
+	for (p = name; p + 9 <= name + n; p++)
+		if (!memcmp(p, "/include/", 9))
+			last = p + 9;
+	if (last) {
+		n -= (size_t)(last - name);
+		name = last;
+	}
+	fwrite(name, 1, n, f);
+}
+
+/* The comment that stands for *folded lines, the first from file. */
+static void put_fold(FILE *f, unsigned *folded, const char *file, size_t flen)
+{
+	if (!*folded)
+		return;
+	fprintf(f, "/* bpfaot: %u unchanged line%s of system headers (", *folded,
+		*folded == 1 ? "" : "s");
+	put_header_name(f, file, flen);
+	fputs(", ...) */\n", f);
+	*folded = 0;
+}
+
+int rw_edits__apply_folded(const struct rw_edits *e, const char *src, size_t len, char **out,
+			   size_t *out_len)
+{
+	struct edit *sorted = NULL;
+	size_t i = 0, n = e ? e->cnt : 0, blen = 0, pos = 0, le, flen = 0, fold_flen = 0;
+	const char *file = NULL, *fold_file = NULL;
+	unsigned folded = 0, mline;
+	bool sys = false;
+	char *buf = NULL;
+	FILE *f;
+	int err;
+
+	err = sort_edits(e, len, &sorted);
+	if (err)
+		return err;
+	f = open_memstream(&buf, &blen);
+	if (!f) {
+		free(sorted);
+		return -ENOMEM;
+	}
+	while (pos < len || (i < n && sorted[i].off == pos)) {
+		const char *p = memchr(src + pos, '\n', len - pos);
+		bool msys;
+
+		le = p ? (size_t)(p - src) + 1 : len;
+		if (line_marker(src, len, pos, &mline, &file, &flen, &msys))
+			sys = msys || (flen && file[0] == '<');
+		if (sys && (i >= n || sorted[i].off >= le) && pos < len) {
+			if (!folded++) {
+				fold_file = file;
+				fold_flen = flen;
+			}
+			pos = le;
+			continue;
+		}
+		put_fold(f, &folded, fold_file, fold_flen);
+		/* the line, with its edits; an edit may carry it over more lines */
+		for (; i < n && sorted[i].off < le + (le == len); i++) {
+			fwrite(src + pos, 1, sorted[i].off - pos, f);
+			fputs(sorted[i].text, f);
+			pos = sorted[i].off + sorted[i].len;
+			if (pos > le) {
+				p = memchr(src + pos, '\n', len - pos);
+				le = p ? (size_t)(p - src) + 1 : len;
+			}
+		}
+		fwrite(src + pos, 1, le - pos, f);
+		pos = le;
+		if (pos >= len)
+			break;
+	}
+	put_fold(f, &folded, fold_file, fold_flen);
+	free(sorted);
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	/* the blank lines clang -E leaves for directives: one is enough */
+	for (pos = 0, le = 0; pos < blen; pos++) {
+		if (buf[pos] == '\n' && le >= 2 && buf[le - 1] == '\n' && buf[le - 2] == '\n')
+			continue;
+		buf[le++] = buf[pos];
+	}
+	buf[le] = '\0';
+	blen = le;
+	*out = buf;
+	if (out_len)
+		*out_len = blen;
+	return 0;
 }

@@ -12,6 +12,11 @@
  *
  * A raw-memory program (ctx "mem": an unknown section, or a global function
  * of .text in the ubpf convention) of two parameters gets (ctx, ctx_size).
+ *
+ * A file may define bpf_main itself (bpftime's convention, `unsigned long
+ * long bpf_main(void *mem)`): the prelude renames every use of it
+ * (`#define bpf_main __bpfaot_user_bpf_main`), and the entry, after an
+ * #undef, calls the renamed program.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -80,21 +85,39 @@ static int rewrite_decl(struct ctx *c, CXCursor fn)
 				ws--;
 			err = rw_edits__replace(c->e, ws, e - ws, "");
 		}
-	} else {
-		char *sec = fe_cursor_section(fn);
-		char *name = sec ? fe_strdup_cx(clang_getCursorSpelling(fn)) : NULL;
-
-		if (sec)
-			fe_diag_aot(c->d, clang_getCursorLocation(fn), NULL,
-				    "cannot remove the section attribute of '%s': spelled through a "
-				    "macro",
-				    name ? name : "");
-		free(name);
-		free(sec);
 	}
+	/* no section attribute among its own tokens: inherited from an earlier
+	 * declaration (BPF_KPROBE's prototype), which loses it there */
 	if (!err && !is_static)
 		err = rw_edits__insert(c->e, start, "static ");
 	return err;
+}
+
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData data)
+{
+	if (clang_getCursorKind(c) != CXCursor_CompoundStmt)
+		return CXChildVisit_Continue;
+	*(CXCursor *)data = c;
+	return CXChildVisit_Break;
+}
+
+/* The body of a function the program does not reach, or of one with BPF
+ * assembly (which cannot compile natively: its clobbers name BPF
+ * registers), becomes a trap (rw_func_is_stubbed()). The programs that
+ * reach assembly get no native code (the backend says so, [-Waot]). */
+static int stub_body(struct ctx *c, const struct fe_func *f)
+{
+	const char *why = fe_func__unsupported(f);
+	CXCursor body = clang_getNullCursor();
+	unsigned s, e;
+
+	clang_visitChildren(fe_func__cursor(f), find_body, &body);
+	if (clang_Cursor_isNull(body) || !rw_cursor_range(c->u, body, &s, &e))
+		return 0;
+	return rw_edits__replace(c->e, s, e - s,
+				 why && !strcmp(why, FE_INLINE_ASM) ?
+					 "{ /* bpfaot: inline BPF assembly */ __builtin_trap(); }" :
+					 "{ /* bpfaot: not reached by this program */ __builtin_trap(); }");
 }
 
 static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClientData data)
@@ -120,19 +143,32 @@ static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClient
 	return c->err ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
+#define USER_MAIN "__bpfaot_user_bpf_main"
+
 int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *e,
-	     struct fe_diags *d)
+	     struct fe_diags *d, char **prelude)
 {
 	struct ctx c = { .u = u, .e = e, .d = d };
+	bool user_main = defined_here(u, "bpf_main");
 	char *text = NULL;
 	size_t len;
-	const char *sec;
+	const char *sec, *name;
 	bool mem2;
 	int n;
 
+	*prelude = NULL;
 	clang_visitChildren(clang_getTranslationUnitCursor(fe_unit__tu(u)), visit_top, &c);
-	if (c.err || !p)
+	for (n = 0; !c.err && (size_t)n < fe_unit__nr_funcs(u); n++)
+		if (rw_func_is_stubbed(p, fe_unit__func(u, (size_t)n)))
+			c.err = stub_body(&c, fe_unit__func(u, (size_t)n));
+	if (c.err)
 		return c.err;
+	if (user_main && !(*prelude = strdup("/* bpfaot: the file's own bpf_main; the native "
+					     "entry is ours */\n#define bpf_main " USER_MAIN "\n")))
+		return -ENOMEM;
+	if (!p)
+		return 0;
+	name = strcmp(fe_prog__name(p), "bpf_main") ? fe_prog__name(p) : USER_MAIN;
 	fe_unit__source(u, &len);
 	mem2 = fe_prog__ctx(p) == FE_CTX_MEM && fe_prog__nr_params(p) >= 2;
 	sec = fe_func__section(fe_prog__func(p));
@@ -141,6 +177,7 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 	n = asprintf(&text,
 		     "\n/* bpfaot: the native entry of program '%s' (%s%s%s), see "
 		     "include/bpfaot/abi.h */\n"
+		     "%s"
 		     "unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)\n"
 		     "{\n"
 		     "%s"
@@ -148,7 +185,7 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 		     "}\n",
 		     fe_prog__name(p), sec ? "SEC(\"" : "",
 		     sec ? sec : "a global function of .text", sec ? "\")" : "",
-		     mem2 ? "" : "\t(void)ctx_size;\n", fe_prog__name(p),
+		     user_main ? "#undef bpf_main\n" : "", mem2 ? "" : "\t(void)ctx_size;\n", name,
 		     mem2 ? "ctx, ctx_size" : fe_prog__nr_params(p) ? "ctx" : "");
 	if (n < 0)
 		return -ENOMEM;

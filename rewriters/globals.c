@@ -110,8 +110,13 @@ static int rewrite_global(struct ctx *c, struct fe_global *g)
 			err = rw_edits__insert(c->e, tok_end(c->u, toks[empty_dim]), size);
 	}
 	if (!err && eq != ~0u) {
-		/* drop " = init": from the end of the token before '=' */
-		unsigned del = eq > 0 ? tok_end(c->u, toks[eq - 1]) : tok_start(c->u, toks[eq]);
+		/* drop " = init": from the blanks before '=' on its line (never
+		 * across a line: a line marker or #pragma may end there) */
+		unsigned del = tok_start(c->u, toks[eq]);
+		const char *src = fe_unit__source(c->u, NULL);
+
+		while (del > start && (src[del - 1] == ' ' || src[del - 1] == '\t'))
+			del--;
 
 		err = rw_edits__replace(c->e, del, end - del, "");
 	}

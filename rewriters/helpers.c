@@ -1,25 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
  * The helper rewrite. In BPF, `bpf_map_lookup_elem(&m, &k)` calls through a
- * header variable `static void *(*bpf_map_lookup_elem)(void *map, const
- * void *key) = (void *) 1;`, 1 being the helper id. Natively the call goes
- * to the runtime's `_bpf_helper_ext_0001`, declared with the variable's own
- * prototype so that arguments keep their C types:
+ * variable `static void *(*bpf_map_lookup_elem)(void *map, const void *key)
+ * = (void *) 1;`, 1 being the helper id (libbpf's bpf_helper_defs.h, or a
+ * pointer the user declares under any name). The rewrite changes the
+ * declaration, not the calls: in the preprocessed translation unit
+ * (docs/design.md, "The source path") each helper variable becomes an
+ * extern function with the variable's own prototype, bound to the
+ * runtime's symbol by an asm label:
  *
- *     extern void *_bpf_helper_ext_0001(void *map, const void *key);
- *     rec = _bpf_helper_ext_0001(&xdp_stats, &action);
+ *     extern void *bpf_map_lookup_elem(void *map, const void *key) __asm__("_bpf_helper_ext_0001");
  *
- * Only the callee's name is replaced, so lines and columns stay put. The
- * declarations go in one block before the first function that calls a
- * helper (after the headers that declare the types they use). A helper
- * spelled inside a macro body (bpf_printk, BPF_CORE_READ) cannot be edited
- * at its call site: the block then also has `#define name
- * _bpf_helper_ext_NNNN`, which renames it in every later expansion.
- * `__builtin_preserve_access_index(x)` is BPF CO-RE bookkeeping whose value
- * is x; the block defines it so. BPF-only builtins with no native meaning
- * (__builtin_preserve_field_info, __builtin_btf_type_id, ...) are defined
- * as 0: a program that reaches one gets no native code at all (the backend
- * warns, [-Waot]), so only the other programs of the file see the stub.
+ * so every use, in the main file, a header or a macro expansion, calls
+ * `_bpf_helper_ext_0001` with the helper's C types. The replacement is one
+ * line: the lines of the file stay put. Only the helpers some function of
+ * the unit uses are rewritten; the other variables stay, unused.
+ *
+ * The prelude (rw_prelude(), at the top of the unit) defines
+ * `__builtin_preserve_access_index(x)` as x (CO-RE bookkeeping whose value
+ * is x) and, when some function uses one, the BPF-only builtins with no
+ * native meaning (__builtin_preserve_field_info, __builtin_btf_type_id,
+ * ...) as 0: a program that reaches one gets no native code at all (the
+ * backend warns, [-Waot]), so only the other programs of the file see the
+ * stub.
  *
  * Inline rewrites (a table by helper id, below) replace a whole call with
  * code: lookups and updates of plain array maps (inline_maps.c, off with
@@ -28,16 +31,17 @@
  * children are then not walked: the rules only accept arguments without
  * calls in them.
  *
- * --aot-no-types (opts->no_types), for ablation: every helper is declared
- * `extern __bpfaot_u64 _bpf_helper_ext_NNNN(__bpfaot_u64 x 5)`, the way
- * untyped bytecode-to-native compilers call them, and calls go through a
- * macro `__bpfaot_call_NNNN(...)` that casts each argument to u64, pads to
- * five, and casts the result back to the helper's return type.
+ * --aot-no-types (opts->no_types), for ablation: the declarations stay;
+ * the prelude declares every used helper `extern __bpfaot_u64
+ * _bpf_helper_ext_NNNN(__bpfaot_u64 x 5)`, the way untyped
+ * bytecode-to-native compilers call them, with a macro
+ * `__bpfaot_call_NNNN(...)` that casts each argument to u64, pads to five,
+ * and casts the result back, and `#define NAME __bpfaot_call_NNNN`.
  *
  * bpf_tail_call: the runtime's helper records the target and returns 0; the
  * native program must then return at once. In a program's own body the
  * call becomes
- *     ({ long __r = _bpf_helper_ext_0012(a, b, c); if (!__r) return 0; __r; })
+ *     ({ long __r = bpf_tail_call(a, b, c); if (!__r) return 0; __r; })
  * so the code after a failed tail call still runs. Elsewhere (a function
  * the program calls) it stays a plain call and a [-Waot] warning says that
  * the caller goes on after a successful tail call.
@@ -71,13 +75,9 @@ struct ctx {
 	size_t len;
 	struct fe_func *func;	/* being walked */
 	bool func_is_prog;
-	bool *via_define;	/* per unit helper: needs the #define fallback */
-	bool *used;		/* per unit helper: referenced by a main-file function */
+	bool *used;		/* per unit helper: referenced by a function */
 	bool *values_used;	/* per unit map: read through __bpfaot_map_values_NAME */
-	bool uses_pai;		/* __builtin_preserve_access_index */
 	bool uses_bpf_only;	/* a builtin of BPF_ONLY */
-	long first_func;	/* index of the first function needing the block, -1 */
-	size_t func_idx;
 	int err;
 };
 
@@ -114,32 +114,6 @@ static long helper_index(const struct fe_unit *u, CXCursor ref)
 	return -1;
 }
 
-static void mark_block(struct ctx *c)
-{
-	if (c->first_func < 0)
-		c->first_func = (long)c->func_idx;
-}
-
-static void rewrite_ref(struct ctx *c, CXCursor ref_expr, long hi)
-{
-	struct fe_helper *h = fe_unit__helper(c->u, (size_t)hi);
-	unsigned off;
-	char ext[32];
-
-	c->used[hi] = true;
-	mark_block(c);
-	if (!fe_unit__main_offset(c->u, clang_getCursorLocation(ref_expr), &off))
-		return;
-	if (!rw_is_ident_at(c->src, c->len, off, fe_helper__name(h))) {
-		/* spelled in a macro body: renamed by the block's #define */
-		c->via_define[hi] = true;
-		return;
-	}
-	snprintf(ext, sizeof(ext), "%s%04u", c->o->no_types ? "__bpfaot_call_" : "_bpf_helper_ext_",
-		 fe_helper__id(h));
-	c->err = rw_edits__replace(c->e, off, (unsigned)strlen(fe_helper__name(h)), ext);
-}
-
 static void rewrite_tail_call(struct ctx *c, CXCursor call, CXCursor callee)
 {
 	unsigned s, e, off;
@@ -155,8 +129,8 @@ static void rewrite_tail_call(struct ctx *c, CXCursor call, CXCursor callee)
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != s ||
 	    !rw_is_ident_at(c->src, c->len, s, "bpf_tail_call")) {
 		fe_diag_aot(c->d, clang_getCursorLocation(call), &r,
-			    "bpf_tail_call() inside a macro cannot be rewritten: natively the "
-			    "program continues after a successful tail call");
+			    "bpf_tail_call() through another name cannot be rewritten: natively "
+			    "the program continues after a successful tail call");
 		return;
 	}
 	c->err = rw_edits__insert(c->e, s, "({ long __r = ");
@@ -212,7 +186,6 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	free(text);
 	if (err)
 		return err;
-	mark_block(c);
 	mi = values_of ? map_index(c->u, values_of) : -1;
 	if (mi >= 0)
 		c->values_used[mi] = true;
@@ -247,17 +220,12 @@ static enum CXChildVisitResult walk(CXCursor cur, CXCursor parent, CXClientData 
 		if (clang_getCursorKind(ref) == CXCursor_VarDecl) {
 			hi = helper_index(c->u, ref);
 			if (hi >= 0)
-				rewrite_ref(c, cur, hi);
+				c->used[hi] = true;
 		} else if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
 			CXString s = clang_getCursorSpelling(ref);
 
-			if (!strcmp(clang_getCString(s), "__builtin_preserve_access_index")) {
-				c->uses_pai = true;
-				mark_block(c);
-			} else if (is_bpf_only(clang_getCString(s))) {
+			if (is_bpf_only(clang_getCString(s)))
 				c->uses_bpf_only = true;
-				mark_block(c);
-			}
 			clang_disposeString(s);
 		}
 	}
@@ -349,16 +317,46 @@ static void write_map_values(struct ctx *c, FILE *f)
 	}
 }
 
-static int insert_block(struct ctx *c)
+/* `extern PROTO __asm__("_bpf_helper_ext_NNNN")` in place of the variable. */
+static int rewrite_decl(struct ctx *c, const struct fe_helper *h)
 {
-	size_t n = fe_unit__nr_helpers(c->u), i, k = 0;
-	struct fe_helper **hs = calloc(n + 1, sizeof(*hs));
-	unsigned start, end;
-	char *buf = NULL;
-	size_t blen = 0;
-	FILE *f;
+	CXCursor cur = fe_helper__cursor(h);
+	CXSourceRange r = clang_getCursorExtent(cur);
+	unsigned start, end, semi;
+	char *text = NULL;
 	int err;
 
+	if (!rw_cursor_range(c->u, cur, &start, &end)) {
+		fe_diag_aot(c->d, clang_getCursorLocation(cur), &r,
+			    "helper '%s' is declared outside the translation unit's text; its "
+			    "calls are not rewritten", fe_helper__name(h));
+		return 0;
+	}
+	semi = rw_scan_decl_end(c->src, c->len, end);
+	if (semi >= c->len || c->src[semi] != ';' || rw_scan_decl_end(c->src, c->len, start) != semi) {
+		/* `static long (*a)(void) = (void *)1, (*b)(void) = (void *)2;` */
+		fe_diag_aot(c->d, clang_getCursorLocation(cur), &r,
+			    "helper '%s' shares its declaration with another declarator; its calls "
+			    "are not rewritten", fe_helper__name(h));
+		return 0;
+	}
+	if (asprintf(&text, "extern %s __asm__(\"_bpf_helper_ext_%04u\")", fe_helper__proto(h),
+		     fe_helper__id(h)) < 0)
+		return -ENOMEM;
+	err = rw_edits__replace(c->e, start, semi - start, text);
+	free(text);
+	return err;
+}
+
+/* The text the unit starts with; *out malloc'ed (NULL: nothing). */
+static int write_prelude(struct ctx *c, char **out)
+{
+	size_t n = fe_unit__nr_helpers(c->u), i, k = 0, blen = 0;
+	struct fe_helper **hs = calloc(n + 1, sizeof(*hs));
+	char *buf = NULL;
+	FILE *f;
+
+	*out = NULL;
 	if (!hs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
@@ -370,25 +368,16 @@ static int insert_block(struct ctx *c)
 		free(hs);
 		return -ENOMEM;
 	}
-	if (k && c->o->no_types)
+	if (k && c->o->no_types) {
 		write_untyped(f, hs, k);
-	else if (k)
-		fputs("/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h) */\n", f);
-	for (i = 0; i < k && !c->o->no_types; i++)
-		fprintf(f, "extern %s;\n", fe_helper__ext_proto(hs[i]));
-	for (i = 0; i < n; i++) {
-		struct fe_helper *h = fe_unit__helper(c->u, i);
-
-		if (c->via_define[i])
-			fprintf(f, "#define %s %s%04u\n", fe_helper__name(h),
-				c->o->no_types ? "__bpfaot_call_" : "_bpf_helper_ext_",
-				fe_helper__id(h));
+		for (i = 0; i < k; i++)
+			fprintf(f, "#define %s __bpfaot_call_%04u\n", fe_helper__name(hs[i]),
+				fe_helper__id(hs[i]));
 	}
 	write_map_values(c, f);
-	if (c->uses_pai)
-		fputs("/* bpfaot: CO-RE relocations have no native meaning: the access itself */\n"
-		      "#define __builtin_preserve_access_index(x) (x)\n",
-		      f);
+	fputs("/* bpfaot: CO-RE relocations have no native meaning: the access itself */\n"
+	      "#define __builtin_preserve_access_index(x) (x)\n",
+	      f);
 	if (c->uses_bpf_only) {
 		fputs("/* bpfaot: BPF-only builtins; the native code of a program that reaches one is "
 		      "not built */\n", f);
@@ -399,29 +388,23 @@ static int insert_block(struct ctx *c)
 	free(hs);
 	if (!buf)
 		return -ENOMEM;
-	if (!rw_cursor_range(c->u, fe_func__cursor(fe_unit__func(c->u, (size_t)c->first_func)),
-			     &start, &end)) {
-		free(buf);
-		return 0;
-	}
-	err = rw_edits__insert(c->e, start, buf);
-	free(buf);
-	return err;
+	*out = buf;
+	return 0;
 }
 
 int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
-	       struct fe_diags *d)
+	       struct fe_diags *d, char **prelude)
 {
 	static const struct rw_opts defaults;
 	size_t n = fe_unit__nr_helpers(u), i;
-	struct ctx c = { .u = u, .o = opts ? opts : &defaults, .e = e, .d = d, .first_func = -1 };
+	struct ctx c = { .u = u, .o = opts ? opts : &defaults, .e = e, .d = d };
 	int err;
 
+	*prelude = NULL;
 	c.src = fe_unit__source(u, &c.len);
-	c.via_define = calloc(n + 1, sizeof(bool));
 	c.used = calloc(n + 1, sizeof(bool));
 	c.values_used = calloc(fe_unit__nr_maps(u) + 1, sizeof(bool));
-	if (!c.via_define || !c.used || !c.values_used) {
+	if (!c.used || !c.values_used) {
 		err = -ENOMEM;
 		goto out_free;
 	}
@@ -429,16 +412,21 @@ int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_ed
 		struct fe_func *f = fe_unit__func(u, i);
 		const char *sec = fe_func__section(f);
 
+		/* its body is a trap (rw_entry()) */
+		if (rw_func_is_stubbed(c.o->prog, f))
+			continue;
 		c.func = f;
-		c.func_idx = i;
 		c.func_is_prog = sec && strcmp(sec, ".text");
 		clang_visitChildren(fe_func__cursor(f), walk, &c);
 	}
+	/* the others stay unused static variables, which the compile drops */
+	for (i = 0; i < n && !c.err && !c.o->no_types; i++)
+		if (c.used[i])
+			c.err = rewrite_decl(&c, fe_unit__helper(u, i));
 	err = c.err;
-	if (!err && c.first_func >= 0)
-		err = insert_block(&c);
+	if (!err)
+		err = write_prelude(&c, prelude);
 out_free:
-	free(c.via_define);
 	free(c.used);
 	free(c.values_used);
 	return err;

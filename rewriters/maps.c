@@ -8,6 +8,9 @@
  *
  *     extern struct bpfaot_map NAME;
  *
+ * (one line, after a comment with the map's layout: the lines of the file
+ * stay put). Maps declared together (`struct {...} a SEC(".maps"), b
+ * SEC(".maps");`) become one `extern struct bpfaot_map a, b;`.
  * an opaque struct (an extern of the anonymous struct type would not
  * compile), so `&NAME` keeps working wherever a map pointer is expected.
  */
@@ -19,15 +22,17 @@
 
 int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d)
 {
-	unsigned start, end, semi, prev_start = ~0u;
-	struct fe_map *m;
+	unsigned start, end, semi, s2, e2;
+	size_t i, j, k, n = fe_unit__nr_maps(u), len;
 	const char *src;
-	char *text;
-	size_t i, len;
-	int err = 0;
+	char *buf = NULL;
+	size_t blen = 0;
+	FILE *f;
+	int err;
 
 	src = fe_unit__source(u, &len);
-	fe_unit__for_each_map(m, u, i) {
+	for (i = 0; i < n; i = j) {
+		struct fe_map *m = fe_unit__map(u, i);
 		CXCursor c = fe_map__cursor(m);
 		CXSourceRange r = clang_getCursorExtent(c);
 
@@ -37,23 +42,41 @@ int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d)
 				   fe_map__name(m));
 			return -EINVAL;
 		}
+		/* `struct {...} a SEC(".maps"), b SEC(".maps");`: one declaration */
+		for (j = i + 1; j < n; j++) {
+			if (!rw_cursor_range(u, fe_map__cursor(fe_unit__map(u, j)), &s2, &e2) ||
+			    s2 != start)
+				break;
+			end = e2;
+		}
 		semi = rw_scan_decl_end(src, len, end);
-		if (start == prev_start || semi >= len || src[semi] != ';') {
+		if (semi >= len || src[semi] != ';') {
 			fe_diag_at(d, FE_ERROR, clang_getCursorLocation(c), &r,
-				   "map '%s' shares its declaration with another declarator; "
-				   "declare each map on its own",
+				   "map '%s' shares its declaration with a declarator that is not a "
+				   "map; declare each map on its own",
 				   fe_map__name(m));
 			return -EINVAL;
 		}
-		prev_start = start;
-		if (asprintf(&text,
-			     "/* bpfaot: map '%s' (type %u, key %u, value %u, max_entries %u) is "
-			     "the runtime's */\nextern struct bpfaot_map %s",
-			     fe_map__name(m), fe_map__type(m), fe_map__key_size(m),
-			     fe_map__value_size(m), fe_map__max_entries(m), fe_map__name(m)) < 0)
+		f = open_memstream(&buf, &blen);
+		if (!f)
 			return -ENOMEM;
-		err = rw_edits__replace(e, start, semi - start, text);
-		free(text);
+		for (k = i; k < j; k++) {
+			m = fe_unit__map(u, k);
+			fprintf(f, "/* bpfaot: map '%s' (type %u, key %u, value %u, max_entries %u) is "
+				   "the runtime's */ ",
+				fe_map__name(m), fe_map__type(m), fe_map__key_size(m),
+				fe_map__value_size(m), fe_map__max_entries(m));
+		}
+		fputs("extern struct bpfaot_map ", f);
+		for (k = i; k < j; k++)
+			fprintf(f, "%s%s", k > i ? ", " : "", fe_map__name(fe_unit__map(u, k)));
+		if (fclose(f) || !buf) {
+			free(buf);
+			return -ENOMEM;
+		}
+		err = rw_edits__replace(e, start, semi - start, buf);
+		free(buf);
+		buf = NULL;
 		if (err)
 			return err;
 	}

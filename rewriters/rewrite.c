@@ -15,13 +15,17 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 	       struct fe_diags *d, char **out, size_t *out_len)
 {
 	struct rw_edits *e = rw_edits__new();
-	char *head = NULL;
+	struct rw_opts o = { 0 };
+	char *head = NULL, *hp = NULL, *ep = NULL;
 	const char *src;
 	size_t len;
 	int err;
 
 	if (!e)
 		return -ENOMEM;
+	if (opts)
+		o = *opts;
+	o.prog = p;
 	src = fe_unit__source(u, &len);
 	if (p)
 		err = asprintf(&head,
@@ -41,16 +45,26 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 	if (!err)
 		err = rw_maps(u, e, d);
 	if (!err)
-		err = rw_helpers(u, opts, e, d);
+		err = rw_helpers(u, &o, e, d, &hp);
 	if (!err)
-		err = rw_entry(u, p, e, d);
+		err = rw_entry(u, p, e, d, &ep);
+	/* the prelude comes before the first line marker, which sets the lines */
+	if (!err && hp)
+		err = rw_edits__insert(e, 0, hp);
+	if (!err && ep)
+		err = rw_edits__insert(e, 0, ep);
 	if (!err) {
-		err = rw_edits__apply(e, src, len, fe_unit__path(u), out, out_len);
+		if (opts && opts->preview)
+			err = rw_edits__apply_folded(e, src, len, out, out_len);
+		else
+			err = rw_edits__apply(e, src, len, fe_unit__path(u), out, out_len);
 		if (err == -EINVAL)
 			fe_diag_pos(d, FE_ERROR, NULL, 0, 0,
 				    "internal error: overlapping source edits in '%s'",
 				    fe_unit__path(u));
 	}
+	free(hp);
+	free(ep);
 	free(head);
 out_free_edits:
 	rw_edits__free(e);

@@ -36,25 +36,37 @@ size_t rw_edits__count(const struct rw_edits *e);
  * two edits overlap or one lies outside src, -ENOMEM. */
 int rw_edits__apply(const struct rw_edits *e, const char *src, size_t len, const char *line_file,
 		    char **out, size_t *out_len);
+/* The same for reading (the --aot-emit=source preview of preprocessed
+ * input): each run of lines that come from system headers (line markers
+ * with flag 3, and <built-in>) and hold no edit is folded into one comment
+ * ("bpfaot: N unchanged lines of system headers (linux/bpf.h, ...)");
+ * no #line is added. */
+int rw_edits__apply_folded(const struct rw_edits *e, const char *src, size_t len, char **out,
+			   size_t *out_len);
 
 /* The rewrites. Each returns 0 or -errno with a diagnostic in d. */
 
-/* Every function defined in the main file becomes static and loses its
- * SEC(); with p, appends `uint64_t bpf_main(void *ctx, uint64_t ctx_size)`
- * calling p (raw-memory programs of two parameters get (ctx, ctx_size)). */
+/* Every function defined in the unit becomes static and loses its SEC();
+ * with p, appends `uint64_t bpf_main(void *ctx, uint64_t ctx_size)`
+ * calling p (raw-memory programs of two parameters get (ctx, ctx_size)).
+ * A function of the file named bpf_main is renamed by the prelude line
+ * that *prelude gets (malloc'ed; NULL when none is needed). */
 int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *e,
-	     struct fe_diags *d);
+	     struct fe_diags *d, char **prelude);
 struct rw_opts;
 
-/* Helper calls become calls to `_bpf_helper_ext_NNNN`, declared `extern`
- * with the helper's own prototype (with opts->no_types, through the
- * untyped 5 x u64 prototype and casts at the call); bpf_tail_call() in a
- * program returns from it when the call succeeds. Unless opts turn them
- * off, array-map lookups/updates and constant helpers become inline code
- * (rewriters/inline_maps.c, rewriters/inline_helpers.c). opts may be NULL
- * (every optimisation on). */
+/* Helper declarations (`static RET (*NAME)(ARGS) = (void *) ID;`) become
+ * `extern RET NAME(ARGS) __asm__("_bpf_helper_ext_NNNN");`, so every call,
+ * wherever it is written, reaches the runtime's helper with the helper's
+ * own prototype (with opts->no_types, through the untyped 5 x u64
+ * prototype and casts); bpf_tail_call() in a program returns from it when
+ * the call succeeds. Unless opts turn them off, array-map lookups/updates
+ * and constant helpers become inline code (rewriters/inline_maps.c,
+ * rewriters/inline_helpers.c). opts may be NULL (every optimisation on).
+ * *prelude gets the text the unit must start with (malloc'ed, caller
+ * frees; NULL when empty). */
 int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
-	       struct fe_diags *d);
+	       struct fe_diags *d, char **prelude);
 /* Map definitions become `extern struct bpfaot_map NAME;`. */
 int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
 /* Global data definitions become `extern` declarations of the same type;
@@ -70,6 +82,8 @@ struct rw_opts {
 	bool no_inline_maps;		/* --aot-no-inline-maps: array maps through helpers */
 	bool no_inline_helpers;		/* --aot-no-inline-helpers: constant helpers are calls */
 	bool no_types;			/* --aot-no-types: helpers through 5 x u64 */
+	bool preview;			/* fold unchanged system-header text (rw_edits__apply_folded) */
+	const struct fe_prog *prog;	/* rw_helpers(): whose source (rw_rewrite() sets it) */
 };
 
 /* The distance in bytes between two values of array map m in the runtime's

@@ -8,6 +8,12 @@
 
 #include "rw.h"
 
+/* Whether the native source of program p (NULL: the shared preview) has
+ * f's body replaced by a trap: f holds inline BPF assembly, or p does not
+ * reach f (so that one function that only compiles for BPF cannot cost
+ * the other programs of the file their native code). */
+bool rw_func_is_stubbed(const struct fe_prog *p, const struct fe_func *f);
+
 /* Grows *data to hold need elements of elem_sz; 0 or -ENOMEM. */
 int rw_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need);
 /* The cursor's extent as main-file offsets [*start, *end); false when it

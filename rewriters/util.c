@@ -32,6 +32,21 @@ int rw_ensure_mem(void **data, size_t *cap, size_t elem_sz, size_t need)
 	return 0;
 }
 
+bool rw_func_is_stubbed(const struct fe_prog *p, const struct fe_func *f)
+{
+	const char *why = fe_func__unsupported(f);
+	size_t i;
+
+	if (why && !strcmp(why, FE_INLINE_ASM))
+		return true;
+	if (!p)
+		return false;
+	for (i = 0; i < fe_prog__nr_funcs(p); i++)
+		if (fe_prog__reached_func(p, i) == f)
+			return false;
+	return true;
+}
+
 bool rw_cursor_range(const struct fe_unit *u, CXCursor c, unsigned *start, unsigned *end)
 {
 	CXSourceRange r = clang_getCursorExtent(c);
@@ -42,10 +57,7 @@ bool rw_cursor_range(const struct fe_unit *u, CXCursor c, unsigned *start, unsig
 
 CXSourceLocation rw_offset_loc(const struct fe_unit *u, unsigned off)
 {
-	CXTranslationUnit tu = fe_unit__tu(u);
-	CXFile f = clang_getFile(tu, fe_unit__path(u));
-
-	return clang_getLocationForOffset(tu, f, off);
+	return clang_getLocationForOffset(fe_unit__tu(u), fe_unit__main_file(u), off);
 }
 
 static char *tok_str(CXTranslationUnit tu, CXToken t)

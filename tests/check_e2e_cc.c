@@ -749,6 +749,13 @@ static const struct conf_case conf_cases[] = {
 	{"big_struct.bpf.c", "", "big_copy", true, 3498},
 	{"big_struct.bpf.c", "--aot-opt=0", "big_copy", true, 3498},
 	{"helper_alias.bpf.c", "", "alias_prog", true, 11},
+	/* what escapes a rewrite of the main file's text (styles.bpf.c) */
+	{"styles.bpf.c", "", "bench_sum", true, 66},
+	{"styles.bpf.c", "", "bench_len", true, 129},
+	{"styles.bpf.c", "", "hdr_prog", true, 41},
+	{"styles.bpf.c", "", "two_maps", true, 42},
+	/* bpftime's convention: the file's own bpf_main(mem) */
+	{"bpf_main.c", "", "bpf_main", false, 51},
 };
 
 /* Writes the conformance inputs into dir: mem16 (01..10) and pkt64 (00..3f). */
@@ -1089,17 +1096,125 @@ START_TEST(test_unsupported_core)
 }
 END_TEST
 
-/* A file-level [-Waot] warning (here "cannot remove the section attribute
- * ... spelled through a macro", from the rewrite of every program) is
- * printed once: the diagnostic sink drops exact repeats. */
-START_TEST(test_warning_once)
+/* A section attribute spelled through a macro (AOT_SECTION) is removed
+ * like one spelled in place: every program gets native code, silently. */
+START_TEST(test_macro_section)
 {
-	char dir[96], out[OUT_SZ];
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
 
 	tmpdir_new(dir, sizeof(dir));
 	ck_assert_int_eq(cc_data(dir, "ubpf_ops.c", "-DAOT_SEC", "", out, sizeof(out)), 0);
-	ck_assert_uint_eq(count_str(out, "warning: cannot remove the section attribute of 'arith'"),
-			  1);
+	ck_assert_str_eq(out, "");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	ck_assert(has_aot(path, "arith") && has_aot(path, "both"));
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* A global of a header lives in the runtime's .rodata: an override reaches
+ * the native code as it reaches the bytecode (styles.h: hdr_scale 3 -> 5,
+ * 12 * 5 + 5 = 65). */
+START_TEST(test_header_rodata)
+{
+	const char *engines[] = {"aot", "interp"};
+	char dir[96], out[OUT_SZ];
+	size_t e;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	ck_assert_msg(cc_data(dir, "styles.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s", out);
+	ck_assert_str_eq(out, "");
+	for (e = 0; e < 2; e++) {
+		ck_assert_int_eq(sh(out, sizeof(out),
+				    "'%s' --engine=%s --prog=hdr_prog --data-in='%s/pkt64' "
+				    "--map-set=.rodata:00000000=05000000 '%s/x.o'",
+				    run_bin, engines[e], dir, dir),
+				 0);
+		ck_assert_str_eq(out, "retval: 65\n");
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* libbpf's program macros (BPF_KPROBE with BPF_CORE_READ, BPF_KRETPROBE,
+ * BPF_PROG): each program gets native code, silently; with zeroed
+ * registers the answers are worked out in tracing.bpf.c. */
+START_TEST(test_tracing_macros)
+{
+	const char *progs[] = {"kp_core", "krp", "tp"};
+	const char *want[] = {"retval: 11\n", "retval: 12\n", "retval: 13\n"};
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+	size_t i;
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(sh(out, sizeof(out), "head -c 256 /dev/zero > '%s/ctx'", dir), 0);
+	ck_assert_msg(cc_data(dir, "tracing.bpf.c", "-D__TARGET_ARCH_x86", "", out,
+			      sizeof(out)) == 0,
+		      "%.2000s", out);
+	ck_assert_str_eq(out, "");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (i = 0; i < 3; i++) {
+		ck_assert_msg(has_aot(path, progs[i]), "no native code for %s", progs[i]);
+		ck_assert_int_eq(sh(out, sizeof(out),
+				    "'%s' --engine=interp --prog=%s --ctx-in='%s/ctx' '%s'", run_bin,
+				    progs[i], dir, path),
+				 0);
+		ck_assert_str_eq(out, want[i]);
+		/* kp_core calls bpf_probe_read_kernel, whose runtime prototype
+		 * the linker still compares by class (docs/compatibility.md) */
+		if (i == 0)
+			continue;
+		ck_assert_int_eq(sh(out, sizeof(out),
+				    "'%s' --engine=aot --prog=%s --ctx-in='%s/ctx' '%s'", run_bin,
+				    progs[i], dir, path),
+				 0);
+		ck_assert_str_eq(out, want[i]);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* Never silent: a program that cannot have native code says why, at the
+ * construct, in clang's format; the others of the file keep theirs. */
+START_TEST(test_no_native_reasons)
+{
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(cc_data(dir, "inline_asm.bpf.c", "", "", out, sizeof(out)), 0);
+	ck_assert_str_eq(out,
+			 "tests/data/cc/inline_asm.bpf.c:17:2: warning: inline BPF assembly has no "
+			 "native meaning; program 'with_asm' keeps only its bytecode [-Waot]\n"
+			 "        asm volatile(\"%[r] += 1\" : [r] \"+r\"(r));\n"
+			 "        ^\n"
+			 "tests/data/cc/inline_asm.bpf.c:24:22: warning: no native code for program "
+			 "'reg_var': unknown register name 'r6' in asm; it keeps only its bytecode "
+			 "[-Waot]\n"
+			 "        register long r asm(\"r6\") = 5;\n"
+			 "                            ^\n");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	ck_assert(!has_aot(path, "with_asm") && !has_aot(path, "reg_var") && has_aot(path, "plain"));
+	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --prog=with_asm --data-in='%s/samples/xdp_counter.pkt' '%s'",
+			    run_bin, root, path),
+			 0);
+	ck_assert_str_eq(out, "retval: 8\n");
+	ck_assert_int_eq(cc_data(dir, "inline_asm.bpf.c", "", "-Werror=aot", out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "error: inline BPF assembly has no native meaning; program "
+				  "'with_asm' keeps only its bytecode [-Werror,-Waot]"),
+		      "%.2000s", out);
+	ck_assert(!file_exists(path));
+	ck_assert_int_eq(cc_data(dir, "inline_asm.bpf.c", "", "-Wno-aot", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "");
+
+	/* BPF_KSYSCALL reads a __kconfig extern: named, at the macro */
+	ck_assert_int_eq(cc_data(dir, "ksyscall.bpf.c", "-D__TARGET_ARCH_x86", "", out, sizeof(out)),
+			 0);
+	ck_assert_str_eq(out,
+			 "tests/data/cc/ksyscall.bpf.c:14:5: warning: native code of program 'ksys' "
+			 "needs 'LINUX_HAS_SYSCALL_WRAPPER', which the runtime does not provide; the "
+			 "program keeps only its bytecode [-Waot]\n"
+			 "int BPF_KSYSCALL(ksys, int pid, int sig)\n"
+			 "    ^\n");
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -1552,6 +1667,13 @@ START_TEST(test_verbose)
 
 		if (!n)
 			continue;
+		if (n == 1) {
+			/* the translation unit the BPF compile saw */
+			ck_assert_msg(strstr(line, "  clang-14 " BPF_CFLAGS " -E -w "
+						   "samples/tail_dispatch.bpf.c -o ") == line,
+				      "%s", line);
+			continue;
+		}
 		ck_assert_msg(strstr(line, "  clang-14 -target x86_64-unknown-linux-gnu -O3 "
 					   "-fno-stack-protector ") == line,
 			      "%s", line);
@@ -1561,8 +1683,9 @@ START_TEST(test_verbose)
 		*strrchr(tmp, '/') = '\0';
 		ck_assert_msg(!file_exists(tmp), "%s was left behind", tmp);
 	}
-	/* the BPF compile, then two per program (source to IR, IR to object) */
-	ck_assert_uint_eq(n, 1 + 2 * 4);
+	/* the BPF compile, the preprocessing, then two per program (source to
+	 * IR, IR to object) */
+	ck_assert_uint_eq(n, 2 + 2 * 4);
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -1733,7 +1856,10 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_backend_error);
 	tcase_add_test(tc, test_unsupported_core);
-	tcase_add_test(tc, test_warning_once);
+	tcase_add_test(tc, test_macro_section);
+	tcase_add_test(tc, test_header_rodata);
+	tcase_add_test(tc, test_tracing_macros);
+	tcase_add_test(tc, test_no_native_reasons);
 	tcase_add_test(tc, test_unsupported_ksym);
 	tcase_add_test(tc, test_missing_helper);
 	tcase_add_test(tc, test_new_helpers);

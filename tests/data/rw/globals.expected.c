@@ -1,20 +1,50 @@
-// globals rewrite: extern declarations of the same type and qualifiers
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
+# 1 "tests/data/rw/globals.bpf.c"
+/* bpfaot: 5 unchanged lines of system headers (<built-in>, ...) */
+# 1 "tests/data/rw/globals.bpf.c" 2
+
+/* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
+# 3 "tests/data/rw/globals.bpf.c" 2
+/* bpfaot: 498 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+# 4 "tests/data/rw/globals.bpf.c" 2
 
 extern const volatile __u32 limit;
 extern const __u8 table[5];
-#line 10 "tests/data/rw/globals.bpf.c"
 extern __u64 hits;
 extern __u32 first, second;
-extern __u64 custom SEC(".data.custom");
+extern __u64 custom
+# 12 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic push
+# 12 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 12 "tests/data/rw/globals.bpf.c"
+             __attribute__((section(".data.custom"), used))
+# 12 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic pop
+# 12 "tests/data/rw/globals.bpf.c"
+;
 extern int zero;
 
-SEC("xdp")
+#pragma GCC diagnostic push
+# 15 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 15 "tests/data/rw/globals.bpf.c"
+ __attribute__((section("xdp"), used))
+# 15 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic pop
 int use_globals(struct xdp_md *ctx)
 {
-	hits++;
-	return table[first % sizeof(table)] + second + custom + zero < limit;
+ hits++;
+ return table[first % sizeof(table)] + second + custom + zero < limit;
 }
 
-static char LICENSE[] = "GPL";
+static char LICENSE[]
+# 22 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic push
+# 22 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 22 "tests/data/rw/globals.bpf.c"
+
+# 22 "tests/data/rw/globals.bpf.c"
+#pragma GCC diagnostic pop
+# 22 "tests/data/rw/globals.bpf.c"
+                              = "GPL";

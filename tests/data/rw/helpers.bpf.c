@@ -1,5 +1,5 @@
 // helper rewrite: direct calls, a call in a macro argument, a helper spelled
-// in a macro body (#define fallback), bpf_tail_call in and outside a program
+// in a macro body (a call like any other after -E), bpf_tail_call in and outside a program
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

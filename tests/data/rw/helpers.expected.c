@@ -1,54 +1,89 @@
-// helper rewrite: direct calls, a call in a macro argument, a helper spelled
-// in a macro body (#define fallback), bpf_tail_call in and outside a program
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-#define LOOKUP(m, k) bpf_map_lookup_elem(m, k)
-#define PID() bpf_get_current_pid_tgid()
-#define CHECKED(x) ((x) ? 1 : 0)
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, __u32);
-} progs SEC(".maps");
-
-/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h) */
-extern void *_bpf_helper_ext_0001(void *map, const void *key);
-extern long _bpf_helper_ext_0012(void *ctx, void *prog_array_map, __u32 index);
-extern __u64 _bpf_helper_ext_0014(void);
-#define bpf_map_lookup_elem _bpf_helper_ext_0001
-#define bpf_get_current_pid_tgid _bpf_helper_ext_0014
 /* bpfaot: inlined array maps: value i of M is at __bpfaot_map_values_M + i * stride (docs/object-format.md) */
 extern char __bpfaot_map_values_counts[];
-#line 24 "tests/data/rw/helpers.bpf.c"
+/* bpfaot: CO-RE relocations have no native meaning: the access itself */
+#define __builtin_preserve_access_index(x) (x)
+# 1 "tests/data/rw/helpers.bpf.c"
+/* bpfaot: 5 unchanged lines of system headers (<built-in>, ...) */
+# 1 "tests/data/rw/helpers.bpf.c" 2
+
+/* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
+# 4 "tests/data/rw/helpers.bpf.c" 2
+/* bpfaot: 71 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+extern long bpf_tail_call(void *ctx, void *prog_array_map, __u32 index) __asm__("_bpf_helper_ext_0012");
+/* bpfaot: 3 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
+extern __u64 bpf_get_current_pid_tgid(void) __asm__("_bpf_helper_ext_0014");
+/* bpfaot: 422 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
+# 5 "tests/data/rw/helpers.bpf.c" 2
+
+struct {
+ int (*type)[BPF_MAP_TYPE_ARRAY];
+ int (*max_entries)[1];
+ typeof(__u32) *key;
+ typeof(__u64) *value;
+} counts
+# 15 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic push
+# 15 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 15 "tests/data/rw/helpers.bpf.c"
+         __attribute__((section(".maps"), used))
+# 15 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic pop
+# 15 "tests/data/rw/helpers.bpf.c"
+                     ;
+
+struct {
+ int (*type)[BPF_MAP_TYPE_PROG_ARRAY];
+ int (*max_entries)[2];
+ typeof(__u32) *key;
+ typeof(__u32) *value;
+} progs
+# 22 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic push
+# 22 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 22 "tests/data/rw/helpers.bpf.c"
+        __attribute__((section(".maps"), used))
+# 22 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic pop
+# 22 "tests/data/rw/helpers.bpf.c"
+                    ;
+
 static void jump(void *ctx)
 {
-	_bpf_helper_ext_0012(ctx, &progs, 1);
+ bpf_tail_call(ctx, &progs, 1);
 }
 
-SEC("xdp")
+#pragma GCC diagnostic push
+# 29 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 29 "tests/data/rw/helpers.bpf.c"
+ __attribute__((section("xdp"), used))
+# 29 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic pop
 int entry(struct xdp_md *ctx)
 {
-	__u32 key = 0;
-	__u64 *v = LOOKUP(&counts, &key);
+ __u32 key = 0;
+ __u64 *v = ({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 1u ? (void *)(__bpfaot_map_values_counts + (__SIZE_TYPE__)__bpfaot_key * 8) : (void *)0; });
 
-	if (CHECKED(({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 1u ? (void *)(__bpfaot_map_values_counts + (__SIZE_TYPE__)__bpfaot_key * 8) : (void *)0; })) && v)
-		*v += PID();
-	({ long __r = _bpf_helper_ext_0012(ctx, &progs, 0); if (!__r) return 0; __r; });
-	jump(ctx);
-	return XDP_PASS;
+ if (((({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 1u ? (void *)(__bpfaot_map_values_counts + (__SIZE_TYPE__)__bpfaot_key * 8) : (void *)0; })) ? 1 : 0) && v)
+  *v += bpf_get_current_pid_tgid();
+ ({ long __r = bpf_tail_call(ctx, &progs, 0); if (!__r) return 0; __r; });
+ jump(ctx);
+ return XDP_PASS;
 }
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[]
+# 42 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic push
+# 42 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 42 "tests/data/rw/helpers.bpf.c"
+               __attribute__((section("license"), used))
+# 42 "tests/data/rw/helpers.bpf.c"
+#pragma GCC diagnostic pop
+# 42 "tests/data/rw/helpers.bpf.c"
+                              = "GPL";
 /* diagnostics:
 tests/data/rw/helpers.bpf.c:26:2: warning: bpf_tail_call() outside a program's own body: natively the caller continues after a successful tail call [-Waot]
         bpf_tail_call(ctx, &progs, 1);

@@ -1,10 +1,10 @@
 // inline rewrites: what becomes inline code and what must stay a call.
 // Inlined: array lookups with a 4-byte key (local, parameter, array element,
-// through a macro argument), updates with BPF_ANY / BPF_EXIST / BPF_NOEXIST,
+// through a macro argument or a macro body), updates with BPF_ANY / BPF_EXIST / BPF_NOEXIST,
 // bpf_get_smp_processor_id(), bpf_get_numa_node_id(). Calls: a hash map, a
 // per-CPU array, an array of maps, a key with side effects, a key of 8
 // bytes, a (void *) key, a value holding a bpf_spin_lock, flags not a
-// constant, a helper spelled in a macro body, bpf_ktime_get_ns(), bpf_printk
+// constant, bpf_ktime_get_ns(), bpf_printk
 // (variadic: the untyped path counts its arguments).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

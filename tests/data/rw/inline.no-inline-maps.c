@@ -1,96 +1,98 @@
 /* bpfaot-cc: native source of program 'prog' of tests/data/rw/inline.bpf.c (x86-64; maps, globals and helpers are the runtime's) */
-#line 1 "tests/data/rw/inline.bpf.c"
-// inline rewrites: what becomes inline code and what must stay a call.
-// Inlined: array lookups with a 4-byte key (local, parameter, array element,
-// through a macro argument), updates with BPF_ANY / BPF_EXIST / BPF_NOEXIST,
-// bpf_get_smp_processor_id(), bpf_get_numa_node_id(). Calls: a hash map, a
-// per-CPU array, an array of maps, a key with side effects, a key of 8
-// bytes, a (void *) key, a value holding a bpf_spin_lock, flags not a
-// constant, a helper spelled in a macro body, bpf_ktime_get_ns(), bpf_printk
-// (variadic: the untyped path counts its arguments).
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
+/* bpfaot: CO-RE relocations have no native meaning: the access itself */
+#define __builtin_preserve_access_index(x) (x)
+# 1 "tests/data/rw/inline.bpf.c"
+/* bpfaot: 5 unchanged lines of system headers (<built-in>, ...) */
+# 1 "tests/data/rw/inline.bpf.c" 2
 
-#define LOOKUP(m, k) bpf_map_lookup_elem(m, k)
-#define CPU() bpf_get_smp_processor_id()
+/* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
+# 10 "tests/data/rw/inline.bpf.c" 2
+/* bpfaot: 49 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+extern void *bpf_map_lookup_elem(void *map, const void *key) __asm__("_bpf_helper_ext_0001");
+/* bpfaot: 1 unchanged line of system headers (bpf/bpf_helper_defs.h, ...) */
+extern long bpf_map_update_elem(void *map, const void *key, const void *value, __u64 flags) __asm__("_bpf_helper_ext_0002");
+/* bpfaot: 5 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
+extern __u64 bpf_ktime_get_ns(void) __asm__("_bpf_helper_ext_0005");
+/* bpfaot: 1 unchanged line of system headers (bpf/bpf_helper_defs.h, ...) */
+extern long bpf_trace_printk(const char *fmt, __u32 fmt_size, ...) __asm__("_bpf_helper_ext_0006");
+/* bpfaot: 414 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
+{ /* bpfaot: inline BPF assembly */ __builtin_trap(); }
+/* bpfaot: 13 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+# 11 "tests/data/rw/inline.bpf.c" 2
 
 struct rec {
-	__u64 packets;
-	__u32 last;
+ __u64 packets;
+ __u32 last;
 };
 
 struct locked {
-	struct bpf_spin_lock lock;
-	__u64 v;
+ struct bpf_spin_lock lock;
+ __u64 v;
 };
 
-/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's */
-extern struct bpfaot_map arr;
-#line 31 "tests/data/rw/inline.bpf.c"
+/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's */ extern struct bpfaot_map arr;
 
-/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's */
-extern struct bpfaot_map hash;
-#line 38 "tests/data/rw/inline.bpf.c"
+/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's */ extern struct bpfaot_map hash;
 
-/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's */
-extern struct bpfaot_map pcpu;
-#line 45 "tests/data/rw/inline.bpf.c"
+/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's */ extern struct bpfaot_map pcpu;
 
-/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's */
-extern struct bpfaot_map lk;
-#line 52 "tests/data/rw/inline.bpf.c"
+/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's */ extern struct bpfaot_map lk;
 
-/* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's */
-extern struct bpfaot_map outer;
-#line 64 "tests/data/rw/inline.bpf.c"
+/* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's */ extern struct bpfaot_map outer;
 
-/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h) */
-extern void *_bpf_helper_ext_0001(void *map, const void *key);
-extern long _bpf_helper_ext_0002(void *map, const void *key, const void *value, __u64 flags);
-extern __u64 _bpf_helper_ext_0005(void);
-extern long _bpf_helper_ext_0006(const char *fmt, __u32 fmt_size, ...);
-extern __u32 _bpf_helper_ext_0008(void);
-#define bpf_map_lookup_elem _bpf_helper_ext_0001
-#define bpf_get_smp_processor_id _bpf_helper_ext_0008
-#define bpf_trace_printk _bpf_helper_ext_0006
-#line 65 "tests/data/rw/inline.bpf.c"
-static
+#pragma GCC diagnostic push
+# 65 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 65 "tests/data/rw/inline.bpf.c"
+ static
+# 65 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic pop
 int prog(struct xdp_md *ctx)
 {
-	__u32 keys[2] = { 1, 2 }, key = 0, i = 0;
-	__u64 wide = 0, one = 1;
-	struct rec r = { .packets = 1 };
-	struct locked l = { .v = 1 };
-	struct rec *a;
-	__u64 *h;
+ __u32 keys[2] = { 1, 2 }, key = 0, i = 0;
+ __u64 wide = 0, one = 1;
+ struct rec r = { .packets = 1 };
+ struct locked l = { .v = 1 };
+ struct rec *a;
+ __u64 *h;
 
-	a = _bpf_helper_ext_0001(&arr, &key);
-	if (a)
-		a->last = ((__u32)0) + ((long)0);
-	a = _bpf_helper_ext_0001(&arr, &keys[1]);
-	a = LOOKUP(&arr, &key);
-	if (_bpf_helper_ext_0001(&arr, &keys[i++]))
-		i += CPU();
-	a = _bpf_helper_ext_0001(&arr, &wide);
-	a = _bpf_helper_ext_0001(&arr, (void *)&key);
-	_bpf_helper_ext_0002(&arr, &key, &r, BPF_ANY);
-	_bpf_helper_ext_0002(&arr, &keys[0], &r, BPF_EXIST);
-	if (_bpf_helper_ext_0002(&arr, &key, &r, BPF_NOEXIST) == -17)
-		i++;
-	_bpf_helper_ext_0002(&arr, &key, &r, i);
-	_bpf_helper_ext_0002(&lk, &key, &l, BPF_ANY);
-	h = _bpf_helper_ext_0001(&hash, &key);
-	if (h)
-		*h += _bpf_helper_ext_0005();
-	h = _bpf_helper_ext_0001(&pcpu, &key);
-	if (_bpf_helper_ext_0001(&outer, &key))
-		i++;
-	_bpf_helper_ext_0002(&hash, &key, &one, BPF_NOEXIST);
-	bpf_printk("i %u", i);
-	return a && h ? XDP_PASS : XDP_DROP + i;
+ a = bpf_map_lookup_elem(&arr, &key);
+ if (a)
+  a->last = ((__u32)0) + ((long)0);
+ a = bpf_map_lookup_elem(&arr, &keys[1]);
+ a = bpf_map_lookup_elem(&arr, &key);
+ if (bpf_map_lookup_elem(&arr, &keys[i++]))
+  i += ((__u32)0);
+ a = bpf_map_lookup_elem(&arr, &wide);
+ a = bpf_map_lookup_elem(&arr, (void *)&key);
+ bpf_map_update_elem(&arr, &key, &r, BPF_ANY);
+ bpf_map_update_elem(&arr, &keys[0], &r, BPF_EXIST);
+ if (bpf_map_update_elem(&arr, &key, &r, BPF_NOEXIST) == -17)
+  i++;
+ bpf_map_update_elem(&arr, &key, &r, i);
+ bpf_map_update_elem(&lk, &key, &l, BPF_ANY);
+ h = bpf_map_lookup_elem(&hash, &key);
+ if (h)
+  *h += bpf_ktime_get_ns();
+ h = bpf_map_lookup_elem(&pcpu, &key);
+ if (bpf_map_lookup_elem(&outer, &key))
+  i++;
+ bpf_map_update_elem(&hash, &key, &one, BPF_NOEXIST);
+ ({ static const char ____fmt[] = "i %u"; bpf_trace_printk(____fmt, sizeof(____fmt), i); });
+ return a && h ? XDP_PASS : XDP_DROP + i;
 }
 
-static char LICENSE[] = "GPL";
+static char LICENSE[]
+# 101 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic push
+# 101 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 101 "tests/data/rw/inline.bpf.c"
+
+# 101 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic pop
+# 101 "tests/data/rw/inline.bpf.c"
+                              = "GPL";
 
 /* bpfaot: the native entry of program 'prog' (SEC("xdp")), see include/bpfaot/abi.h */
 unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)

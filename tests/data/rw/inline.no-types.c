@@ -1,49 +1,4 @@
 /* bpfaot-cc: native source of program 'prog' of tests/data/rw/inline.bpf.c (x86-64; maps, globals and helpers are the runtime's) */
-#line 1 "tests/data/rw/inline.bpf.c"
-// inline rewrites: what becomes inline code and what must stay a call.
-// Inlined: array lookups with a 4-byte key (local, parameter, array element,
-// through a macro argument), updates with BPF_ANY / BPF_EXIST / BPF_NOEXIST,
-// bpf_get_smp_processor_id(), bpf_get_numa_node_id(). Calls: a hash map, a
-// per-CPU array, an array of maps, a key with side effects, a key of 8
-// bytes, a (void *) key, a value holding a bpf_spin_lock, flags not a
-// constant, a helper spelled in a macro body, bpf_ktime_get_ns(), bpf_printk
-// (variadic: the untyped path counts its arguments).
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
-
-#define LOOKUP(m, k) bpf_map_lookup_elem(m, k)
-#define CPU() bpf_get_smp_processor_id()
-
-struct rec {
-	__u64 packets;
-	__u32 last;
-};
-
-struct locked {
-	struct bpf_spin_lock lock;
-	__u64 v;
-};
-
-/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's */
-extern struct bpfaot_map arr;
-#line 31 "tests/data/rw/inline.bpf.c"
-
-/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's */
-extern struct bpfaot_map hash;
-#line 38 "tests/data/rw/inline.bpf.c"
-
-/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's */
-extern struct bpfaot_map pcpu;
-#line 45 "tests/data/rw/inline.bpf.c"
-
-/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's */
-extern struct bpfaot_map lk;
-#line 52 "tests/data/rw/inline.bpf.c"
-
-/* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's */
-extern struct bpfaot_map outer;
-#line 64 "tests/data/rw/inline.bpf.c"
-
 /* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h), untyped (--aot-no-types): 5 x u64 in, u64 out */
 typedef __UINT64_TYPE__ __bpfaot_u64;
 #define __BPFAOT_U(x) ((__bpfaot_u64)(x))
@@ -65,51 +20,98 @@ extern __bpfaot_u64 _bpf_helper_ext_0005(__bpfaot_u64, __bpfaot_u64, __bpfaot_u6
 #define __bpfaot_call_0005() ((__u64)_bpf_helper_ext_0005(0, 0, 0, 0, 0))
 extern __bpfaot_u64 _bpf_helper_ext_0006(__bpfaot_u64, __bpfaot_u64, __bpfaot_u64, __bpfaot_u64, __bpfaot_u64);
 #define __bpfaot_call_0006(...) ((long)_bpf_helper_ext_0006(__BPFAOT_ARGS(__VA_ARGS__)))
-extern __bpfaot_u64 _bpf_helper_ext_0008(__bpfaot_u64, __bpfaot_u64, __bpfaot_u64, __bpfaot_u64, __bpfaot_u64);
-#define __bpfaot_call_0008() ((__u32)_bpf_helper_ext_0008(0, 0, 0, 0, 0))
 #define bpf_map_lookup_elem __bpfaot_call_0001
-#define bpf_get_smp_processor_id __bpfaot_call_0008
+#define bpf_map_update_elem __bpfaot_call_0002
+#define bpf_ktime_get_ns __bpfaot_call_0005
 #define bpf_trace_printk __bpfaot_call_0006
 /* bpfaot: inlined array maps: value i of M is at __bpfaot_map_values_M + i * stride (docs/object-format.md) */
 extern char __bpfaot_map_values_arr[];
-#line 65 "tests/data/rw/inline.bpf.c"
-static
+/* bpfaot: CO-RE relocations have no native meaning: the access itself */
+#define __builtin_preserve_access_index(x) (x)
+# 1 "tests/data/rw/inline.bpf.c"
+/* bpfaot: 5 unchanged lines of system headers (<built-in>, ...) */
+# 1 "tests/data/rw/inline.bpf.c" 2
+
+/* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
+# 10 "tests/data/rw/inline.bpf.c" 2
+/* bpfaot: 474 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+{ /* bpfaot: inline BPF assembly */ __builtin_trap(); }
+/* bpfaot: 13 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+# 11 "tests/data/rw/inline.bpf.c" 2
+
+struct rec {
+ __u64 packets;
+ __u32 last;
+};
+
+struct locked {
+ struct bpf_spin_lock lock;
+ __u64 v;
+};
+
+/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's */ extern struct bpfaot_map arr;
+
+/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's */ extern struct bpfaot_map hash;
+
+/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's */ extern struct bpfaot_map pcpu;
+
+/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's */ extern struct bpfaot_map lk;
+
+/* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's */ extern struct bpfaot_map outer;
+
+#pragma GCC diagnostic push
+# 65 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 65 "tests/data/rw/inline.bpf.c"
+ static
+# 65 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic pop
 int prog(struct xdp_md *ctx)
 {
-	__u32 keys[2] = { 1, 2 }, key = 0, i = 0;
-	__u64 wide = 0, one = 1;
-	struct rec r = { .packets = 1 };
-	struct locked l = { .v = 1 };
-	struct rec *a;
-	__u64 *h;
+ __u32 keys[2] = { 1, 2 }, key = 0, i = 0;
+ __u64 wide = 0, one = 1;
+ struct rec r = { .packets = 1 };
+ struct locked l = { .v = 1 };
+ struct rec *a;
+ __u64 *h;
 
-	a = ({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? (void *)(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });
-	if (a)
-		a->last = ((__u32)0) + ((long)0);
-	a = ({ unsigned int __bpfaot_key = *(&keys[1]); __bpfaot_key < 4u ? (void *)(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });
-	a = LOOKUP(&arr, &key);
-	if (__bpfaot_call_0001(&arr, &keys[i++]))
-		i += CPU();
-	a = __bpfaot_call_0001(&arr, &wide);
-	a = __bpfaot_call_0001(&arr, (void *)&key);
-	({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? (__builtin_memcpy(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16, (&r), 16), 0L) : -7L; });
-	({ unsigned int __bpfaot_key = *(&keys[0]); __bpfaot_key < 4u ? (__builtin_memcpy(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16, (&r), 16), 0L) : -7L; });
-	if (({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? -17L : -7L; }) == -17)
-		i++;
-	__bpfaot_call_0002(&arr, &key, &r, i);
-	__bpfaot_call_0002(&lk, &key, &l, BPF_ANY);
-	h = __bpfaot_call_0001(&hash, &key);
-	if (h)
-		*h += __bpfaot_call_0005();
-	h = __bpfaot_call_0001(&pcpu, &key);
-	if (__bpfaot_call_0001(&outer, &key))
-		i++;
-	__bpfaot_call_0002(&hash, &key, &one, BPF_NOEXIST);
-	bpf_printk("i %u", i);
-	return a && h ? XDP_PASS : XDP_DROP + i;
+ a = ({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? (void *)(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });
+ if (a)
+  a->last = ((__u32)0) + ((long)0);
+ a = ({ unsigned int __bpfaot_key = *(&keys[1]); __bpfaot_key < 4u ? (void *)(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });
+ a = ({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? (void *)(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16) : (void *)0; });
+ if (bpf_map_lookup_elem(&arr, &keys[i++]))
+  i += ((__u32)0);
+ a = bpf_map_lookup_elem(&arr, &wide);
+ a = bpf_map_lookup_elem(&arr, (void *)&key);
+ ({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? (__builtin_memcpy(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16, (&r), 16), 0L) : -7L; });
+ ({ unsigned int __bpfaot_key = *(&keys[0]); __bpfaot_key < 4u ? (__builtin_memcpy(__bpfaot_map_values_arr + (__SIZE_TYPE__)__bpfaot_key * 16, (&r), 16), 0L) : -7L; });
+ if (({ unsigned int __bpfaot_key = *(&key); __bpfaot_key < 4u ? -17L : -7L; }) == -17)
+  i++;
+ bpf_map_update_elem(&arr, &key, &r, i);
+ bpf_map_update_elem(&lk, &key, &l, BPF_ANY);
+ h = bpf_map_lookup_elem(&hash, &key);
+ if (h)
+  *h += bpf_ktime_get_ns();
+ h = bpf_map_lookup_elem(&pcpu, &key);
+ if (bpf_map_lookup_elem(&outer, &key))
+  i++;
+ bpf_map_update_elem(&hash, &key, &one, BPF_NOEXIST);
+ ({ static const char ____fmt[] = "i %u"; bpf_trace_printk(____fmt, sizeof(____fmt), i); });
+ return a && h ? XDP_PASS : XDP_DROP + i;
 }
 
-static char LICENSE[] = "GPL";
+static char LICENSE[]
+# 101 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic push
+# 101 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 101 "tests/data/rw/inline.bpf.c"
+
+# 101 "tests/data/rw/inline.bpf.c"
+#pragma GCC diagnostic pop
+# 101 "tests/data/rw/inline.bpf.c"
+                              = "GPL";
 
 /* bpfaot: the native entry of program 'prog' (SEC("xdp")), see include/bpfaot/abi.h */
 unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)

@@ -1,4 +1,4 @@
-// two maps in one declaration cannot be rewritten one by one
+// two maps in one declaration: one extern declaration of both
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -1,48 +1,63 @@
 /* bpfaot-cc: native source of program 'xdp_count' of tests/data/rw/xdp_counter.bpf.c (x86-64; maps, globals and helpers are the runtime's) */
-#line 1 "tests/data/rw/xdp_counter.bpf.c"
-// SPDX-License-Identifier: GPL-2.0
-/*
- * xdp_counter: the smallest useful XDP program. Every packet is passed, and
- * the packet and byte counts of that action are added to an ARRAY map indexed
- * by the XDP action (the xdp-tutorial "stats" layout). The counters are
- * updated with atomic adds because one array slot is shared by every CPU.
- */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
+/* bpfaot: CO-RE relocations have no native meaning: the access itself */
+#define __builtin_preserve_access_index(x) (x)
+# 1 "tests/data/rw/xdp_counter.bpf.c"
+/* bpfaot: 5 unchanged lines of system headers (<built-in>, ...) */
+# 1 "tests/data/rw/xdp_counter.bpf.c" 2
+
+/* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
+# 9 "tests/data/rw/xdp_counter.bpf.c" 2
+/* bpfaot: 49 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+extern void *bpf_map_lookup_elem(void *map, const void *key) __asm__("_bpf_helper_ext_0001");
+/* bpfaot: 424 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
+{ /* bpfaot: inline BPF assembly */ __builtin_trap(); }
+/* bpfaot: 13 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
+# 10 "tests/data/rw/xdp_counter.bpf.c" 2
 
 struct datarec {
-	__u64 packets;
-	__u64 bytes;
+ __u64 packets;
+ __u64 bytes;
 };
 
-/* bpfaot: map 'xdp_stats' (type 2, key 4, value 16, max_entries 5) is the runtime's */
-extern struct bpfaot_map xdp_stats;
-#line 22 "tests/data/rw/xdp_counter.bpf.c"
+/* bpfaot: map 'xdp_stats' (type 2, key 4, value 16, max_entries 5) is the runtime's */ extern struct bpfaot_map xdp_stats;
 
-/* bpfaot: helpers are calls into the runtime (include/bpfaot/abi.h) */
-extern void *_bpf_helper_ext_0001(void *map, const void *key);
-#line 23 "tests/data/rw/xdp_counter.bpf.c"
-static __always_inline __u32 account(struct xdp_md *ctx, __u32 action)
+static inline __attribute__((always_inline)) __u32 account(struct xdp_md *ctx, __u32 action)
 {
-	void *data_end = (void *)(long)ctx->data_end;
-	void *data = (void *)(long)ctx->data;
-	struct datarec *rec;
+ void *data_end = (void *)(long)ctx->data_end;
+ void *data = (void *)(long)ctx->data;
+ struct datarec *rec;
 
-	rec = _bpf_helper_ext_0001(&xdp_stats, &action);
-	if (!rec)
-		return XDP_ABORTED;
-	__sync_fetch_and_add(&rec->packets, 1);
-	__sync_fetch_and_add(&rec->bytes, (__u64)(data_end - data));
-	return action;
+ rec = bpf_map_lookup_elem(&xdp_stats, &action);
+ if (!rec)
+  return XDP_ABORTED;
+ __sync_fetch_and_add(&rec->packets, 1);
+ __sync_fetch_and_add(&rec->bytes, (__u64)(data_end - data));
+ return action;
 }
 
-static
+#pragma GCC diagnostic push
+# 37 "tests/data/rw/xdp_counter.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 37 "tests/data/rw/xdp_counter.bpf.c"
+ static
+# 37 "tests/data/rw/xdp_counter.bpf.c"
+#pragma GCC diagnostic pop
 int xdp_count(struct xdp_md *ctx)
 {
-	return account(ctx, XDP_PASS);
+ return account(ctx, XDP_PASS);
 }
 
-static char LICENSE[] = "GPL";
+static char LICENSE[]
+# 43 "tests/data/rw/xdp_counter.bpf.c"
+#pragma GCC diagnostic push
+# 43 "tests/data/rw/xdp_counter.bpf.c"
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+# 43 "tests/data/rw/xdp_counter.bpf.c"
+
+# 43 "tests/data/rw/xdp_counter.bpf.c"
+#pragma GCC diagnostic pop
+# 43 "tests/data/rw/xdp_counter.bpf.c"
+                              = "GPL";
 
 /* bpfaot: the native entry of program 'xdp_count' (SEC("xdp")), see include/bpfaot/abi.h */
 unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)
