@@ -59,6 +59,11 @@ static int rewrite_decl(struct ctx *c, CXCursor fn)
 			    "cannot make this function static: it is not spelled in the main file");
 		return 0;
 	}
+	/* glibc's `extern __inline __attribute__((__gnu_inline__))` (CMSG_NXTHDR):
+	 * a body for inlining only, never a symbol; it stays as it is */
+	if (clang_Cursor_getStorageClass(fn) == CX_SC_Extern &&
+	    clang_Location_isInSystemHeader(clang_getCursorLocation(fn)))
+		return 0;
 	if (clang_Cursor_getStorageClass(fn) == CX_SC_Extern) {
 		r = clang_getCursorExtent(fn);
 		fe_diag_at(c->d, FE_ERROR, clang_getCursorLocation(fn), &r,
