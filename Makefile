@@ -101,7 +101,7 @@ LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden -fPIC $(shell $(LLVM_CONFIG)
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest lto-tools
+.PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest lto-tools corpus
 all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(LLVM_PLUGIN) $(RUN_BIN) $(MAP_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
@@ -267,6 +267,13 @@ test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
 	@BUILD=$(BUILD) sh bench/smoke.sh
 	@BUILD=$(BUILD) sh tests/run-checks $(TEST_BINS)
+
+# The corpus harness (not part of `make test`): every eBPF source under CORPUS,
+# compiled by clang and by bpfaot-cc with the same flags (docs/compatibility.md).
+corpus: all
+	@test -n "$(CORPUS)" || { echo "usage: make corpus CORPUS=DIR [CORPUS_CFLAGS=...]" >&2; exit 2; }
+	@python3 tests/corpus/run.py "$(CORPUS)" --cflags "$(CORPUS_CFLAGS)" \
+		--bpfaot-cc $(CC_BIN) --bpfaot-run $(RUN_BIN)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
