@@ -264,7 +264,9 @@ static int bpf_compile_finish(struct job *j, int pid, int *clang_status)
 }
 
 /* The translation unit the BPF compile saw: the user's command line with
- * -E (no dependency output, no warnings: the BPF compile has shown them). */
+ * -E (no dependency output, no warnings: the BPF compile has shown them),
+ * and __BPFAOT_NATIVE__ defined, the one macro that tells the native
+ * compile from the BPF one (docs/bpfaot-cc.md). */
 static int preprocess(struct job *j, const char *out)
 {
 	const struct be_opts *o = j->o;
@@ -277,6 +279,7 @@ static int preprocess(struct job *j, const char *out)
 	add_clang_args(o, argv, &k, true, true);
 	argv[k++] = "-E";
 	argv[k++] = "-w";
+	argv[k++] = "-D__BPFAOT_NATIVE__=1";
 	argv[k++] = o->input;
 	argv[k++] = "-o";
 	argv[k++] = out;

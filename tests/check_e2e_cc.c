@@ -1669,7 +1669,7 @@ START_TEST(test_verbose)
 			continue;
 		if (n == 1) {
 			/* the translation unit the BPF compile saw */
-			ck_assert_msg(strstr(line, "  clang-14 " BPF_CFLAGS " -E -w "
+			ck_assert_msg(strstr(line, "  clang-14 " BPF_CFLAGS " -E -w -D__BPFAOT_NATIVE__=1 "
 						   "samples/tail_dispatch.bpf.c -o ") == line,
 				      "%s", line);
 			continue;

@@ -157,12 +157,13 @@ END_TEST
 struct fault_case {
 	const char *prog;
 	const char *sig;	/* in the message */
+	const char *bare;	/* its native code: this plain x86-64 source, not bpfaot-cc's */
 };
 
 /* tests/data/sem/fault.bpf.c: native code that faults, bytecode that does not */
 static const struct fault_case fault_cases[] = {
-	{ "segv", "SIGSEGV" }, { "call_bad", "SIGSEGV" }, { "ill", "SIGILL" },
-	{ "fpe", "SIGFPE" },   { "deep", "SIGSEGV" },
+	{ "segv", "SIGSEGV", NULL }, { "call_bad", "SIGSEGV", NULL }, { "ill", "SIGILL", NULL },
+	{ "fpe", "SIGFPE", "fault_fpe.c" }, { "deep", "SIGSEGV", NULL },
 };
 
 /* Compiles tests/data/sem/SRC into dir/x.o and writes a 64-byte zero packet. */
@@ -184,10 +185,16 @@ START_TEST(test_fault_aot)
 
 	tmpdir_new(dir, sizeof(dir));
 	build(dir, "fault.bpf.c");
+	if (c->bare)
+		ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && clang-14 -O2 -fPIC -c tests/data/sem/%s -o '%s/n.o'",
+				 root, c->bare, dir) == 0,
+			      "%.2000s", out);
 	/* an error and exit status 1, never a signal death */
-	ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=aot --prog=%s --data-in='%s/pkt' '%s/x.o'",
-			 run_bin, c->prog, dir, dir) == 1,
+	ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=aot --prog=%s --data-in='%s/pkt' %s%s%s '%s/%s'",
+			 run_bin, c->prog, dir, c->bare ? "--bytecode='" : "", c->bare ? dir : "",
+			 c->bare ? "/x.o'" : "", dir, c->bare ? "n.o" : "x.o") == 1,
 		      "%s: %.2000s", c->prog, out);
+	/* the program is x.o's, also when its native code comes from n.o */
 	snprintf(expect, sizeof(expect), "bpfaot-run: error: %s/x.o: program '%s' on engine 'aot': %s (",
 		 dir, c->prog, c->sig);
 	ck_assert_msg(!strncmp(out, expect, strlen(expect)), "%s: %.2000s", c->prog, out);

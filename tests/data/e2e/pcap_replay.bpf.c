@@ -9,7 +9,7 @@
  * counts[class] counts packets and bytes per class (0 TCP, 1 UDP, 2 ICMP,
  * 3 other L3/L4, 4 truncated); by_src counts IPv4 packets per source.
  * -DPLANT_VERDICT makes UDP to port 7777 a drop, -DPLANT_MAP counts ICMP
- * bytes one too high, in the native code only (__x86_64__: the BPF compile
+ * bytes one too high, in the native code only (__BPFAOT_NATIVE__: the BPF compile
  * of the same command stays the honest bytecode, so the native code still
  * carries its hash): the planted differences --compare must find.
  * Counting stays exact when several processes share the maps
@@ -113,7 +113,7 @@ int xdp_replay(struct xdp_md *ctx)
 	if (l4proto == IPPROTO_ICMP || l4proto == IPPROTO_ICMPV6) {
 		if (l4 + 8 > data_end)
 			goto trunc;
-#if defined(PLANT_MAP) && defined(__x86_64__)
+#if defined(PLANT_MAP) && defined(__BPFAOT_NATIVE__)
 		count(2, len + 1);
 #else
 		count(2, len);
@@ -130,7 +130,7 @@ int xdp_replay(struct xdp_md *ctx)
 		if ((void *)(uh + 1) > data_end)
 			goto trunc;
 		count(1, len);
-#if defined(PLANT_VERDICT) && defined(__x86_64__)
+#if defined(PLANT_VERDICT) && defined(__BPFAOT_NATIVE__)
 		if (uh->dest == bpf_htons(7777))
 			return XDP_DROP;
 #endif
