@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "be_internal.h"
+#include "bpfaot/bchash.h"
 
 static bool bounds_check(size_t size, uint64_t off, uint64_t len)
 {
@@ -107,18 +108,6 @@ const uint8_t *be_elf__sec_data(const struct be_elf *elf, size_t idx)
 	return elf->data + elf->sh[idx].sh_offset;
 }
 
-#define FNV64_OFFSET 0xcbf29ce484222325ull
-#define FNV64_PRIME 0x100000001b3ull
-
-static uint64_t fnv64(uint64_t h, const void *data, size_t n)
-{
-	const uint8_t *p = data;
-
-	while (n--)
-		h = (h ^ *p++) * FNV64_PRIME;
-	return h;
-}
-
 /* Bytes [start, start + size) of section idx and their relocations. */
 static uint64_t hash_range(const struct be_elf *elf, uint64_t h, size_t idx, uint64_t start,
 			   uint64_t size)
@@ -128,7 +117,7 @@ static uint64_t hash_range(const struct be_elf *elf, uint64_t h, size_t idx, uin
 
 	if (!data || start > elf->sh[idx].sh_size || elf->sh[idx].sh_size - start < size)
 		return h;
-	h = fnv64(h, data + start, size);
+	h = bpfaot_bchash_bytes(h, data + start, size);
 	for (r = 0; r < elf->eh->e_shnum; r++) {
 		const Elf64_Shdr *rs = &elf->sh[r];
 		const Elf64_Rel *rel = (const Elf64_Rel *)be_elf__sec_data(elf, r);
@@ -138,17 +127,10 @@ static uint64_t hash_range(const struct be_elf *elf, uint64_t h, size_t idx, uin
 		for (k = 0; k < rs->sh_size / sizeof(*rel); k++) {
 			uint64_t off = rel[k].r_offset - start;
 			size_t sym = ELF64_R_SYM(rel[k].r_info);
-			uint8_t le[8];
-			const char *name;
-			int b;
 
 			if (rel[k].r_offset < start || off >= size || sym >= elf->nr_syms)
 				continue;
-			for (b = 0; b < 8; b++)
-				le[b] = (uint8_t)(off >> (8 * b));
-			name = be_elf__sym_name(elf, &elf->syms[sym]);
-			h = fnv64(h, le, sizeof(le));
-			h = fnv64(h, name, strlen(name) + 1);
+			h = bpfaot_bchash_reloc(h, off, be_elf__sym_name(elf, &elf->syms[sym]));
 		}
 	}
 	return h;
@@ -156,7 +138,7 @@ static uint64_t hash_range(const struct be_elf *elf, uint64_t h, size_t idx, uin
 
 bool be_bytecode_hash(const struct be_elf *elf, const char *prog, uint64_t *hash)
 {
-	uint64_t h = FNV64_OFFSET;
+	uint64_t h = BPFAOT_BCHASH_INIT;
 	long text = be_elf__find_sec(elf, ".text");
 	size_t i;
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rt_internal.h"
+#include "bpfaot/bchash.h"
 
 static const char *str_at(const struct rt_elf *elf, const struct rt_elf_sec *strsec, uint64_t off)
 {
@@ -273,18 +274,6 @@ int rt_elf__relocs(const struct rt_elf *elf, size_t relsec, struct rt_elf_rel **
 
 /* ------------------------------------------------------ bytecode hash */
 
-#define FNV64_OFFSET 0xcbf29ce484222325ull
-#define FNV64_PRIME 0x100000001b3ull
-
-static uint64_t fnv64(uint64_t h, const void *data, size_t n)
-{
-	const uint8_t *p = data;
-
-	while (n--)
-		h = (h ^ *p++) * FNV64_PRIME;
-	return h;
-}
-
 /* Bytes [start, start + size) of section idx and the relocations of the
  * SHT_REL sections that apply to them (as backend/elf.c hashes them). */
 static uint64_t hash_range(const struct rt_elf *elf, uint64_t h, size_t idx, uint64_t start,
@@ -295,7 +284,7 @@ static uint64_t hash_range(const struct rt_elf *elf, uint64_t h, size_t idx, uin
 
 	if (!s->data || !rt_bounds_ok(start, size, s->size))
 		return h;
-	h = fnv64(h, s->data + start, size);
+	h = bpfaot_bchash_bytes(h, s->data + start, size);
 	for (r = 0; r < elf->nr_secs; r++) {
 		const struct rt_elf_sec *rs = &elf->secs[r];
 
@@ -304,19 +293,14 @@ static uint64_t hash_range(const struct rt_elf *elf, uint64_t h, size_t idx, uin
 		for (k = 0; k < rs->size / sizeof(Elf64_Rel); k++) {
 			Elf64_Rel rel;
 			uint64_t off;
-			uint8_t le[8];
 			size_t sym;
-			int b;
 
 			memcpy(&rel, rs->data + k * sizeof(rel), sizeof(rel));
 			off = rel.r_offset - start;
 			sym = ELF64_R_SYM(rel.r_info);
 			if (rel.r_offset < start || off >= size || sym >= elf->nr_syms)
 				continue;
-			for (b = 0; b < 8; b++)
-				le[b] = (uint8_t)(off >> (8 * b));
-			h = fnv64(h, le, sizeof(le));
-			h = fnv64(h, elf->syms[sym].name, strlen(elf->syms[sym].name) + 1);
+			h = bpfaot_bchash_reloc(h, off, elf->syms[sym].name);
 		}
 	}
 	return h;
@@ -324,7 +308,7 @@ static uint64_t hash_range(const struct rt_elf *elf, uint64_t h, size_t idx, uin
 
 bool rt_bytecode_hash(const struct rt_elf *elf, const char *prog, uint64_t *hash)
 {
-	uint64_t h = FNV64_OFFSET;
+	uint64_t h = BPFAOT_BCHASH_INIT;
 	int text = rt_elf__find_sec(elf, ".text");
 	size_t i;
 

@@ -58,34 +58,6 @@ static glob_t samples;	       /* the samples' sources */
 
 /* ------------------------------------------------------------ helpers */
 
-/* Runs a shell command (stdout and stderr together into out, when given);
- * returns its exit status, or -1 when it died of a signal. */
-static int __attribute__((format(printf, 3, 4))) sh(char *out, size_t out_sz, const char *fmt, ...)
-{
-	char cmd[8192], full[8300];
-	size_t n = 0;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	ck_assert_int_lt(vsnprintf(cmd, sizeof(cmd), fmt, ap), (int)sizeof(cmd));
-	va_end(ap);
-	snprintf(full, sizeof(full), "( %s ) 2>&1", cmd);
-	p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
-	if (out) {
-		size_t r;
-
-		while (n + 1 < out_sz && (r = fread(out + n, 1, out_sz - 1 - n, p)) > 0)
-			n += r;
-		out[n] = '\0';
-	}
-	while (fgetc(p) != EOF)
-		;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* Each tcase works under one directory, made before its tests fork and
  * removed after them, so that a failing test leaves nothing behind. */
@@ -119,7 +91,7 @@ static void tmpdir_new(char *dir, size_t size)
 
 static void tmpdir_rm(const char *dir)
 {
-	ck_assert_int_eq(sh(NULL, 0, "rm -rf '%s'", dir), 0);
+	ck_assert_int_eq(tu_sh(NULL, 0, "rm -rf '%s'", dir), 0);
 }
 
 static unsigned char *read_file(const char *path, size_t *len)
@@ -372,7 +344,7 @@ static void compile_sample(const char *dir, const char *name)
 {
 	char out[OUT_SZ];
 
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "cd '%s' && '%s' " BPF_CFLAGS " -c samples/%s.bpf.c -o '%s/%s.o'", root,
 			 cc_bin, name, dir, name) == 0,
 		      "bpfaot-cc %s: %.2000s", name, out);
@@ -477,7 +449,7 @@ START_TEST(test_sample_bpftool)
 	ck_assert_msg(names[0], "%s: no .aot section", t->name);
 
 	/* gen skeleton: a header that compiles, links and opens */
-	ck_assert_msg(sh(out, sizeof(out), "cd '%s' && bpftool gen skeleton %s.o > %s.skel.h", dir,
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && bpftool gen skeleton %s.o > %s.skel.h", dir,
 			 t->name, t->name) == 0,
 		      "%s: gen skeleton: %.2000s", t->name, out);
 	snprintf(path2, sizeof(path2), "%s/skel.c", dir);
@@ -489,17 +461,17 @@ START_TEST(test_sample_bpftool)
 		"\t%s__destroy(s);\n\treturn 0;\n}\n",
 		t->name, t->name, t->name, t->name);
 	write_file(path2, out, strlen(out));
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "cd '%s' && cc -Wall -Wextra -Werror -c skel.c -o skel.o && "
 			 "cc skel.o -lbpf -lelf -lz -o skel",
 			 dir) == 0,
 		      "%s: the skeleton does not compile: %.2000s", t->name, out);
-	ck_assert_msg(sh(out, sizeof(out), "'%s/skel'", dir) == 0, "%s: %.2000s", t->name, out);
+	ck_assert_msg(tu_sh(out, sizeof(out), "'%s/skel'", dir) == 0, "%s: %.2000s", t->name, out);
 	ck_assert_msg(strstr(out, "opened "), "%s: %.2000s", t->name, out);
 
 	/* gen object: the .aot sections survive, byte for byte */
 	ck_assert_msg(
-		sh(out, sizeof(out), "cd '%s' && bpftool gen object out.o %s.o", dir, t->name) == 0,
+		tu_sh(out, sizeof(out), "cd '%s' && bpftool gen object out.o %s.o", dir, t->name) == 0,
 		"%s: gen object: %.2000s", t->name, out);
 	snprintf(path2, sizeof(path2), "%s/out.o", dir);
 	aot_sections(path2, names2, sizeof(names2));
@@ -520,13 +492,13 @@ START_TEST(test_sample_bpftool)
 
 	/* what survives still runs */
 	engine = has_aot(path2, t->prog) ? "aot" : "interp";
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "'%s' --engine=%s --dump-maps --data-out='%s/pkt.out'%s '%s'", run_bin,
 			 engine, dir, t->args, path2) == 0,
 		      "%s on %s: %.2000s", t->name, engine, out);
 	snprintf(path, sizeof(path), "%s/pkt.out", dir);
 	check_run(t, engine, out, path);
-	ck_assert_msg(sh(interp, sizeof(interp),
+	ck_assert_msg(tu_sh(interp, sizeof(interp),
 			 "'%s' --engine=interp --dump-maps --data-out='%s/pkt.out'%s '%s'", run_bin,
 			 dir, t->args, path2) == 0,
 		      "%s on interp: %.2000s", t->name, interp);
@@ -536,7 +508,7 @@ START_TEST(test_sample_bpftool)
 	ck_assert_msg(!strcmp(out, interp), "%s: %s and interp differ:\n%.1500s\n---\n%.1500s",
 		      t->name, engine, out, interp);
 	if (rt_kernel__available(why, sizeof(why))) {
-		ck_assert_msg(sh(out, sizeof(out), "'%s' --engine=kernel%s '%s'", run_bin, t->args,
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=kernel%s '%s'", run_bin, t->args,
 				 path2) == 0,
 			      "%s on kernel: %.2000s", t->name, out);
 		check_run(t, "kernel", out, NULL);
@@ -553,7 +525,7 @@ static void build_loader(const char *dir)
 {
 	char out[OUT_SZ];
 
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "cc -Wall -Wextra -Werror '%s/tests/data/cc/libbpf_load.c' "
 			 "-lbpf -lelf -lz -o '%s/load'",
 			 root, dir) == 0,
@@ -580,12 +552,12 @@ START_TEST(test_sample_libbpf_load)
 	build_loader(dir);
 	compile_sample(dir, t->name);
 	ck_assert_int_eq(
-		sh(out, sizeof(out), "cd '%s' && bpftool gen object out.o %s.o", dir, t->name), 0);
+		tu_sh(out, sizeof(out), "cd '%s' && bpftool gen object out.o %s.o", dir, t->name), 0);
 	for (k = 0; k < 2; k++) {
 		char path[PATH_MAX], copy[4096];
 
 		snprintf(path, sizeof(path), objs[k], dir, t->name);
-		ck_assert_msg(sh(out, sizeof(out), "'%s/load' '%s'", dir, path) == 0,
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s/load' '%s'", dir, path) == 0,
 			      "%s: libbpf refused %s: %.2000s", t->name, path, out);
 		aot_sections(path, names, sizeof(names));
 		snprintf(copy, sizeof(copy), "%s", names);
@@ -614,8 +586,8 @@ static void build_bootstrap(const char *dir, const char *clang, char *out, size_
 {
 	char log[OUT_SZ], why[256];
 
-	ck_assert_int_eq(sh(NULL, 0, "cp -r '%s/tests/bootstrap/.' '%s'", root, dir), 0);
-	ck_assert_msg(sh(log, sizeof(log), "make -C '%s' CLANG='%s'", dir, clang) == 0,
+	ck_assert_int_eq(tu_sh(NULL, 0, "cp -r '%s/tests/bootstrap/.' '%s'", root, dir), 0);
+	ck_assert_msg(tu_sh(log, sizeof(log), "make -C '%s' CLANG='%s'", dir, clang) == 0,
 		      "bootstrap with CLANG=%s does not build: %.2000s", clang, log);
 	ck_assert_msg(strstr(log, clang), "make did not use %s: %.2000s", clang, log);
 	out[0] = '\0';
@@ -624,7 +596,7 @@ static void build_bootstrap(const char *dir, const char *clang, char *out, size_
 		return;
 	}
 	/* stdout only: libbpf's informational lines go to stderr */
-	ck_assert_msg(sh(out, out_sz, "'%s/xdp_stats' 2>'%s/stderr'", dir, dir) == 0,
+	ck_assert_msg(tu_sh(out, out_sz, "'%s/xdp_stats' 2>'%s/stderr'", dir, dir) == 0,
 		      "bootstrap loader (CLANG=%s) failed: %.2000s", clang, out);
 }
 
@@ -645,7 +617,7 @@ START_TEST(test_bootstrap)
 	pkt[12] = 0x08; /* IPv4 */
 	snprintf(path, sizeof(path), "%s/pkt", dir);
 	write_file(path, pkt, sizeof(pkt));
-	ck_assert_msg(sh(run, sizeof(run),
+	ck_assert_msg(tu_sh(run, sizeof(run),
 			 "'%s' --engine=aot --dump-maps --data-in='%s' '%s/xdp_stats.linked.o'",
 			 run_bin, path, dir) == 0,
 		      "%.2000s", run);
@@ -697,16 +669,16 @@ START_TEST(test_deps)
 
 	tmpdir_new(dir, sizeof(dir));
 	ck_assert_int_eq(
-		sh(NULL, 0,
+		tu_sh(NULL, 0,
 		   "mkdir '%s/a' '%s/b' && for d in a b; do cp '%s/tests/data/cc/deps.bpf.c' "
 		   "'%s/tests/data/cc/deps.h' '%s'/$d; done",
 		   dir, dir, root, root, dir),
 		0);
-	ra = sh(out, sizeof(out),
+	ra = tu_sh(out, sizeof(out),
 		"cd '%s/a' && clang-14 " CC_FLAGS " %s -c deps.bpf.c -o out.o > stdout", dir,
 		c->flags);
 	ck_assert_msg(ra == 0, "clang-14 %s: %.2000s", c->flags, out);
-	rb = sh(out, sizeof(out),
+	rb = tu_sh(out, sizeof(out),
 		"cd '%s/b' && '%s' " CC_FLAGS " %s -c deps.bpf.c -o out.o > stdout", dir, cc_bin,
 		c->flags);
 	ck_assert_msg(rb == 0, "bpfaot-cc %s: %.2000s", c->flags, out);
@@ -780,7 +752,7 @@ static void write_inputs(const char *dir)
 static int cc_data(const char *dir, const char *src, const char *cflags, const char *extra,
 		   char *out, size_t out_sz)
 {
-	return sh(out, out_sz, "cd '%s' && '%s' " CC_FLAGS " %s %s -c tests/data/cc/%s -o '%s/x.o'",
+	return tu_sh(out, out_sz, "cd '%s' && '%s' " CC_FLAGS " %s %s -c tests/data/cc/%s -o '%s/x.o'",
 		  root, cc_bin, cflags, extra, src, dir);
 }
 
@@ -804,7 +776,7 @@ START_TEST(test_conformance)
 			printf("SKIP: %s: kernel engine: %s\n", c->prog, why);
 			break;
 		}
-		ck_assert_msg(sh(out, sizeof(out),
+		ck_assert_msg(tu_sh(out, sizeof(out),
 				 "'%s' --engine=%s --prog=%s --dump-maps --data-in='%s/%s' '%s'",
 				 run_bin, engines[e], c->prog, dir, c->xdp ? "pkt64" : "mem16",
 				 path) == 0,
@@ -838,7 +810,7 @@ START_TEST(test_libc_calls)
 		snprintf(extra, sizeof(extra), "%s --aot-emit=native --aot-prog=big_copy", opts[i]);
 		ck_assert_msg(cc_data(dir, "big_struct.bpf.c", "", extra, out, sizeof(out)) == 0,
 			      "%.2000s", out);
-		ck_assert_int_eq(sh(out, sizeof(out), "nm -u '%s/x.o'", dir), 0);
+		ck_assert_int_eq(tu_sh(out, sizeof(out), "nm -u '%s/x.o'", dir), 0);
 		ck_assert_msg(strstr(out, " U memcpy\n") && strstr(out, " U memset\n"), "%s: %s",
 			      opts[i], out);
 	}
@@ -858,7 +830,7 @@ START_TEST(test_native_globals_init)
 	ck_assert_msg(cc_data(dir, "globals_init.bpf.c", "", "--aot-emit=native --aot-prog=glob",
 			      out, sizeof(out)) == 0,
 		      "%.2000s", out);
-	ck_assert_int_eq(sh(nat, sizeof(nat), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
+	ck_assert_int_eq(tu_sh(nat, sizeof(nat), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
 			    "'%s/x.o'", run_bin, dir, dir),
 			 0);
 	ck_assert_msg(retval_of(nat) == 156, "%s", nat);
@@ -866,7 +838,7 @@ START_TEST(test_native_globals_init)
 		      "%s", nat);
 	ck_assert_msg(cc_data(dir, "globals_init.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
 		      out);
-	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/x.o'",
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/x.o'",
 			    run_bin, dir, dir),
 			 0);
 	ck_assert_str_eq(out, "retval: 156\n");
@@ -884,14 +856,14 @@ START_TEST(test_bpftime_objects)
 
 	tmpdir_new(dir, sizeof(dir));
 	write_inputs(dir);
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "cd '%s' && clang-14 -O2 -fPIC -c tests/data/cc/bpftime_bare.c -o "
 			 "'%s/bpf_main.o' && clang-14 -O2 -fPIC -c tests/data/cc/bpftime_count.c -o "
 			 "'%s/count_main.o' && clang-14 " CC_FLAGS " -c tests/data/cc/bpftime_count.bpf.c "
 			 "-o '%s/count.bpf.o'",
 			 root, dir, dir, dir) == 0,
 		      "%.2000s", out);
-	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/mem16' '%s/bpf_main.o'",
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/mem16' '%s/bpf_main.o'",
 			    run_bin, dir, dir),
 			 0);
 	ck_assert_msg(strstr(out, "retval: 1497\n"), "%s", out);
@@ -899,11 +871,11 @@ START_TEST(test_bpftime_objects)
 			      strstr(out, "bpf_main.o has no manifest: assumed llvmbpf's conventions: "
 					  "program 'bpf_main' is bpf_main(mem, len) over raw memory"),
 		      "%s", out);
-	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
 			    "--bytecode='%s/count.bpf.o' '%s/count_main.o'",
 			    run_bin, dir, dir, dir),
 			 0);
-	ck_assert_int_eq(sh(ref, sizeof(ref), "'%s' --engine=interp --dump-maps "
+	ck_assert_int_eq(tu_sh(ref, sizeof(ref), "'%s' --engine=interp --dump-maps "
 			    "--data-in='%s/pkt64' '%s/count.bpf.o'",
 			    run_bin, dir, dir),
 			 0);
@@ -930,7 +902,7 @@ START_TEST(test_ubpf_convention)
 	for (i = 0; i < 5; i++) {
 		const struct conf_case *c = &conf_cases[i];
 
-		ck_assert_int_eq(sh(out, sizeof(out),
+		ck_assert_int_eq(tu_sh(out, sizeof(out),
 				    "'%s' --engine=interp --prog=%s --data-in='%s/mem16' '%s'",
 				    run_bin, c->prog, dir, path),
 				 0);
@@ -956,7 +928,7 @@ START_TEST(test_ubpf_convention_aot)
 	for (i = 0; i < 5; i++) {
 		const struct conf_case *c = &conf_cases[i];
 
-		ck_assert_msg(sh(out, sizeof(out),
+		ck_assert_msg(tu_sh(out, sizeof(out),
 				 "'%s' --engine=aot --prog=%s --data-in='%s/mem16' '%s'", run_bin,
 				 c->prog, dir, path) == 0,
 			      "%s: %.2000s", c->prog, out);
@@ -981,9 +953,9 @@ START_TEST(test_uint64_typedef)
 	snprintf(path, sizeof(path), "%s/u.c", dir);
 	write_file(path, src, strlen(src));
 	ck_assert_int_eq(
-		sh(out, sizeof(out), "cd '%s' && clang-14 -O2 -g -target bpf -c u.c -o c.o", dir),
+		tu_sh(out, sizeof(out), "cd '%s' && clang-14 -O2 -g -target bpf -c u.c -o c.o", dir),
 		0);
-	ck_assert_msg(sh(out, sizeof(out), "cd '%s' && '%s' -O2 -g -target bpf -c u.c -o u.o", dir,
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' -O2 -g -target bpf -c u.c -o u.o", dir,
 			 cc_bin) == 0,
 		      "%.2000s", out);
 	tmpdir_rm(dir);
@@ -1000,7 +972,7 @@ START_TEST(test_syntax_error)
 	int rc, want_rc;
 
 	tmpdir_new(dir, sizeof(dir));
-	want_rc = sh(want, sizeof(want),
+	want_rc = tu_sh(want, sizeof(want),
 		     "cd '%s' && clang-14 " CC_FLAGS
 		     " -c tests/data/cc/syntax_error.bpf.c -o '%s/clang.o'",
 		     root, dir);
@@ -1028,7 +1000,7 @@ START_TEST(test_backend_error)
 	int want_rc;
 
 	tmpdir_new(dir, sizeof(dir));
-	want_rc = sh(out, sizeof(out),
+	want_rc = tu_sh(out, sizeof(out),
 		     "cd '%s' && clang-14 " CC_FLAGS
 		     " -fno-crash-diagnostics -c tests/data/cc/signed_div.c -o '%s/clang.o'",
 		     root, dir);
@@ -1065,19 +1037,19 @@ START_TEST(test_unsupported_core)
 	ck_assert(has_aot(path, "plain"));
 	ck_assert(!has_aot(path, "core"));
 	ck_assert_int_eq(
-		sh(out, sizeof(out),
+		tu_sh(out, sizeof(out),
 		   "'%s' --engine=aot --prog=core --data-in='%s/samples/xdp_counter.pkt' '%s'",
 		   run_bin, root, path),
 		1);
 	ck_assert_str_eq(out, "bpfaot-run: error: program 'core' has no native code (compile it "
 			      "with bpfaot-cc)\n");
 	ck_assert_int_eq(
-		sh(out, sizeof(out),
+		tu_sh(out, sizeof(out),
 		   "'%s' --engine=interp --prog=core --data-in='%s/samples/xdp_counter.pkt' '%s'",
 		   run_bin, root, path),
 		0);
 	ck_assert_str_eq(out, "retval: 3\n"); /* XDP_TX: the field exists */
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --prog=plain --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 0);
@@ -1125,7 +1097,7 @@ START_TEST(test_header_rodata)
 	ck_assert_msg(cc_data(dir, "styles.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s", out);
 	ck_assert_str_eq(out, "");
 	for (e = 0; e < 2; e++) {
-		ck_assert_int_eq(sh(out, sizeof(out),
+		ck_assert_int_eq(tu_sh(out, sizeof(out),
 				    "'%s' --engine=%s --prog=hdr_prog --data-in='%s/pkt64' "
 				    "--map-set=.rodata:00000000=05000000 '%s/x.o'",
 				    run_bin, engines[e], dir, dir),
@@ -1147,7 +1119,7 @@ START_TEST(test_tracing_macros)
 	size_t i;
 
 	tmpdir_new(dir, sizeof(dir));
-	ck_assert_int_eq(sh(out, sizeof(out), "head -c 256 /dev/zero > '%s/ctx'", dir), 0);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "head -c 256 /dev/zero > '%s/ctx'", dir), 0);
 	ck_assert_msg(cc_data(dir, "tracing.bpf.c", "-D__TARGET_ARCH_x86", "", out,
 			      sizeof(out)) == 0,
 		      "%.2000s", out);
@@ -1155,7 +1127,7 @@ START_TEST(test_tracing_macros)
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	for (i = 0; i < 3; i++) {
 		ck_assert_msg(has_aot(path, progs[i]), "no native code for %s", progs[i]);
-		ck_assert_int_eq(sh(out, sizeof(out),
+		ck_assert_int_eq(tu_sh(out, sizeof(out),
 				    "'%s' --engine=interp --prog=%s --ctx-in='%s/ctx' '%s'", run_bin,
 				    progs[i], dir, path),
 				 0);
@@ -1164,7 +1136,7 @@ START_TEST(test_tracing_macros)
 		 * the linker still compares by class (docs/compatibility.md) */
 		if (i == 0)
 			continue;
-		ck_assert_int_eq(sh(out, sizeof(out),
+		ck_assert_int_eq(tu_sh(out, sizeof(out),
 				    "'%s' --engine=aot --prog=%s --ctx-in='%s/ctx' '%s'", run_bin,
 				    progs[i], dir, path),
 				 0);
@@ -1194,7 +1166,7 @@ START_TEST(test_no_native_reasons)
 			 "                            ^\n");
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	ck_assert(!has_aot(path, "with_asm") && !has_aot(path, "reg_var") && has_aot(path, "plain"));
-	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --prog=with_asm --data-in='%s/samples/xdp_counter.pkt' '%s'",
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --prog=with_asm --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 0);
 	ck_assert_str_eq(out, "retval: 8\n");
@@ -1263,7 +1235,7 @@ START_TEST(test_missing_helper)
 		      "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	ck_assert(!has_aot(path, "load_bytes"));
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --engine=aot --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 1);
@@ -1295,13 +1267,13 @@ START_TEST(test_new_helpers)
 			printf("SKIP: new helpers on the kernel engine: %s\n", why);
 			break;
 		}
-		ck_assert_msg(sh(out, sizeof(out),
+		ck_assert_msg(tu_sh(out, sizeof(out),
 				 "'%s' --engine=%s --prog=pull --data-in='%s/samples/xdp_counter.pkt' "
 				 "'%s'",
 				 run_bin, engines[e], root, path) == 0,
 			      "%s: %.2000s", engines[e], out);
 		ck_assert_msg(!strcmp(out, "retval: 7\n"), "%s: %s", engines[e], out);
-		ck_assert_msg(sh(out, sizeof(out),
+		ck_assert_msg(tu_sh(out, sizeof(out),
 				 "'%s' --engine=%s --prog=printk4 "
 				 "--data-in='%s/samples/xdp_counter.pkt' '%s'",
 				 run_bin, engines[e], root, path) == 0,
@@ -1311,7 +1283,7 @@ START_TEST(test_new_helpers)
 					      "vprintk 1 2 3 4\nretval: 2\n" : "retval: 2\n"),
 			      "%s: %s", engines[e], out);
 	}
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --engine=interp --prog=fib --data-in='%s/samples/xdp_counter.pkt' "
 			    "'%s'",
 			    run_bin, root, path),
@@ -1537,7 +1509,7 @@ START_TEST(test_fat_corrupt)
 	snprintf(path, sizeof(path), "%s/bad.o", dir);
 	write_file(path, img, len);
 	free(img);
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --engine=aot --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 1);
@@ -1554,7 +1526,7 @@ START_TEST(test_fat_corrupt)
 	 * object itself no longer loads */
 	if (fp->msg[0] != '*') {
 		ck_assert_int_eq(
-			sh(out, sizeof(out),
+			tu_sh(out, sizeof(out),
 			   "'%s' --engine=interp --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			   run_bin, root, path),
 			0);
@@ -1581,7 +1553,7 @@ START_TEST(test_cc_bad_option)
 	const struct cc_opt *o = &cc_opts[_i];
 	char out[OUT_SZ];
 
-	ck_assert_int_eq(sh(out, sizeof(out), "cd '%s' && '%s' %s", root, cc_bin, o->args), 1);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s", root, cc_bin, o->args), 1);
 	ck_assert_msg(strstr(out, o->msg) == out, "'%s': '%s' lacks '%s'", o->args, out, o->msg);
 }
 END_TEST
@@ -1628,15 +1600,15 @@ START_TEST(test_large_program)
 	fprintf(f, "\treturn (int)((x ^ y ^ (x >> 32)) & 0x7fffffff);\n}\n\n"
 		   "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
 	ck_assert_int_eq(fclose(f), 0);
-	ck_assert_msg(sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -c big.bpf.c -o big.o",
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -c big.bpf.c -o big.o",
 			 dir, cc_bin) == 0,
 		      "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/big.o", dir);
 	ck_assert(has_aot(path, "big"));
-	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt64' '%s'",
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt64' '%s'",
 			    run_bin, dir, path),
 			 0);
-	ck_assert_int_eq(sh(interp, sizeof(interp),
+	ck_assert_int_eq(tu_sh(interp, sizeof(interp),
 			    "'%s' --engine=interp --data-in='%s/pkt64' '%s'", run_bin, dir, path),
 			 0);
 	ck_assert_str_eq(out, interp);
@@ -1653,7 +1625,7 @@ START_TEST(test_verbose)
 	size_t n = 0;
 
 	tmpdir_new(dir, sizeof(dir));
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "cd '%s' && '%s' -v " BPF_CFLAGS
 			    " -c samples/tail_dispatch.bpf.c -o '%s/t.o'",
 			    root, cc_bin, dir),
@@ -1715,7 +1687,7 @@ START_TEST(kf_missing_helper_named)
 	ck_assert_msg(cc_data(dir, "no_helper.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
 		      out);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --engine=interp --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
 			 1);
@@ -1723,7 +1695,7 @@ START_TEST(kf_missing_helper_named)
 				  "which the runtime does not provide"),
 		      "%.2000s", out);
 	if (rt_kernel__available(why, sizeof(why))) {
-		ck_assert_msg(sh(out, sizeof(out),
+		ck_assert_msg(tu_sh(out, sizeof(out),
 				 "'%s' --engine=kernel --data-in='%s/samples/xdp_counter.pkt' '%s'",
 				 run_bin, root, path) == 0,
 			      "%.2000s", out);
@@ -1762,18 +1734,18 @@ START_TEST(kf_gen_object_globals)
 	write_file(path, a, strlen(a));
 	snprintf(path, sizeof(path), "%s/b.bpf.c", dir);
 	write_file(path, b, strlen(b));
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "cd '%s' && '%s' " CC_FLAGS " -c a.bpf.c -o a.o && '%s' " CC_FLAGS
 			 " -c b.bpf.c -o b.o && bpftool gen object ab.o a.o b.o",
 			 dir, cc_bin, cc_bin) == 0,
 		      "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/ab.o", dir);
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --engine=interp --prog=prog_b --data-in='%s/pkt64' '%s'", run_bin,
 			    dir, path),
 			 0);
 	ck_assert_str_eq(out, "retval: 229\n");
-	ck_assert_int_eq(sh(out, sizeof(out),
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --engine=aot --prog=prog_b --data-in='%s/pkt64' '%s'", run_bin,
 			    dir, path),
 			 0);
@@ -1793,7 +1765,7 @@ START_TEST(test_gen_object_subprog_native)
 
 	tmpdir_new(dir, sizeof(dir));
 	write_inputs(dir);
-	ck_assert_msg(sh(out, sizeof(out),
+	ck_assert_msg(tu_sh(out, sizeof(out),
 			 "cd '%s' && '%s' " CC_FLAGS " -c tests/data/cc/linklib.c -o '%s/lib.o' && '%s' "
 			 CC_FLAGS " -c tests/data/cc/linkmain.bpf.c -o '%s/main.o' && "
 			 "bpftool gen object '%s/linked.o' '%s/main.o' '%s/lib.o'",
@@ -1806,7 +1778,7 @@ START_TEST(test_gen_object_subprog_native)
 		ck_assert_msg(has_aot(lib, "add3"), "lib.o has no .aot.add3");
 	}
 	/* ingress_ifindex is 0 in a test run: add3(0) = 3 */
-	ck_assert_int_eq(sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/linked.o'",
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/linked.o'",
 			    run_bin, dir, dir),
 			 0);
 	ck_assert_str_eq(out, "retval: 3\n");

@@ -94,18 +94,18 @@ static const struct bad_opt bad_opts[] = {
 	{ "--repeat=abc x.o", "error: bad value 'abc' for --repeat" },
 	{ "--type=nope x.o", "error: unknown program type 'nope'" },
 	{ "--verify=user x.o", "error: bad value 'user' for --verify" },
-	{ "--map-set=garbage build/samples/xdp_counter.bpf.o", "expected MAP:KEYHEX=VALHEX" },
-	{ "--map-set=xdp_stats:zz=00 build/samples/xdp_counter.bpf.o", "must be hex bytes" },
-	{ "--map-set=nomap:00000000=00 build/samples/xdp_counter.bpf.o", "no map 'nomap'" },
-	{ "--map-set=xdp_stats:00=00 build/samples/xdp_counter.bpf.o", "has key size 4" },
+	{ "--map-set=garbage $BUILD/samples/xdp_counter.bpf.o", "expected MAP:KEYHEX=VALHEX" },
+	{ "--map-set=xdp_stats:zz=00 $BUILD/samples/xdp_counter.bpf.o", "must be hex bytes" },
+	{ "--map-set=nomap:00000000=00 $BUILD/samples/xdp_counter.bpf.o", "no map 'nomap'" },
+	{ "--map-set=xdp_stats:00=00 $BUILD/samples/xdp_counter.bpf.o", "has key size 4" },
 	{ "--bogus x.o", "error: unknown option '--bogus'" },
 	{ "", "error: no object given" },
 	{ "a.o b.o", "error: more than one object given" },
 	{ "/nonexistent.o", "error: cannot open '/nonexistent.o': No such file or directory" },
-	{ "--data-in=/nonexistent build/samples/xdp_counter.bpf.o",
+	{ "--data-in=/nonexistent $BUILD/samples/xdp_counter.bpf.o",
 	  "cannot open '/nonexistent'" },
-	{ "--prog=nope build/samples/xdp_counter.bpf.o", "no program 'nope'" },
-	{ "build/samples/xdp_counter.bpf.o", "needs a packet of at least 14 bytes" },
+	{ "--prog=nope $BUILD/samples/xdp_counter.bpf.o", "no program 'nope'" },
+	{ "$BUILD/samples/xdp_counter.bpf.o", "needs a packet of at least 14 bytes" },
 	{ "--engine=kernel tests/data/bad/conf_kernel_engine.data",
 	  "conformance files take raw memory" },
 	{ "Makefile", "Makefile: not an ELF file" },
@@ -130,7 +130,7 @@ START_TEST(test_oversized_input)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "%s --data-in=%s build/samples/xdp_counter.bpf.o 2>&1",
+	snprintf(cmd, sizeof(cmd), "%s --data-in=%s $BUILD/samples/xdp_counter.bpf.o 2>&1",
 		 run_bin, path);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 1);
 	ck_assert_msg(strstr(out, "over the limit"), "%s", out);
@@ -142,12 +142,12 @@ START_TEST(test_list_and_json)
 {
 	char cmd[1024], out[8192];
 
-	snprintf(cmd, sizeof(cmd), "%s --list build/samples/tail_dispatch.bpf.o", run_bin);
+	snprintf(cmd, sizeof(cmd), "%s --list $BUILD/samples/tail_dispatch.bpf.o", run_bin);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "prog 'dispatch' section 'xdp'"), "%s", out);
 	ck_assert_msg(strstr(out, "map 'jmp_table' prog_array key 4 value 4 max 4"), "%s", out);
 	snprintf(cmd, sizeof(cmd),
-		 "%s --json --dump-maps --data-in=samples/xdp_counter.pkt build/samples/xdp_counter.bpf.o",
+		 "%s --json --dump-maps --data-in=samples/xdp_counter.pkt $BUILD/samples/xdp_counter.bpf.o",
 		 run_bin);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "{\"engine\":\"interp\",\"retval\":2,") == out, "%s", out);
@@ -263,7 +263,7 @@ static int run_sample(const char *test, const char *engine, const char *ctx_out,
 	fclose(f);
 	if (ctx_out && packet)
 		snprintf(args + strlen(args), sizeof(args) - strlen(args), " --ctx-out=%s", ctx_out);
-	snprintf(cmd, sizeof(cmd), "%s --engine=%s --dump-maps%s build/samples/%s.bpf.o 2>&1",
+	snprintf(cmd, sizeof(cmd), "%s --engine=%s --dump-maps%s $BUILD/samples/%s.bpf.o 2>&1",
 		 run_bin, engine, args, name);
 	return sh(cmd, out, out_sz);
 }
@@ -408,7 +408,7 @@ START_TEST(test_verify_kernel)
 		return;
 	}
 	/* a good program passes and runs */
-	snprintf(cmd, sizeof(cmd), "%s --verify=kernel --data-in=samples/xdp_counter.pkt build/samples/xdp_counter.bpf.o 2>&1",
+	snprintf(cmd, sizeof(cmd), "%s --verify=kernel --data-in=samples/xdp_counter.pkt $BUILD/samples/xdp_counter.bpf.o 2>&1",
 		 run_bin);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "retval: 2\n");
@@ -505,7 +505,7 @@ START_TEST(test_retval_32bit)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(cmd, sizeof(cmd),
-		 "head -c 64 /dev/zero > %s/in && build/bin/bpfaot-cc -target bpf -O2 -g "
+		 "head -c 64 /dev/zero > %s/in && $BUILD/bin/bpfaot-cc -target bpf -O2 -g "
 		 "-I/usr/include/x86_64-linux-gnu -c tests/data/e2e/neg_retval.c -o %s/fat.o 2>&1",
 		 dir, dir);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
@@ -607,7 +607,7 @@ START_TEST(test_big_mem_input)
 	free(buf);
 	obj = compile_bpf(dir, "e2e/big_mem.c", "big.o");
 	snprintf(cmd, sizeof(cmd),
-		 "build/bin/bpfaot-cc -target bpf -O2 -g -c tests/data/e2e/big_mem.c -o %s/fat.o 2>&1", dir);
+		 "$BUILD/bin/bpfaot-cc -target bpf -O2 -g -c tests/data/e2e/big_mem.c -o %s/fat.o 2>&1", dir);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
 	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
 		snprintf(cmd, sizeof(cmd), "%s --engine=%s --data-in=%s %s%s 2>&1", run_bin, engines[e],
@@ -627,9 +627,9 @@ END_TEST
 START_TEST(test_embed_example)
 {
 	static const char *const runs[][2] = {
-		{ "build/samples/xdp_counter.bpf.o", "interp" },
-		{ "build/samples/xdp_counter.bpf.o", "jit" },
-		{ "build/samples-aot/xdp_counter.bpf.o", "aot" },
+		{ "$BUILD/samples/xdp_counter.bpf.o", "interp" },
+		{ "$BUILD/samples/xdp_counter.bpf.o", "jit" },
+		{ "$BUILD/samples-aot/xdp_counter.bpf.o", "aot" },
 	};
 	char dir[] = "/tmp/bpfaot-e2e-XXXXXX", cmd[2048], out[4096], want[256];
 	size_t i;

@@ -36,30 +36,6 @@
 static char run_bin[PATH_MAX], cc_bin[PATH_MAX], work[64];
 static bool have_kernel;
 
-/* Runs a shell command, stdout and stderr into out; returns the exit status. */
-static int __attribute__((format(printf, 3, 4))) sh(char *out, size_t out_sz, const char *fmt, ...)
-{
-	char cmd[4096], full[4200];
-	size_t n = 0, r;
-	va_list ap;
-	FILE *p;
-	int st;
-
-	va_start(ap, fmt);
-	ck_assert_int_lt(vsnprintf(cmd, sizeof(cmd), fmt, ap), (int)sizeof(cmd));
-	va_end(ap);
-	snprintf(full, sizeof(full), "( %s ) 2>&1", cmd);
-	p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
-	while (out && n + 1 < out_sz && (r = fread(out + n, 1, out_sz - 1 - n, p)) > 0)
-		n += r;
-	if (out)
-		out[n] = '\0';
-	while (fgetc(p) != EOF)
-		;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -494,7 +470,7 @@ static void replay_xdp(enum fmt fmt)
 		if (!engine_runs(engines[e]))
 			continue;
 		snprintf(got, sizeof(got), "%s/got-%s-%d.pcap", work, engines[e], (int)fmt);
-		ck_assert_msg(sh(out, OUT_SZ, "%s --engine=%s --pcap-in=%s --pcap-out=%s --dump-maps %s",
+		ck_assert_msg(tu_sh(out, OUT_SZ, "%s --engine=%s --pcap-in=%s --pcap-out=%s --dump-maps %s",
 				 run_bin, engines[e], cap, got, obj) == 0, "%s: %s", engines[e], out);
 		ck_assert_msg(strstr(out, "bpfaot-run: warning: 1 packets shorter than an Ethernet header (14 bytes) were not run\n"),
 			      "%s: %s", engines[e], out);
@@ -623,8 +599,8 @@ START_TEST(test_tc_and_socket)
 			if (!engine_runs(engines[e]))
 				continue;
 			snprintf(got, sizeof(got), "%s/%s-%s.pcap", work, progs[p], engines[e]);
-			ck_assert_msg(sh(out, OUT_SZ,
-					 "%s --engine=%s --pcap-in=%s --pcap-out=%s --dump-maps build/samples-aot/%s.bpf.o",
+			ck_assert_msg(tu_sh(out, OUT_SZ,
+					 "%s --engine=%s --pcap-in=%s --pcap-out=%s --dump-maps $BUILD/samples-aot/%s.bpf.o",
 					 run_bin, engines[e], cap, got, progs[p]) == 0,
 				      "%s %s: %s", progs[p], engines[e], out);
 			ck_assert_msg(strstr(out, head) == out, "%s %s: wanted\n%s\ngot\n%s", progs[p],
@@ -667,9 +643,9 @@ static void plant(const char *define, char *obj, size_t sz)
 
 	snprintf(obj, sz, "%s/planted%s.o", work, define);
 	snprintf(native, sizeof(native), "%s/native%s.o", work, define);
-	ck_assert_msg(sh(out, sizeof(out), "%s " BPF_CFLAGS " %s --aot-emit=native --aot-prog=xdp_replay -c " SRC " -o %s",
+	ck_assert_msg(tu_sh(out, sizeof(out), "%s " BPF_CFLAGS " %s --aot-emit=native --aot-prog=xdp_replay -c " SRC " -o %s",
 			 cc_bin, define, native) == 0, "%s", out);
-	ck_assert_msg(sh(out, sizeof(out), "llvm-objcopy-14 --update-section .aot.xdp_replay=%s %s/replay.o %s",
+	ck_assert_msg(tu_sh(out, sizeof(out), "llvm-objcopy-14 --update-section .aot.xdp_replay=%s %s/replay.o %s",
 			 native, work, obj) == 0, "%s", out);
 }
 
@@ -707,20 +683,20 @@ START_TEST(test_compare_finds_plant)
 	for (e = 1; e < sizeof(engines) / sizeof(engines[0]); e++) {
 		if (!engine_runs(engines[e]))
 			continue;
-		ck_assert_msg(sh(out, OUT_SZ, "%s --engine=aot --compare=%s --pcap-in=%s %s/replay.o",
+		ck_assert_msg(tu_sh(out, OUT_SZ, "%s --engine=aot --compare=%s --pcap-in=%s %s/replay.o",
 				 run_bin, engines[e], cap, work) == 0, "%s: %s", engines[e], out);
 		snprintf(want, sizeof(want), "compare: %s agrees on every packet\n", engines[e]);
 		ck_assert_msg(strstr(out, want), "%s", out);
 	}
 	plant("-DPLANT_VERDICT", obj, sizeof(obj));
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --engine=aot --compare=interp --pcap-in=%s %s", run_bin,
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --engine=aot --compare=interp --pcap-in=%s %s", run_bin,
 			    cap, obj), 1);
 	snprintf(want, sizeof(want), "packet %zu: verdict differs\n  aot: retval 1, packet",
 		 first_pkt(is_udp7777));
 	ck_assert_msg(strstr(out, want) == out, "wanted '%s', got\n%s", want, out);
 	ck_assert_msg(strstr(out, "\n  interp: retval 2, packet"), "%s", out);
 	plant("-DPLANT_MAP", obj, sizeof(obj));
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --engine=interp --compare=aot --pcap-in=%s %s", run_bin,
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --engine=interp --compare=aot --pcap-in=%s %s", run_bin,
 			    cap, obj), 1);
 	snprintf(want, sizeof(want), "packet %zu: map 'counts' differs\n  interp: 02000000: ",
 		 first_pkt(is_full_icmp));
@@ -741,7 +717,7 @@ START_TEST(test_refusals)
 		{ "--pcap-in=%1$s/raw.pcap %1$s/replay.o", "link type RAW (12) is not Ethernet; --pcap-in takes Ethernet captures" },
 		{ "--pcap-in=Makefile %1$s/replay.o", "cannot read capture 'Makefile': " },
 		{ "--pcap-in=%1$s/nope.pcap %1$s/replay.o", "cannot open '" },
-		{ "--pcap-in=%1$s/in.pcap build/samples/trace_pid.bpf.o", "does not take packets" },
+		{ "--pcap-in=%1$s/in.pcap $BUILD/samples/trace_pid.bpf.o", "does not take packets" },
 		{ "--pcap-out=x.pcap %1$s/replay.o", "--pcap-out needs --pcap-in" },
 		{ "--compare=interp %1$s/replay.o", "--compare needs --pcap-in" },
 		{ "--pcap-in=%1$s/in.pcap --data-in=x %1$s/replay.o", "--data-in does not go with --pcap-in" },
@@ -760,7 +736,7 @@ START_TEST(test_refusals)
 	write_capture(args, PCAP_US, false);
 	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
 		snprintf(args, sizeof(args), r[i].args, work);
-		ck_assert_msg(sh(out, OUT_SZ, "%s %s", run_bin, args) == 1, "'%s' was accepted: %s",
+		ck_assert_msg(tu_sh(out, OUT_SZ, "%s %s", run_bin, args) == 1, "'%s' was accepted: %s",
 			      args, out);
 		ck_assert_msg(strstr(out, r[i].msg), "'%s': '%s' lacks '%s'", args, out, r[i].msg);
 	}
@@ -784,7 +760,7 @@ START_TEST(test_damaged_tail)
 	ck_assert_int_eq(fwrite(img, 1, len - 5, f), len - 5);
 	fclose(f);
 	free(img);
-	ck_assert_msg(sh(out, OUT_SZ, "%s --engine=interp --pcap-in=%s %s/replay.o", run_bin, cap,
+	ck_assert_msg(tu_sh(out, OUT_SZ, "%s --engine=interp --pcap-in=%s %s/replay.o", run_bin, cap,
 			 work) == 0, "%s", out);
 	ck_assert_msg(strstr(out, "bpfaot-run: warning: capture '"), "%s", out);
 	ck_assert_msg(strstr(out, "ends in a damaged record after packet 19"), "%s", out);
@@ -831,38 +807,38 @@ START_TEST(test_shm_concurrent)
 	write_capture_reps(cap, SHM_REPS);
 	snprintf(name, sizeof(name), "bpfaot-e2e-%d-conc", (int)getpid());
 	/* two engines at once on one set of maps */
-	ck_assert_msg(sh(out, OUT_SZ, "%1$s --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o > %4$s/a.out & "
+	ck_assert_msg(tu_sh(out, OUT_SZ, "%1$s --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o > %4$s/a.out & "
 			 "%1$s --engine=interp --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o > %4$s/b.out; "
 			 "wait $! ; wait", run_bin, name, cap, work) == 0, "%s", out);
-	ck_assert_msg(sh(out, OUT_SZ, "cat %1$s/a.out %1$s/b.out", work) == 0, "%s", out);
+	ck_assert_msg(tu_sh(out, OUT_SZ, "cat %1$s/a.out %1$s/b.out", work) == 0, "%s", out);
 	snprintf(line, sizeof(line), "packets: %u\n", SHM_REPS * (unsigned)NR_PKTS);
 	ck_assert_msg(strstr(out, line) && strstr(strstr(out, line) + 1, line), "%s", out);
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
 	for (cls = 0; cls < C_MAX; cls++) {
 		counts_line(line, sizeof(line), cls, 2 * SHM_REPS);
 		ck_assert_msg(strstr(out, line), "no '%s' in\n%s", line, out);
 	}
 	ck_assert_msg(strstr(out, "    = (__u32)0: (struct rec){.packets = (__u64)"), "%s", out);
 	/* 10.0.0.7 sent two packets per pass, from each process */
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s lookup by_src 0a000007", map_bin, name), 0);
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --shm=%s lookup by_src 0a000007", map_bin, name), 0);
 	snprintf(line, sizeof(line), "  0a000007: %02x%02x000000000000\n", (4 * SHM_REPS) & 0xff,
 		 (4 * SHM_REPS) >> 8);
 	ck_assert_msg(strstr(out, line) == out, "wanted '%s', got '%s'", line, out);
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s update by_src 0a0000ff 0500000000000000 noexist && "
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --shm=%s update by_src 0a0000ff 0500000000000000 noexist && "
 			    "%s --shm=%s lookup by_src 0a0000ff && %s --shm=%s delete by_src 0a0000ff",
 			    map_bin, name, map_bin, name, map_bin, name), 0);
 	ck_assert_msg(strstr(out, "  0a0000ff: 0500000000000000\n    = (__u32)4278190090: (__u64)5\n"),
 		      "%s", out);
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s lookup by_src 0a0000ff", map_bin, name), 1);
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --shm=%s lookup by_src 0a0000ff", map_bin, name), 1);
 	ck_assert_msg(strstr(out, "bpfaot-map: error: map 'by_src' has no key 0a0000ff"), "%s", out);
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s delete counts 00000000", map_bin, name), 1);
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --shm=%s delete counts 00000000", map_bin, name), 1);
 	ck_assert_msg(strstr(out, "bpfaot-map: error: cannot delete key 00000000 of map 'counts': Invalid argument"),
 		      "%s", out);
 	/* an object whose maps differ is refused, naming the map */
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --maps-shm=%s --pcap-in=%s build/samples/xdp_counter.bpf.o",
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --maps-shm=%s --pcap-in=%s $BUILD/samples/xdp_counter.bpf.o",
 			    run_bin, name, cap), 1);
 	ck_assert_msg(strstr(out, "has no map 'xdp_stats'"), "%s", out);
-	sh(NULL, 0, "rm -f /dev/shm/%s", name);
+	tu_sh(NULL, 0, "rm -f /dev/shm/%s", name);
 	free(out);
 }
 END_TEST
@@ -880,15 +856,15 @@ START_TEST(test_shm_sigkill)
 	/* the run to kill compares every packet with a second engine (maps
 	 * included): slow enough to be killed halfway */
 	snprintf(name, sizeof(name), "bpfaot-e2e-%d-kill", (int)getpid());
-	ck_assert_msg(sh(out, OUT_SZ, "%1$s --engine=interp --compare=interp --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o >/dev/null & "
+	ck_assert_msg(tu_sh(out, OUT_SZ, "%1$s --engine=interp --compare=interp --maps-shm=%2$s --pcap-in=%3$s %4$s/replay.o >/dev/null & "
 			 "p=$!; while ! %5$s --shm=%2$s lookup counts 00000000 2>/dev/null | head -1 | grep -qv ': 0000000000000000'; "
 			 "do sleep 0.01; done; kill -9 $p; wait $p; echo status $?",
 			 run_bin, name, cap, work, map_bin) == 0, "%s", out);
 	ck_assert_msg(strstr(out, "status 137"), "not killed: %s", out);
-	ck_assert_int_eq(sh(before, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --maps-shm=%s --pcap-in=%s %s/replay.o", run_bin, name,
+	ck_assert_int_eq(tu_sh(before, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --maps-shm=%s --pcap-in=%s %s/replay.o", run_bin, name,
 			    cap, work), 0);
-	ck_assert_int_eq(sh(out, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
+	ck_assert_int_eq(tu_sh(out, OUT_SZ, "%s --shm=%s dump counts", map_bin, name), 0);
 	/* TCP's packets: what the killed run left plus one full pass */
 	p = strstr(before, "  00000000: ");
 	ck_assert_ptr_nonnull(p);
@@ -916,7 +892,7 @@ START_TEST(test_shm_sigkill)
 		snprintf(line, sizeof(line), "  00000000: %s", want);
 		ck_assert_msg(strstr(out, line), "wanted '%s' in\n%s\n(before:\n%s)", line, out, before);
 	}
-	sh(NULL, 0, "rm -f /dev/shm/%s", name);
+	tu_sh(NULL, 0, "rm -f /dev/shm/%s", name);
 	free(before);
 	free(out);
 }

@@ -15,7 +15,9 @@
 #define TEST_MAIN(suite_fn)                                                                        \
 	int main(void)                                                                             \
 	{                                                                                          \
-		SRunner *sr = srunner_create(suite_fn());                                          \
+		SRunner *sr;                                                                       \
+		setenv("BUILD", "build", 0); /* commands name $BUILD/bin, $BUILD/samples */      \
+		sr = srunner_create(suite_fn());                                                   \
 		srunner_run_all(sr, CK_NORMAL);                                                    \
 		int failed = srunner_ntests_failed(sr);                                            \
 		srunner_free(sr);                                                                  \
