@@ -23,6 +23,18 @@ enum be_emit {
 	BE_EMIT_LLVM,	/* one program's LLVM IR of the native compile */
 };
 
+/* How the fat object's `.aot.P` sections are typed (--aot-section=). */
+enum be_sec_kind {
+	/* SHT_STRTAB | SHF_ALLOC (default): libbpf skips every SHT_STRTAB
+	 * section without a word and strip/objcopy keep an allocated one
+	 * byte for byte; `bpftool gen object` drops it */
+	BE_SEC_STRTAB,
+	/* SHT_PROGBITS, no flags (bpfaot before 2026-12): `bpftool gen
+	 * object` keeps it; libbpf logs "skipping unrecognized data section"
+	 * once per program at its default level */
+	BE_SEC_PROGBITS,
+};
+
 struct be_opts {
 	const char *clang;	/* NULL: BPFAOT_CLANG */
 	const char *input;	/* the .bpf.c */
@@ -36,6 +48,7 @@ struct be_opts {
 	const char *const *src_args;
 	int nr_src_args;
 	enum be_emit emit;
+	enum be_sec_kind sec_kind;	/* --aot-section */
 	const char *prog;	/* --aot-prog */
 	int opt_level;		/* --aot-opt, 0..3 */
 	bool no_types, no_inline_helpers, no_inline_maps;	/* --aot-no-*: see rw_opts */
@@ -67,13 +80,14 @@ struct be_manifest_opts {
 };
 char *be_manifest(const struct be_manifest_opts *o);
 
-/* Appends sections (SHT_PROGBITS, no flags, byte-aligned) to an ELF64
+/* Appends sections (of the given kind, byte-aligned) to an ELF64
  * relocatable image, leaving every existing byte before the section header
  * table and every existing section unchanged; the section-name table is
  * moved to the end with the new names added. *out is malloc'ed. Returns 0,
  * -ENOEXEC (malformed input, diagnosed in d under `what`), -ENOMEM. */
 int be_elf_add_sections(const void *elf, size_t size, const char *const *names,
-			const void *const *data, const size_t *sizes, size_t n, const char *what,
-			struct fe_diags *d, void **out, size_t *out_size);
+			const void *const *data, const size_t *sizes, size_t n,
+			enum be_sec_kind kind, const char *what, struct fe_diags *d, void **out,
+			size_t *out_size);
 
 #endif /* BPFAOT_BE_H */

@@ -30,6 +30,7 @@ static struct {
 	int nr_inputs;
 	const char *output;
 	enum be_emit emit;
+	enum be_sec_kind sec_kind;
 	const char *prog;
 	int opt_level;
 	bool no_types, no_inline_helpers, no_inline_maps;
@@ -90,23 +91,42 @@ static void usage_error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 }
 
+/* The index of a's value (after its '=') in names, or -EINVAL after
+ * printing the error. */
+static int parse_choice(const char *a, const char *const *names, size_t n)
+{
+	const char *v = strchr(a, '=') + 1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v, names[i]))
+			return (int)i;
+	fprintf(stderr, "%s: error: invalid value '%s' in '%s'\n", cli.progname, v, a);
+	return -EINVAL;
+}
+
 /* --aot-* options; 0, or -EINVAL after printing the error. */
 static int parse_aot(const char *a)
 {
+	/* in the order of enum be_emit and enum be_sec_kind */
 	static const char *const emits[] = { "fat", "native", "source", "llvm" };
+	static const char *const sec_kinds[] = { "strtab", "progbits" };
 	const char *v;
-	size_t i;
+	int i;
 
+	if (!strncmp(a, "--aot-section=", 14)) {
+		i = parse_choice(a, sec_kinds, sizeof(sec_kinds) / sizeof(sec_kinds[0]));
+		if (i < 0)
+			return i;
+		cli.sec_kind = (enum be_sec_kind)i;
+		return 0;
+	}
 	if (!strncmp(a, "--aot-emit=", 11)) {
-		v = a + 11;
-		for (i = 0; i < sizeof(emits) / sizeof(emits[0]); i++) {
-			if (!strcmp(v, emits[i])) {
-				cli.emit = (enum be_emit)i;
-				return 0;
-			}
-		}
-		fprintf(stderr, "%s: error: invalid value '%s' in '%s'\n", cli.progname, v, a);
-		return -EINVAL;
+		i = parse_choice(a, emits, sizeof(emits) / sizeof(emits[0]));
+		if (i < 0)
+			return i;
+		cli.emit = (enum be_emit)i;
+		return 0;
 	}
 	if (!strncmp(a, "--aot-prog=", 11)) {
 		if (!a[11]) {
@@ -270,6 +290,7 @@ static int compile_one(const char *input, const char *output)
 		.src_args = cli.src_args,
 		.nr_src_args = cli.nr_src_args,
 		.emit = cli.emit,
+		.sec_kind = cli.sec_kind,
 		.prog = cli.prog,
 		.opt_level = cli.opt_level,
 		.no_types = cli.no_types,

@@ -854,8 +854,8 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 	}
 	mdata = manifest;
 	msize = strlen(manifest);
-	err = be_elf_add_sections(obj, obj_size, &mname, &mdata, &msize, 1, obj_path, j->d, &fat,
-				  &fat_size);
+	err = be_elf_add_sections(obj, obj_size, &mname, &mdata, &msize, 1, BE_SEC_PROGBITS,
+				  obj_path, j->d, &fat, &fat_size);
 	if (err)
 		goto out;
 	if (o->emit == BE_EMIT_NATIVE) {
@@ -979,8 +979,8 @@ static int write_fat(struct job *j)
 	if (!j->nr_blobs)
 		return 0;
 	err = be_elf_add_sections(j->bpf, j->bpf_size, (const char *const *)j->sec_names,
-				  (const void *const *)j->blobs, j->sizes, j->nr_blobs, j->bpf_out,
-				  j->d, &fat, &fat_size);
+				  (const void *const *)j->blobs, j->sizes, j->nr_blobs, j->o->sec_kind,
+				  j->bpf_out, j->d, &fat, &fat_size);
 	if (err)
 		return err;
 	/* write next to the output, then rename: never a half-written object */

@@ -177,8 +177,9 @@ const Elf64_Sym *be_elf__find_sym(const struct be_elf *elf, const char *name)
 }
 
 int be_elf_add_sections(const void *data, size_t size, const char *const *names,
-			const void *const *blobs, const size_t *sizes, size_t n, const char *what,
-			struct fe_diags *d, void **out, size_t *out_size)
+			const void *const *blobs, const size_t *sizes, size_t n,
+			enum be_sec_kind kind, const char *what, struct fe_diags *d, void **out,
+			size_t *out_size)
 {
 	struct be_elf elf;
 	Elf64_Ehdr eh;
@@ -219,8 +220,10 @@ int be_elf_add_sections(const void *data, size_t size, const char *const *names,
 		Elf64_Shdr *s = &sh[shnum + i];
 
 		memcpy(buf + pos, blobs[i], sizes[i]);
-		s->sh_type = SHT_PROGBITS;
-		s->sh_flags = 0;	/* non-alloc: loaders and libbpf skip it */
+		/* libbpf skips a string table before it looks at its name;
+		 * SHF_ALLOC keeps llvm-objcopy from rebuilding it as one */
+		s->sh_type = kind == BE_SEC_STRTAB ? SHT_STRTAB : SHT_PROGBITS;
+		s->sh_flags = kind == BE_SEC_STRTAB ? SHF_ALLOC : 0;
 		s->sh_offset = pos;
 		s->sh_size = sizes[i];
 		s->sh_addralign = 1;

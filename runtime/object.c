@@ -1310,7 +1310,9 @@ static int attach_native(struct loader *ld)
 				    s->name, s->name + plen);
 			return -ENOENT;
 		}
-		if (s->type != SHT_PROGBITS || !s->data || !s->size) {
+		/* SHT_STRTAB (bpfaot-cc's default) or SHT_PROGBITS (before
+		 * 2026-12, and --aot-section=progbits) */
+		if ((s->type != SHT_STRTAB && s->type != SHT_PROGBITS) || !s->data || !s->size) {
 			rt_log__err(ld->log, "%s: section '%s' holds no native object", ld->obj->path,
 				    s->name);
 			return -ENOEXEC;

@@ -5,9 +5,11 @@
  *
  * core: every sample's fat object goes through `bpftool gen skeleton` (the
  *   header compiles and opens against libbpf) and `bpftool gen object`
- *   (the .aot.* sections survive byte for byte and still run, with the
- *   sample's expected retval, output packet and maps, on aot, interp and
- *   kernel); it loads into the kernel through libbpf; the libbpf-bootstrap
+ *   (which drops the default .aot.* sections; with --aot-section=progbits
+ *   they survive byte for byte and still run, with the sample's expected
+ *   retval, output packet and maps, on aot, interp and kernel); it loads
+ *   into the kernel through libbpf, which logs for it exactly what it logs
+ *   for clang's object; the libbpf-bootstrap
  *   style project in tests/bootstrap builds unchanged with
  *   CLANG=bpfaot-cc and prints what it prints with clang-14; -M* dependency
  *   output equals clang-14's byte for byte; the conformance-style programs
@@ -339,15 +341,22 @@ static void parse_test(const char *src, struct sample_test *t)
 	ck_assert_msg(have_retval && t->prog[0], "%s: no prog or retval", path);
 }
 
-/* Compiles samples/NAME.bpf.c with bpfaot-cc as `make` does, into dir/NAME.o. */
-static void compile_sample(const char *dir, const char *name)
+/* Compiles samples/NAME.bpf.c as `make` does, into dir/NAME.o, with
+ * compiler (bpfaot-cc or clang-14) and extra options. */
+static void compile_sample_with(const char *dir, const char *name, const char *compiler,
+				const char *extra)
 {
 	char out[OUT_SZ];
 
 	ck_assert_msg(tu_sh(out, sizeof(out),
-			 "cd '%s' && '%s' " BPF_CFLAGS " -c samples/%s.bpf.c -o '%s/%s.o'", root,
-			 cc_bin, name, dir, name) == 0,
-		      "bpfaot-cc %s: %.2000s", name, out);
+			 "cd '%s' && '%s' %s " BPF_CFLAGS " -c samples/%s.bpf.c -o '%s/%s.o'",
+			 root, compiler, extra, name, dir, name) == 0,
+		      "%s %s: %.2000s", compiler, name, out);
+}
+
+static void compile_sample(const char *dir, const char *name)
+{
+	compile_sample_with(dir, name, cc_bin, "");
 }
 
 /* Checks one run's dump against the sample's expectations. */
@@ -469,11 +478,27 @@ START_TEST(test_sample_bpftool)
 	ck_assert_msg(tu_sh(out, sizeof(out), "'%s/skel'", dir) == 0, "%s: %.2000s", t->name, out);
 	ck_assert_msg(strstr(out, "opened "), "%s: %.2000s", t->name, out);
 
-	/* gen object: the .aot sections survive, byte for byte */
+	/* gen object drops the default .aot sections (string tables to the
+	 * libbpf linker); the linked object runs on its bytecode */
 	ck_assert_msg(
 		tu_sh(out, sizeof(out), "cd '%s' && bpftool gen object out.o %s.o", dir, t->name) == 0,
 		"%s: gen object: %.2000s", t->name, out);
 	snprintf(path2, sizeof(path2), "%s/out.o", dir);
+	aot_sections(path2, names2, sizeof(names2));
+	ck_assert_msg(!names2[0], "%s: gen object kept '%s'", t->name, names2);
+	ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=interp --dump-maps%s '%s'", run_bin,
+			 t->args, path2) == 0,
+		      "%s on interp after gen object: %.2000s", t->name, out);
+	check_run(t, "interp", out, NULL);
+
+	/* --aot-section=progbits: the .aot sections survive gen object, byte
+	 * for byte */
+	compile_sample_with(dir, t->name, cc_bin, "--aot-section=progbits");
+	aot_sections(path, names, sizeof(names));
+	ck_assert_msg(names[0], "%s: no .aot section with --aot-section=progbits", t->name);
+	ck_assert_msg(
+		tu_sh(out, sizeof(out), "cd '%s' && bpftool gen object out.o %s.o", dir, t->name) == 0,
+		"%s: gen object: %.2000s", t->name, out);
 	aot_sections(path2, names2, sizeof(names2));
 	ck_assert_msg(!strcmp(names, names2), "%s: .aot sections '%s' became '%s' after gen object",
 		      t->name, names, names2);
@@ -575,6 +600,57 @@ START_TEST(test_sample_libbpf_load)
 }
 END_TEST
 
+/* libbpf's log at its default level (what an application that never
+ * calls libbpf_set_print() shows on stderr) while `load` opens (and, where
+ * bpf() works, loads) obj, and bpftool's while it generates a skeleton. */
+static void libbpf_log(const char *dir, const char *obj, char *log, size_t size)
+{
+	char why[256], out[OUT_SZ];
+	bool kernel = rt_kernel__available(why, sizeof(why));
+	int n;
+
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s/load' %s %s 2>'%s.log' >/dev/null", dir,
+			 dir, kernel ? "" : "-n", obj, obj) == 0,
+		      "libbpf refused %s/%s: %.2000s", dir, obj, out);
+	ck_assert_msg(tu_sh(out, sizeof(out),
+			 "cd '%s' && bpftool gen skeleton %s 2>>'%s.log' >/dev/null && cat '%s.log'",
+			 dir, obj, obj, obj) == 0,
+		      "gen skeleton %s/%s: %.2000s", dir, obj, out);
+	n = snprintf(log, size, "%s", out);
+	ck_assert_int_lt(n, (int)size);
+}
+
+/* A fat object is quiet: libbpf and bpftool print for it exactly what they
+ * print for clang's object of the same source (no "skipping unrecognized
+ * data section" per .aot section). */
+START_TEST(test_sample_libbpf_quiet)
+{
+	struct sample_test *t = calloc(1, sizeof(*t));
+	char dir[96], ref[96], names[4096], path[PATH_MAX], obj[128], log[OUT_SZ], ref_log[OUT_SZ];
+
+	ck_assert_ptr_nonnull(t);
+	parse_test(samples.gl_pathv[_i], t);
+	tmpdir_new(dir, sizeof(dir));
+	tmpdir_new(ref, sizeof(ref));
+	build_loader(dir);
+	build_loader(ref);
+	compile_sample(dir, t->name);
+	compile_sample_with(ref, t->name, "clang-14", "");
+	snprintf(path, sizeof(path), "%s/%s.o", dir, t->name);
+	aot_sections(path, names, sizeof(names));
+	ck_assert_msg(names[0], "%s: no .aot section", t->name);
+	/* the same file name: libbpf names the object after it */
+	snprintf(obj, sizeof(obj), "%s.o", t->name);
+	libbpf_log(dir, obj, log, sizeof(log));
+	libbpf_log(ref, obj, ref_log, sizeof(ref_log));
+	ck_assert_msg(!strcmp(log, ref_log), "%s: libbpf's log differs:\n%.2000s\n--- clang's:\n%.2000s",
+		      t->name, log, ref_log);
+	tmpdir_rm(dir);
+	tmpdir_rm(ref);
+	free(t);
+}
+END_TEST
+
 /* ------------------------------------------------------------ bootstrap */
 
 #define BOOTSTRAP_OUT "retval=2 packets=1 bytes=64 total=64\n"
@@ -608,17 +684,18 @@ START_TEST(test_bootstrap)
 	tmpdir_new(dir, sizeof(dir));
 	tmpdir_new(dir2, sizeof(dir2));
 	build_bootstrap(dir, cc_bin, out, sizeof(out));
-	snprintf(path, sizeof(path), "%s/xdp_stats.linked.o", dir);
-	ck_assert_msg(has_aot(path, "xdp_stats_prog"), "the linked object lost its native code");
+	snprintf(path, sizeof(path), "%s/xdp_stats.bpf.o", dir);
+	ck_assert_msg(has_aot(path, "xdp_stats_prog"), "the BPF object has no native code");
 	if (out[0])
 		ck_assert_str_eq(out, BOOTSTRAP_OUT);
 
-	/* the linked object the skeleton embeds runs natively, with the same counts */
+	/* the fat object runs natively, with the same counts (`gen object`
+	 * dropped its native code: --aot-section=progbits keeps it) */
 	pkt[12] = 0x08; /* IPv4 */
 	snprintf(path, sizeof(path), "%s/pkt", dir);
 	write_file(path, pkt, sizeof(pkt));
 	ck_assert_msg(tu_sh(run, sizeof(run),
-			 "'%s' --engine=aot --dump-maps --data-in='%s' '%s/xdp_stats.linked.o'",
+			 "'%s' --engine=aot --dump-maps --data-in='%s' '%s/xdp_stats.bpf.o'",
 			 run_bin, path, dir) == 0,
 		      "%.2000s", run);
 	ck_assert_msg(strstr(run, "retval: 2\nmap 'stats' (array, key 4, value 16, max 3):\n"
@@ -628,9 +705,24 @@ START_TEST(test_bootstrap)
 				  "4000000000000000\n"),
 		      "%.2000s", run);
 
-	/* the same project with plain clang-14 prints the same */
+	/* the same project with plain clang-14 prints the same, libbpf's log
+	 * on stderr included */
 	build_bootstrap(dir2, "clang-14", out2, sizeof(out2));
 	ck_assert_str_eq(out, out2);
+	if (out[0]) {
+		char e1[PATH_MAX], e2[PATH_MAX], *log1, *log2;
+		size_t n1, n2;
+
+		snprintf(e1, sizeof(e1), "%s/stderr", dir);
+		snprintf(e2, sizeof(e2), "%s/stderr", dir2);
+		log1 = (char *)read_file(e1, &n1);
+		log2 = (char *)read_file(e2, &n2);
+		ck_assert_msg(n1 == n2 && !memcmp(log1, log2, n1),
+			      "the loader's stderr differs:\n%.*s\n--- with clang-14:\n%.*s",
+			      (int)n1, log1, (int)n2, log2);
+		free(log1);
+		free(log2);
+	}
 	tmpdir_rm(dir);
 	tmpdir_rm(dir2);
 }
@@ -1735,7 +1827,8 @@ START_TEST(kf_gen_object_globals)
 	snprintf(path, sizeof(path), "%s/b.bpf.c", dir);
 	write_file(path, b, strlen(b));
 	ck_assert_msg(tu_sh(out, sizeof(out),
-			 "cd '%s' && '%s' " CC_FLAGS " -c a.bpf.c -o a.o && '%s' " CC_FLAGS
+			 "cd '%s' && '%s' --aot-section=progbits " CC_FLAGS
+			 " -c a.bpf.c -o a.o && '%s' --aot-section=progbits " CC_FLAGS
 			 " -c b.bpf.c -o b.o && bpftool gen object ab.o a.o b.o",
 			 dir, cc_bin, cc_bin) == 0,
 		      "%.2000s", out);
@@ -1766,7 +1859,8 @@ START_TEST(test_gen_object_subprog_native)
 	tmpdir_new(dir, sizeof(dir));
 	write_inputs(dir);
 	ck_assert_msg(tu_sh(out, sizeof(out),
-			 "cd '%s' && '%s' " CC_FLAGS " -c tests/data/cc/linklib.c -o '%s/lib.o' && '%s' "
+			 "cd '%s' && '%s' --aot-section=progbits " CC_FLAGS
+			 " -c tests/data/cc/linklib.c -o '%s/lib.o' && '%s' --aot-section=progbits "
 			 CC_FLAGS " -c tests/data/cc/linkmain.bpf.c -o '%s/main.o' && "
 			 "bpftool gen object '%s/linked.o' '%s/main.o' '%s/lib.o'",
 			 root, cc_bin, dir, cc_bin, dir, dir, dir, dir) == 0,
@@ -1776,6 +1870,8 @@ START_TEST(test_gen_object_subprog_native)
 
 		snprintf(lib, sizeof(lib), "%s/lib.o", dir);
 		ck_assert_msg(has_aot(lib, "add3"), "lib.o has no .aot.add3");
+		snprintf(lib, sizeof(lib), "%s/linked.o", dir);
+		ck_assert_msg(has_aot(lib, "add3"), "linked.o lost .aot.add3");
 	}
 	/* ingress_ifindex is 0 in a test run: add3(0) = 3 */
 	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=interp --data-in='%s/pkt64' '%s/linked.o'",
@@ -1810,6 +1906,7 @@ Suite *e2e_cc_suite(void)
 	tc = tcase_create("core");
 	tcase_add_loop_test(tc, test_sample_bpftool, 0, (int)samples.gl_pathc);
 	tcase_add_loop_test(tc, test_sample_libbpf_load, 0, (int)samples.gl_pathc);
+	tcase_add_loop_test(tc, test_sample_libbpf_quiet, 0, (int)samples.gl_pathc);
 	tcase_add_test(tc, test_bootstrap);
 	tcase_add_loop_test(tc, test_deps, 0, (int)(sizeof(deps_cases) / sizeof(deps_cases[0])));
 	tcase_add_loop_test(tc, test_conformance, 0,
