@@ -165,13 +165,24 @@ struct fe_global *fe_prog__global(const struct fe_prog *p, size_t i);
 size_t fe_prog__nr_funcs(const struct fe_prog *p);
 struct fe_func *fe_prog__reached_func(const struct fe_prog *p, size_t i);
 /* A BPF-only construct the program reaches that has no native meaning
- * (__builtin_preserve_field_info, __builtin_btf_type_id, ...): its name and
- * location, or NULL. */
+ * (__builtin_btf_type_id, a CO-RE builtin in a form fe_core_answer() does
+ * not answer, inline BPF assembly): its name and location, or NULL. */
 const char *fe_prog__unsupported(const struct fe_prog *p, CXSourceLocation *loc);
 /* Name of a context kind as the manifest spells it ("xdp", "skb", ...). */
 const char *fe_ctx_kind__str(enum fe_ctx_kind k);
 /* enum bpf_prog_type and context of a libbpf section name; false if unknown. */
 bool fe_prog_type_from_sec(const char *sec, uint32_t *type, enum fe_ctx_kind *ctx);
+
+/* CO-RE builtins in the native compile (frontend/core.c). The name of the
+ * builtin call calls when it is __builtin_preserve_field_info,
+ * __builtin_preserve_type_info or __builtin_preserve_enum_value; NULL for
+ * any other cursor. */
+const char *fe_core_builtin(CXCursor call);
+/* The value the BPF compile gives such a call before relocation (what
+ * libbpf gives it where the kernel's types are the program's), as C for
+ * the native compile of u's text, e.g. "((unsigned int)(4))". NULL with
+ * errno: ENOTSUP (a form it does not answer), ENOMEM. Caller frees. */
+char *fe_core_answer(const struct fe_unit *u, CXCursor call);
 
 /* Copies a CXString into malloc'ed memory and disposes it at once (NULL on
  * ENOMEM). Caller frees with free(). */

@@ -22,11 +22,9 @@
 
 /* BPF-only builtins with no native meaning (BuiltinsBPF.def).
  * __builtin_preserve_access_index is not here: its meaning is its operand,
- * and the rewriters define it as such. */
+ * and the rewriters define it as such. Nor are the CO-RE builtins that
+ * fe_core_answer() answers (walk_body). */
 static const char *const bpf_only_builtins[] = {
-	"__builtin_preserve_field_info",
-	"__builtin_preserve_type_info",
-	"__builtin_preserve_enum_value",
 	"__builtin_btf_type_id",
 };
 
@@ -645,10 +643,21 @@ static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent, CXClientDa
 {
 	struct walk *w = data;
 
-	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr)
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
 		note_ref(w, clang_getCursorReferenced(c), c);
-	else if (clang_getCursorKind(c) == CXCursor_GCCAsmStmt && !w->f->unsupported &&
-		 is_bpf_asm(w->u, c)) {
+	} else if (fe_core_builtin(c) && !w->f->unsupported) {
+		char *answer = fe_core_answer(w->u, c);
+
+		if (!answer && errno == ENOMEM) {
+			w->u->err = -ENOMEM;
+		} else if (!answer) {
+			w->f->unsupported = fe_core_builtin(c);
+			w->f->unsupported_loc = clang_getCursorLocation(c);
+		}
+		free(answer);
+	}
+	if (clang_getCursorKind(c) == CXCursor_GCCAsmStmt && !w->f->unsupported &&
+	    is_bpf_asm(w->u, c)) {
 		w->f->unsupported = FE_INLINE_ASM;
 		w->f->unsupported_loc = clang_getCursorLocation(c);
 	}

@@ -18,11 +18,14 @@
  *
  * The prelude (rw_prelude(), at the top of the unit) defines
  * `__builtin_preserve_access_index(x)` as x (CO-RE bookkeeping whose value
- * is x) and, when some function uses one, the BPF-only builtins with no
- * native meaning (__builtin_preserve_field_info, __builtin_btf_type_id,
- * ...) as 0: a program that reaches one gets no native code at all (the
- * backend warns, [-Waot]), so only the other programs of the file see the
- * stub.
+ * is x). A call of a CO-RE builtin (__builtin_preserve_field_info,
+ * __builtin_preserve_type_info, __builtin_preserve_enum_value) becomes the
+ * constant the BPF compile gives it from the program's own types
+ * (frontend/core.c), e.g. `((unsigned int)(4))`. When some function still
+ * uses a BPF-only builtin (__builtin_btf_type_id, a CO-RE builtin in a form
+ * without an answer), the prelude defines them as 0: a program that reaches
+ * one gets no native code at all (the backend warns, [-Waot]), so only the
+ * other programs of the file see the stub.
  *
  * Inline rewrites (a table by helper id, below) replace a whole call with
  * code: lookups and updates of plain array maps (inline_maps.c, off with
@@ -192,12 +195,37 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	return 1;
 }
 
+/* A CO-RE builtin call becomes the BPF compile's answer (fe_core_answer()):
+ * 1 when done, 0 when it has none (the program keeps its bytecode: the
+ * frontend saw the same), -errno. */
+static int rewrite_core(struct ctx *c, CXCursor call)
+{
+	char *text = fe_core_answer(c->u, call);
+	unsigned s, e;
+	int err;
+
+	if (!text)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	err = 0;
+	if (rw_cursor_range(c->u, call, &s, &e) && e > s)
+		err = rw_edits__replace(c->e, s, e - s, text) ? -ENOMEM : 1;
+	free(text);
+	return err;
+}
+
 static enum CXChildVisitResult walk(CXCursor cur, CXCursor parent, CXClientData data)
 {
 	struct ctx *c = data;
 	enum CXCursorKind k = clang_getCursorKind(cur);
 
-	if (k == CXCursor_CallExpr) {
+	if (k == CXCursor_CallExpr && fe_core_builtin(cur)) {
+		int r = rewrite_core(c, cur);
+
+		if (r < 0)
+			c->err = r;
+		if (r)
+			return c->err ? CXChildVisit_Break : CXChildVisit_Continue;
+	} else if (k == CXCursor_CallExpr) {
 		CXCursor callee = rw_call_callee(cur);
 		long hi = clang_Cursor_isNull(callee) ?
 				  -1 :

@@ -499,9 +499,9 @@ START_TEST(test_bpf_only_builtin)
 	ck_assert_int_eq(be_compile(&o, d, &status), 0);
 	text = fe_diags__render_str(d, "bpfaot-cc", false);
 	ck_assert_str_eq(text, "tests/data/fe/model.bpf.c:36:9: warning: "
-			       "'__builtin_preserve_field_info' has no native meaning; program "
+			       "'__builtin_btf_type_id' has no native meaning; program "
 			       "'core' keeps only its bytecode [-Waot]\n"
-			       "        return __builtin_preserve_field_info(p->b, 0) + size;\n"
+			       "        return __builtin_btf_type_id(*p, 0) + size;\n"
 			       "               ^\n");
 	free(text);
 	read_all(out, &data, &size);

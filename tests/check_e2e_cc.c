@@ -813,6 +813,8 @@ static const struct conf_case conf_cases[] = {
 	{"big_struct.bpf.c", "", "big_copy", true, 3498},
 	{"big_struct.bpf.c", "--aot-opt=0", "big_copy", true, 3498},
 	{"helper_alias.bpf.c", "", "alias_prog", true, 11},
+	/* CO-RE builtins answered from the program's types: the kernel's too */
+	{"core_kernel.bpf.c", "", "core_kernel", true, 70},
 	/* what escapes a rewrite of the main file's text (styles.bpf.c) */
 	{"styles.bpf.c", "", "bench_sum", true, 66},
 	{"styles.bpf.c", "", "bench_len", true, 129},
@@ -1107,11 +1109,47 @@ START_TEST(test_backend_error)
 }
 END_TEST
 
+/* CO-RE builtins on the program's own types get native code: every
+ * answer, worked out by hand in tests/data/cc/core_local.bpf.c, on aot and
+ * on the interpreter (the unrelocated bytecode: the BPF compile's own
+ * answers). */
+START_TEST(test_core_local)
+{
+	static const long long want[43] = {
+		0, 8, 0, 61, 61, 0, 41, 44, 1, 36, 8, 8, 24, 8, 1, 17, 20, 4, 55, 1, 49, 58,
+		46, 2, 56, 59, 16, 4, 32, 31, 5, 1, 8, 1, 44, 15, 48, 1, -2, 1, -3, -5, -43,
+	};
+	const char *engines[] = {"aot", "interp"};
+	char dir[96], out[OUT_SZ], path[PATH_MAX], hex[43 * 16 + 1];
+	size_t e, i, b;
+
+	for (i = 0; i < 43; i++)
+		for (b = 0; b < 8; b++)
+			sprintf(hex + 16 * i + 2 * b, "%02x",
+				(unsigned)((unsigned long long)want[i] >> (8 * b)) & 0xff);
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	ck_assert_msg(cc_data(dir, "core_local.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
+		      out);
+	ck_assert_str_eq(out, "");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	ck_assert(has_aot(path, "core_local"));
+	for (e = 0; e < 2; e++) {
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --dump-maps --data-in='%s/pkt64' '%s'",
+				 run_bin, engines[e], dir, path) == 0,
+			      "%s: %.2000s", engines[e], out);
+		ck_assert_msg(retval_of(out) == 43, "%s: %.2000s", engines[e], out);
+		ck_assert_msg(strstr(out, hex), "%s: not the answers %s:\n%.3000s", engines[e], hex,
+			      out);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
 #define CORE_WARN                                                                                  \
-	"tests/data/cc/core.bpf.c:28:6: %s: '__builtin_preserve_field_info' has no native "        \
-	"meaning; "                                                                                \
+	"tests/data/cc/core.bpf.c:28:6: %s: '__builtin_btf_type_id' has no native meaning; "       \
 	"program 'core' keeps only its bytecode [%s]\n"                                            \
-	"        if (bpf_core_field_exists(t->tgid))\n"                                            \
+	"        if (bpf_core_type_id_local(struct task_like))\n"                                  \
 	"            ^\n"
 
 /* CO-RE: the object is still written, with a [-Waot] warning naming the
@@ -1140,7 +1178,7 @@ START_TEST(test_unsupported_core)
 		   "'%s' --engine=interp --prog=core --data-in='%s/samples/xdp_counter.pkt' '%s'",
 		   run_bin, root, path),
 		0);
-	ck_assert_str_eq(out, "retval: 3\n"); /* XDP_TX: the field exists */
+	ck_assert_str_eq(out, "retval: 3\n"); /* XDP_TX: a type id */
 	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --prog=plain --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
@@ -1925,6 +1963,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_backend_error);
 	tcase_add_test(tc, test_unsupported_core);
+	tcase_add_test(tc, test_core_local);
 	tcase_add_test(tc, test_macro_section);
 	tcase_add_test(tc, test_header_rodata);
 	tcase_add_test(tc, test_tracing_macros);

@@ -256,7 +256,7 @@ START_TEST(test_funcs_and_legacy)
 	ck_assert_uint_eq(fe_prog__type(p), 0);
 	ck_assert_int_eq(fe_prog__ctx(p), FE_CTX_MEM);
 	ck_assert_uint_eq(fe_prog__nr_params(p), 2);
-	ck_assert_str_eq(fe_prog__unsupported(p, &loc), "__builtin_preserve_field_info");
+	ck_assert_str_eq(fe_prog__unsupported(p, &loc), "__builtin_btf_type_id");
 	m = fe_unit__find_map(u, "legacy");
 	ck_assert_ptr_nonnull(m);
 	ck_assert(fe_map__is_legacy(m));

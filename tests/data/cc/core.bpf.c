@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Two programs: 'plain' compiles to native code; 'core' asks a CO-RE
- * question (__builtin_preserve_field_info through bpf_core_field_exists,
- * line 28, column 6) that has no native meaning, so it keeps only its
- * bytecode. On the interpreter 'core' returns XDP_TX (3): the field exists.
+ * Two programs: 'plain' compiles to native code; 'core' asks for a BTF
+ * type id (__builtin_btf_type_id through bpf_core_type_id_local, line 28,
+ * column 6), which has no native meaning, so it keeps only its bytecode.
+ * On the interpreter 'core' returns XDP_TX (3): the id is not 0.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -23,9 +23,9 @@ int plain(struct xdp_md *ctx)
 SEC("xdp")
 int core(struct xdp_md *ctx)
 {
-	struct task_like *t = (void *)(long)ctx->data;
+	/* the id of one of the program's own BTF types */
 
-	if (bpf_core_field_exists(t->tgid))
+	if (bpf_core_type_id_local(struct task_like))
 		return XDP_TX;
 	return XDP_DROP;
 }

@@ -33,7 +33,7 @@ int kp(void *ctx)
 SEC("mem")
 int core(struct s *p, __u64 size)
 {
-	return __builtin_preserve_field_info(p->b, 0) + size;
+	return __builtin_btf_type_id(*p, 0) + size;
 }
 
 char LICENSE[] SEC("license") = "GPL";
