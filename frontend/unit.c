@@ -9,7 +9,8 @@
  * from their initialiser), and the globals. Each function body is walked
  * once for what it references (helpers, maps, globals, functions); a
  * program's set is the closure over its calls. A helper is a file-scope
- * pointer-to-function variable initialised with an integer, `static void
+ * pointer-to-function variable initialised with an integer (or an
+ * enumerator of enum bpf_func_id), `static void
  * *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;`: the
  * integer is its id, the pointee type its prototype.
  */
@@ -102,10 +103,20 @@ struct int_find {
 	long long value;
 };
 
+/* The id in a helper's initialiser: a number, `(void *) 1`, or an
+ * enumerator of enum bpf_func_id, `(void *) BPF_FUNC_map_lookup_elem`, as
+ * katran's and the kernel samples' headers write it. */
 static enum CXChildVisitResult find_int(CXCursor c, CXCursor parent, CXClientData data)
 {
 	struct int_find *f = data;
+	CXCursor ref = clang_getCursorReferenced(c);
 
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr &&
+	    clang_getCursorKind(ref) == CXCursor_EnumConstantDecl) {
+		f->value = clang_getEnumConstantDeclValue(ref);
+		f->found = true;
+		return CXChildVisit_Break;
+	}
 	if (clang_getCursorKind(c) == CXCursor_IntegerLiteral) {
 		CXEvalResult ev = clang_Cursor_Evaluate(c);
 
