@@ -85,6 +85,7 @@ struct job {
 	void **blobs;
 	size_t *sizes;
 	size_t nr_blobs, blobs_cap;
+	bool wrote;		/* native, llvm: the output is written */
 };
 
 /* ----------------------------------------------------------- helpers */
@@ -824,6 +825,7 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 			if (!err)
 				err = write_out(j, NULL, obj, obj_size);
 		}
+		j->wrote = !err;
 		goto out;
 	}
 	err = be_read_file(obj_path, &obj, &obj_size);
@@ -862,6 +864,7 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		char *def = o->output ? NULL : default_output(o->input, ".o");
 
 		err = write_out(j, o->output ? o->output : def, fat, fat_size);
+		j->wrote = !err;
 		free(def);
 		free(fat);
 		goto out;
@@ -1111,6 +1114,14 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	}
 	if (!err && fe_diags__nr_errors(d))
 		err = -EINVAL;	/* -Werror=aot */
+	/* one program's native object (or IR) that its [-Waot] reason stopped:
+	 * an error, not a success that writes nothing */
+	if (!err && one && !j.wrote && (o->emit == BE_EMIT_NATIVE || o->emit == BE_EMIT_LLVM)) {
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0,
+			    "--aot-emit=%s: program '%s' has no native code; nothing written",
+			    emit_name(o->emit), fe_prog__name(one));
+		err = -ENOTSUP;
+	}
 	if (!err && o->emit == BE_EMIT_FAT)
 		err = write_fat(&j);
 out_free:

@@ -1181,6 +1181,13 @@ START_TEST(test_unsupported_core)
 		   run_bin, root, path),
 		0);
 	ck_assert_str_eq(out, "retval: 3\n"); /* XDP_TX: a type id */
+	/* --list names aot for 'plain' only */
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --list '%s'", run_bin, path), 0);
+	ck_assert_msg(strstr(out, "prog 'plain' section 'xdp' (2 insns) engines: aot interp jit "
+				  "kernel") &&
+			      strstr(out, "prog 'core' section 'xdp' (6 insns) engines: interp jit "
+					  "kernel"),
+		      "%.2000s", out);
 	ck_assert_int_eq(tu_sh(out, sizeof(out),
 			    "'%s' --prog=plain --data-in='%s/samples/xdp_counter.pkt' '%s'",
 			    run_bin, root, path),
@@ -1196,6 +1203,19 @@ START_TEST(test_unsupported_core)
 	ck_assert_int_eq(cc_data(dir, "core.bpf.c", "", "-Wno-aot", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "");
 	ck_assert(has_aot(path, "plain") && !has_aot(path, "core"));
+
+	/* one program's native object: no native code is an error, not an
+	 * exit status 0 that writes nothing */
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(cc_data(dir, "core.bpf.c", "", "--aot-emit=native --aot-prog=core", out,
+				 sizeof(out)),
+			 1);
+	snprintf(want, sizeof(want), CORE_WARN, "warning", "-Waot");
+	ck_assert_msg(strstr(out, want), "%.2000s", out);
+	ck_assert_msg(strstr(out, "bpfaot-cc: error: --aot-emit=native: program 'core' has no "
+				  "native code; nothing written\n"),
+		      "%.2000s", out);
+	ck_assert(!file_exists(path));
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -1264,10 +1284,8 @@ START_TEST(test_tracing_macros)
 				    progs[i], dir, path),
 				 0);
 		ck_assert_str_eq(out, want[i]);
-		/* kp_core calls bpf_probe_read_kernel, whose runtime prototype
-		 * the linker still compares by class (docs/compatibility.md) */
-		if (i == 0)
-			continue;
+		/* kp_core's bpf_probe_read_kernel(dst, size, const void *) links:
+		 * the runtime's third argument is a pointer too */
 		ck_assert_int_eq(tu_sh(out, sizeof(out),
 				    "'%s' --engine=aot --prog=%s --ctx-in='%s/ctx' '%s'", run_bin,
 				    progs[i], dir, path),
