@@ -10,6 +10,8 @@
  *     unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)
  *     { return P(ctx); }
  *
+ * (a program declared void: `P(ctx); return 0;`).
+ *
  * A raw-memory program (ctx "mem": an unknown section, or a global function
  * of .text in the ubpf convention) of two parameters gets (ctx, ctx_size).
  *
@@ -158,7 +160,7 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 	char *text = NULL;
 	size_t len;
 	const char *sec, *name;
-	bool mem2;
+	bool mem2, is_void;
 	int n;
 
 	*prelude = NULL;
@@ -177,6 +179,9 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 	fe_unit__source(u, &len);
 	mem2 = fe_prog__ctx(p) == FE_CTX_MEM && fe_prog__nr_params(p) >= 2;
 	sec = fe_func__section(fe_prog__func(p));
+	/* a program declared void (libbpf-tools' syncsnoop) returns 0 natively:
+	 * its bytecode returns whatever r0 holds, a helper's result */
+	is_void = clang_getCursorResultType(fe_func__cursor(fe_prog__func(p))).kind == CXType_Void;
 	/* no #include <stdint.h>: the file may define uint64_t itself, and
 	 * unsigned long long is the ABI's uint64_t on x86-64 */
 	n = asprintf(&text,
@@ -186,12 +191,14 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 		     "unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)\n"
 		     "{\n"
 		     "%s"
-		     "\treturn %s(%s);\n"
+		     "\t%s%s(%s);%s\n"
 		     "}\n",
 		     fe_prog__name(p), sec ? "SEC(\"" : "",
 		     sec ? sec : "a global function of .text", sec ? "\")" : "",
-		     user_main ? "#undef bpf_main\n" : "", mem2 ? "" : "\t(void)ctx_size;\n", name,
-		     mem2 ? "ctx, ctx_size" : fe_prog__nr_params(p) ? "ctx" : "");
+		     user_main ? "#undef bpf_main\n" : "", mem2 ? "" : "\t(void)ctx_size;\n",
+		     is_void ? "" : "return ", name,
+		     mem2 ? "ctx, ctx_size" : fe_prog__nr_params(p) ? "ctx" : "",
+		     is_void ? "\n\treturn 0;" : "");
 	if (n < 0)
 		return -ENOMEM;
 	n = rw_edits__insert(e, (unsigned)len, text);

@@ -772,6 +772,11 @@ static int check_map(const struct rt_mf_map *m, const struct rt_object *obj, con
 
 		memcpy(&a, (const char *)&m->def + fields[i].off, sizeof(a));
 		memcpy(&b, (const char *)rd + fields[i].off, sizeof(b));
+		/* a perf event array without max_entries: the runtime sized it
+		 * to the CPUs, as libbpf does */
+		if (fields[i].off == offsetof(struct rt_map_def, max_entries) && !a &&
+		    rd->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;
 		if (a != b) {
 			rt_log__err(log, "%s: map '%s': %s %u in the object, %u in the runtime", path,
 				    m->def.name, fields[i].what, a, b);

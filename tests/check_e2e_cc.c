@@ -1111,6 +1111,18 @@ START_TEST(test_backend_error)
 }
 END_TEST
 
+/* Compiles tests/data/cc/SRC into dir/x.o (its path in path): bpfaot-cc
+ * prints nothing and prog gets native code. */
+static void cc_native(const char *dir, const char *src, const char *prog, char *path, size_t n)
+{
+	char out[OUT_SZ];
+
+	ck_assert_msg(cc_data(dir, src, "", "", out, sizeof(out)) == 0, "%s: %.2000s", src, out);
+	ck_assert_str_eq(out, "");
+	snprintf(path, n, "%s/x.o", dir);
+	ck_assert_msg(has_aot(path, prog), "%s: no .aot.%s", src, prog);
+}
+
 /* CO-RE builtins on the program's own types get native code: every
  * answer, worked out by hand in tests/data/cc/core_local.bpf.c, on aot and
  * on the interpreter (the unrelocated bytecode: the BPF compile's own
@@ -1131,11 +1143,7 @@ START_TEST(test_core_local)
 				(unsigned)((unsigned long long)want[i] >> (8 * b)) & 0xff);
 	tmpdir_new(dir, sizeof(dir));
 	write_inputs(dir);
-	ck_assert_msg(cc_data(dir, "core_local.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
-		      out);
-	ck_assert_str_eq(out, "");
-	snprintf(path, sizeof(path), "%s/x.o", dir);
-	ck_assert(has_aot(path, "core_local"));
+	cc_native(dir, "core_local.bpf.c", "core_local", path, sizeof(path));
 	for (e = 0; e < 2; e++) {
 		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --dump-maps --data-in='%s/pkt64' '%s'",
 				 run_bin, engines[e], dir, path) == 0,
@@ -1143,6 +1151,28 @@ START_TEST(test_core_local)
 		ck_assert_msg(retval_of(out) == 43, "%s: %.2000s", engines[e], out);
 		ck_assert_msg(strstr(out, hex), "%s: not the answers %s:\n%.3000s", engines[e], hex,
 			      out);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* libbpf-tools' style: a perf event array without max_entries and a void
+ * program (tests/data/cc/void_perf.bpf.c): the native code links and runs,
+ * with the interpreter's retval (0). */
+START_TEST(test_void_perf)
+{
+	const char *engines[] = {"aot", "interp"};
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+	size_t e;
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "head -c 512 /dev/zero > '%s/ctx'", dir), 0);
+	cc_native(dir, "void_perf.bpf.c", "void_perf", path, sizeof(path));
+	for (e = 0; e < 2; e++) {
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --ctx-in='%s/ctx' '%s'", run_bin,
+				 engines[e], dir, path) == 0,
+			      "%s: %.2000s", engines[e], out);
+		ck_assert_str_eq(out, "retval: 0\n");
 	}
 	tmpdir_rm(dir);
 }
@@ -1984,6 +2014,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_backend_error);
 	tcase_add_test(tc, test_unsupported_core);
 	tcase_add_test(tc, test_core_local);
+	tcase_add_test(tc, test_void_perf);
 	tcase_add_test(tc, test_macro_section);
 	tcase_add_test(tc, test_header_rodata);
 	tcase_add_test(tc, test_tracing_macros);
