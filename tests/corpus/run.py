@@ -9,7 +9,9 @@ and, when not, the `[-Waot]` reason bpfaot-cc gave. Files clang cannot
 compile with these flags are counted and left out. For each file both
 compile, the BPF sections must be byte-identical to clang's. Packet
 programs (xdp, tc/classifier, socket) run on synthesized packets on the
-interpreter and on aot; retval, packet out and maps must agree.
+interpreter and on aot; retval, packet out and maps must agree. Every other
+program with native code runs once on aot with a zeroed context, which
+links its native object: the linker must not refuse it.
 
 Nothing is written outside a temporary directory; the projects are read
 only. The table goes to stdout, the summary last; `--out FILE` also writes
@@ -149,6 +151,23 @@ def waot_reason(stderr, prog):
     return lines[0] if lines else ""
 
 
+def link_native(runner, obj, prog, tmp):
+    """Runs prog once on aot with a zeroed 512-byte context: "links", or the
+    linker's refusal (its messages name OBJ(.aot.PROG)). What the native code
+    does with a zeroed context (a fault, an error code) does not matter here."""
+    ctx = os.path.join(tmp, "ctx0.bin")
+    with open(ctx, "wb") as f:
+        f.write(bytes(512))
+    try:
+        r = run([runner, "--engine=aot", "--prog=" + prog, "--ctx-in=" + ctx, obj], timeout=20)
+    except subprocess.TimeoutExpired:
+        return "links"  # it ran: the link came first
+    err = r.stderr.strip().splitlines()
+    if r.returncode and err and "(.aot." in err[-1]:
+        return "linker refuses: " + err[-1].replace(obj, "OBJ")
+    return "links"
+
+
 def run_engines(runner, obj, prog, tmp):
     """'agree (N packets)', 'differ on P', 'aot fails on P: ...', or 'cannot run: ...'
     (the interpreter refuses every packet) over PACKETS."""
@@ -198,7 +217,8 @@ def main():
     root = os.path.abspath(a.corpus)
     flags = ["-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86"] + shlex.split(a.cflags)
     rows, lines = [], []
-    n = dict(files=0, clang_fail=0, cc_fail=0, differ=0, progs=0, native=0, silent=0, ran=0,
+    n = dict(linked=0, linkfail=0,
+             files=0, clang_fail=0, cc_fail=0, differ=0, progs=0, native=0, silent=0, ran=0,
              agree=0, runfail=0)
 
     def say(s):
@@ -244,7 +264,8 @@ def main():
                 if any(k.startswith(".aot.") for k in fsecs):
                     native = (".aot." + prog) in fsecs
                 else:
-                    native = bool(m and re.search(r"\baot\b", m.group(1)))
+                    # the engine named aot, not llvm-aot
+                    native = bool(m and "aot" in m.group(1).split())
                 if native:
                     n["native"] += 1
                     reason = ""
@@ -267,14 +288,18 @@ def main():
                     elif not runres.startswith("cannot run"):
                         n["ran"] += 1
                         n["runfail"] += 1
+                elif native and not refused and not a.no_run:
+                    runres = link_native(runner, fo, prog, tmp)
+                    n["linked" if runres == "links" else "linkfail"] += 1
                 say("%s\t%s\t%s\t%s" % (rel, prog, "native" if native else "bytecode",
                                        "; ".join(x for x in (reason, runres) if x)))
     pct = 100.0 * n["native"] / n["progs"] if n["progs"] else 0.0
     say("summary: %d files compile with clang (%d do not, left out); bpfaot-cc fails on %d; "
         "BPF sections differ on %d; %d programs, %d with native code (%.1f%%), %d without a "
-        "reason; %d packet programs ran, %d agree with the interpreter, %d do not"
+        "reason; %d packet programs ran, %d agree with the interpreter, %d do not; "
+        "%d other programs with native code link, %d are refused by the linker"
         % (n["files"], n["clang_fail"], n["cc_fail"], n["differ"], n["progs"], n["native"], pct,
-           n["silent"], n["ran"], n["agree"], n["runfail"]))
+           n["silent"], n["ran"], n["agree"], n["runfail"], n["linked"], n["linkfail"]))
     if a.out:
         with open(a.out, "w") as f:
             f.write("\n".join(lines) + "\n")
