@@ -4,7 +4,10 @@
  * every saved regression under tests/difftest/regress/ is replayed, and
  * 192 generated programs of a fixed seed (4 batches of 48, one per -mcpu
  * the seed picks) must give the interpreter's return value, packet and
- * maps on jit, llvm-jit, llvm-aot, aot and, where bpf() works, the kernel.
+ * maps on jit, llvm-jit, llvm-aot, aot and, where bpf() works, the kernel;
+ * so must 96 more of another seed with BPF's own semantics where C has
+ * none (--div-zero --wide-shift: divisors that are 0, shift counts up to
+ * twice the width).
  * Without bpf() the kernel is left out with a message; everything else
  * still runs. Runs from the repository root; BUILD names the build
  * directory (default build).
@@ -24,6 +27,9 @@
 #define SEED 0x5ef2	/* its 4 batches take -mcpu=v2, v1, v2, v3 */
 #define BATCHES 4
 #define BATCH 48
+/* --div-zero --wide-shift: programs 48..95 (-mcpu=v1) and 96..143 (v3) */
+#define UB_SEED 11
+#define UB_BATCHES 2
 
 /* Set once in difftest_suite(), before the tests fork; read-only after. */
 static char cc_bin[PATH_MAX];
@@ -78,9 +84,11 @@ static void opts_init(struct dt_opts *o, struct report *r)
 		printf("difftest: the kernel is not compared: %s\n", why);
 }
 
-START_TEST(test_random_batch)
+/* Programs first .. first + BATCH - 1 of seed: no difference. */
+static void check_batch(uint32_t seed, uint32_t first, bool ub)
 {
-	uint32_t first = (uint32_t)_i * BATCH, diffs[BATCH];
+	const char *flags = ub ? " --div-zero --wide-shift" : "";
+	uint32_t diffs[BATCH];
 	struct dt_stats st = { 0 };
 	struct report r = { 0 };
 	struct dt_opts o;
@@ -88,18 +96,34 @@ START_TEST(test_random_batch)
 	int err;
 
 	opts_init(&o, &r);
-	err = dt_batch(&o, SEED, first, BATCH, diffs, &nr, &st);
+	o.gen.div_zero = ub;
+	o.gen.wide_shift = ub;
+	err = dt_batch(&o, seed, first, BATCH, diffs, &nr, &st);
 	report_read(&r);
 	ck_assert_msg(err == 0, "batch %u: %d\n%s", first, err, r.text);
 	ck_assert_msg(nr == 0,
-		      "programs %u..%u of seed 0x%x: %zu differ (see them with build/tests/difftest "
-		      "--seed=0x%x --first=%u -n %u):\n%s",
-		      first, first + BATCH - 1, SEED, nr, SEED, first, BATCH, r.text);
+		      "programs %u..%u of seed 0x%x%s: %zu differ (see them with build/tests/difftest "
+		      "--seed=0x%x --first=%u -n %u%s):\n%s",
+		      first, first + BATCH - 1, seed, flags, nr, seed, first, BATCH, flags, r.text);
 	ck_assert_uint_eq(st.programs, BATCH);
-	printf("difftest: programs %u..%u (-mcpu=%s): 0 differences, %" PRIu64
+	printf("difftest: programs %u..%u of seed 0x%x (-mcpu=%s%s): 0 differences, %" PRIu64
 	       " compared with the kernel, %" PRIu64 " refused by its verifier\n",
-	       first, first + BATCH - 1, dt_gen_mcpu(SEED, first), st.kernel_runs,
+	       first, first + BATCH - 1, seed, dt_gen_mcpu(seed, first), flags, st.kernel_runs,
 	       st.kernel_refused);
+}
+
+START_TEST(test_random_batch)
+{
+	check_batch(SEED, (uint32_t)_i * BATCH, false);
+}
+END_TEST
+
+/* BPF's semantics where C has none: x / 0 = 0, x % 0 = x, shift counts
+ * masked to the width, behind barriers so that the BPF compile cannot fold
+ * them (docs/reliability.md §5). */
+START_TEST(test_ub_batch)
+{
+	check_batch(UB_SEED, (uint32_t)(_i + 1) * BATCH, true);
 }
 END_TEST
 
@@ -157,6 +181,7 @@ static Suite *difftest_suite(void)
 	tcase_set_timeout(tc, 900);
 	tcase_add_test(tc, test_regressions);
 	tcase_add_loop_test(tc, test_random_batch, 0, BATCHES);
+	tcase_add_loop_test(tc, test_ub_batch, 0, UB_BATCHES);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -196,12 +196,14 @@ static void div_expr(struct gen *g, FILE *f, int ty, int depth)
 
 	fprintf(f, "(%s)(", ty_name[ty]);
 	if (g->o->div_zero && chance(g, 50)) {
-		/* the divisor behind a barrier: clang cannot fold a constant
-		 * division by zero (undefined in C) into undef, so the
+		/* both operands behind a barrier: clang cannot fold a constant
+		 * division by zero (undefined in C) into undef, nor use what
+		 * it knows of the dividend on the assumption that the divisor
+		 * is not zero (`zext(c) / d` into `zext(c & d <= 1)`), so the
 		 * bytecode really divides and BPF defines the result */
-		fprintf(f, "(%s)(", u);
+		fprintf(f, "({ %s a_ = (%s)(", u, u);
 		any_expr(g, f, depth - 1);
-		fprintf(f, ") %s ({ %s d_ = (%s)(", op, u, u);
+		fprintf(f, "); barrier_var(a_); a_; }) %s ({ %s d_ = (%s)(", op, u, u);
 		any_expr(g, f, depth - 1);
 		fprintf(f, "); barrier_var(d_); d_; }))");
 		return;
@@ -227,17 +229,22 @@ static void shift_expr(struct gen *g, FILE *f, int ty, int depth)
 	bool wide = g->o->wide_shift && chance(g, 50);
 	const char *ops[] = { "<<", ">>", ">>" };
 	unsigned int k = below(g, 3);
+	const char *vt = k == 2 ? wide_s(ty) : wide_u(ty);
 
-	fprintf(f, "(%s)((%s)(", ty_name[ty], k == 2 ? wide_s(ty) : wide_u(ty));
-	any_expr(g, f, depth - 1);
 	if (!wide) {
+		fprintf(f, "(%s)((%s)(", ty_name[ty], vt);
+		any_expr(g, f, depth - 1);
 		fprintf(f, ") %s ((", ops[k]);
 		any_expr(g, f, depth - 1);
 		fprintf(f, ") & %u))", width - 1);
 		return;
 	}
-	/* a count up to twice the width, behind a barrier (see div_expr) */
-	fprintf(f, ") %s ({ __u32 n_ = (__u32)(", ops[k]);
+	/* a count up to twice the width, and the shifted value, behind
+	 * barriers (see div_expr): clang cannot fold the oversized shift,
+	 * nor rewrite `x << (n + 60)` into `(x << 60) << n` */
+	fprintf(f, "(%s)(({ %s v_ = (%s)(", ty_name[ty], vt, vt);
+	any_expr(g, f, depth - 1);
+	fprintf(f, "); barrier_var(v_); v_; }) %s ({ __u32 n_ = (__u32)(", ops[k]);
 	any_expr(g, f, depth - 1);
 	fprintf(f, ") & %u; barrier_var(n_); n_; }))", 2 * width - 1);
 }
