@@ -714,7 +714,8 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 			return 1;
 		}
 		if (fe_unit__find_map(j->u, name) ||
-		    is_map_values_sym(j->u, name) || is_libc_sym(name))
+		    is_map_values_sym(j->u, name) || is_libc_sym(name) ||
+		    !strcmp(name, BPFAOT_TAIL_CALL_NOW))
 			continue;
 		g = fe_unit__find_global(j->u, name);
 		if (g && fe_global__offset(g) >= 0)

@@ -652,6 +652,18 @@ static void return_if(struct tr *t, LLVMValueRef cond, LLVMValueRef ret)
 	LLVMPositionBuilderAtEnd(t->b, go);
 }
 
+/* if (cond) return __bpfaot_tail_call_now(); (see abi.h) */
+static void return_tail_call_now(struct tr *t, LLVMValueRef cond)
+{
+	LLVMBasicBlockRef out = new_block(t, "tail.now"), go = new_block(t, "go");
+
+	LLVMBuildCondBr(t->b, cond, out, go);
+	LLVMPositionBuilderAtEnd(t->b, out);
+	LLVMBuildRet(t->b, call_fn(t, BPFAOT_TAIL_CALL_NOW, LLVMFunctionType(t->i64, NULL, 0, false),
+				   NULL, 0));
+	LLVMPositionBuilderAtEnd(t->b, go);
+}
+
 static void emit_unwind(struct tr *t, size_t pc)
 {
 	LLVMValueRef r1 = get_reg(t, 1);
@@ -681,18 +693,18 @@ static void emit_helper(struct tr *t, size_t pc, uint32_t id)
 		fail(t, -ENOTSUP, pc, "unknown helper %u", id);
 		return;
 	}
-	if (id == HELPER_TAIL_CALL && !t->cur->is_entry) {
-		fail(t, -ENOTSUP, pc, "tail call inside a subprogram is not supported by the llvm engines");
-		return;
-	}
 	snprintf(name, sizeof(name), BPFAOT_HELPER_SYM_FMT, id);
 	t->info->helpers[id] = 1;
 	r = call_args5(t, get_fn(t, name, t->fn_ty), args);
 	set_reg(t, 0, r);
 	/* bpf_tail_call() returned 0: the target is recorded in the run and
-	 * the engine starts it when bpf_main returns (as the aot engine) */
-	if (id == HELPER_TAIL_CALL)
+	 * the engine starts it when bpf_main returns (as the aot engine); in
+	 * a subprogram the target replaces the subprogram, as in the kernel:
+	 * it runs now and the subprogram returns its r0 */
+	if (id == HELPER_TAIL_CALL && t->cur->is_entry)
 		return_if(t, LLVMBuildICmp(t->b, LLVMIntEQ, r, c64(t, 0), ""), c64(t, 0));
+	else if (id == HELPER_TAIL_CALL)
+		return_tail_call_now(t, LLVMBuildICmp(t->b, LLVMIntEQ, r, c64(t, 0), ""));
 }
 
 /* callx: a subprogram address from lddw (BPF_PSEUDO_FUNC) or, in

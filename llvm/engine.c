@@ -13,7 +13,8 @@
  *    after the map, array values `__bpfaot_map_values_NAME`.
  * The result is cached per program in prog->engine_state and runs like the
  * aot engine's native code: bpf_main(ctx, ctx_size) on the host stack,
- * helpers unchecked, tail calls run by the loop here after bpf_main returns,
+ * helpers unchecked, tail calls run by the loop here after bpf_main returns
+ * (from a subprogram: at once, see BPFAOT_TAIL_CALL_NOW in abi.h),
  * callbacks are native function addresses that must be the program's own.
  *
  * The runtime never links this file: le_register() gives it the
@@ -217,6 +218,12 @@ static uint64_t jit_map_val(uint64_t map)
 	return map ? (uintptr_t)rt_map__lookup((struct rt_map *)(uintptr_t)map, &zero) : 0;
 }
 
+/* BPFAOT_TAIL_CALL_NOW: a tail call from a subprogram (abi.h). */
+static uint64_t jit_tail_call_now(void)
+{
+	return rt_run__tail_call_now(rt_run__current());
+}
+
 static void jit_free(void *state)
 {
 	struct jit_state *s = state;
@@ -244,6 +251,7 @@ static int jit_define(LLVMOrcLLJITRef jit, const struct le_ir_info *info, struct
 #undef LIBC_FUNC
 		{ BPFAOT_LDDW_CODE_ADDR, (void (*)(void))jit_bad_callx },
 		{ BPFAOT_LDDW_MAP_VAL, (void (*)(void))jit_map_val },
+		{ BPFAOT_TAIL_CALL_NOW, (void (*)(void))jit_tail_call_now },
 	};
 	LLVMJITCSymbolMapPair pairs[LE_IR_MAX_HELPER + 8];
 	LLVMJITSymbolFlags flags = { LLVMJITSymbolGenericFlagsExported |

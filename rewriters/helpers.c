@@ -45,9 +45,14 @@
  * native program must then return at once. In a program's own body the
  * call becomes
  *     ({ long __r = bpf_tail_call(a, b, c); if (!__r) return 0; __r; })
- * so the code after a failed tail call still runs. Elsewhere (a function
- * the program calls) it stays a plain call and a [-Waot] warning says that
- * the caller goes on after a successful tail call.
+ * so the code after a failed tail call still runs. In a `noinline` function
+ * (a BPF subprogram) the kernel's target replaces the subprogram: its r0 is
+ * the subprogram's return value and the caller carries on, so there it is
+ *     ... if (!__r) return (RET)__bpfaot_tail_call_now(); ...
+ * (abi.h: the runtime runs the target at once). Elsewhere (a function the
+ * BPF compile may inline, where the tail call ends the program) it stays a
+ * plain call and a [-Waot] warning says that the caller goes on after a
+ * successful tail call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -81,6 +86,7 @@ struct ctx {
 	bool *used;		/* per unit helper: referenced by a function */
 	bool *values_used;	/* per unit map: read through __bpfaot_map_values_NAME */
 	bool uses_bpf_only;	/* a builtin of BPF_ONLY */
+	bool uses_tail_now;	/* __bpfaot_tail_call_now */
 	int err;
 };
 
@@ -117,16 +123,72 @@ static long helper_index(const struct fe_unit *u, CXCursor ref)
 	return -1;
 }
 
+/* Whether an attribute's tokens name `noinline` (`__attribute__((noinline))`,
+ * libbpf's `__noinline`, `__noinline__`): libclang 14 does not expose it. */
+static enum CXChildVisitResult find_noinline(CXCursor cur, CXCursor parent, CXClientData data)
+{
+	struct { CXTranslationUnit tu; bool found; } *q = data;
+	CXToken *toks = NULL;
+	unsigned n = 0, i;
+
+	if (clang_getCursorKind(cur) != CXCursor_UnexposedAttr)
+		return CXChildVisit_Continue;
+	clang_tokenize(q->tu, clang_getCursorExtent(cur), &toks, &n);
+	for (i = 0; i < n && !q->found; i++) {
+		CXString s = clang_getTokenSpelling(q->tu, toks[i]);
+		const char *t = clang_getCString(s);
+
+		q->found = !strcmp(t, "noinline") || !strcmp(t, "__noinline") ||
+			   !strcmp(t, "__noinline__");
+		clang_disposeString(s);
+	}
+	if (toks)
+		clang_disposeTokens(q->tu, toks, n);
+	return q->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/* The text after a tail call's helper call in a noinline function, which
+ * returns the target's result (caller frees), or NULL when the function is
+ * not noinline or its type cannot take it (a struct). */
+static char *tail_now_suffix(struct ctx *c)
+{
+	struct { CXTranslationUnit tu; bool found; } q = { fe_unit__tu(c->u), false };
+	CXCursor fn = fe_func__cursor(c->func);
+	CXType ret = clang_getResultType(clang_getCursorType(fn));
+	CXType can = clang_getCanonicalType(ret);
+	char *text = NULL;
+	CXString s;
+
+	clang_visitChildren(fn, find_noinline, &q);
+	if (!q.found)
+		return NULL;
+	if (can.kind == CXType_Void)
+		return strdup("; if (!__r) { __bpfaot_tail_call_now(); return; } __r; })");
+	if (can.kind == CXType_Record || can.kind == CXType_Invalid)
+		return NULL;
+	s = clang_getTypeSpelling(ret);
+	if (asprintf(&text, "; if (!__r) return (%s)__bpfaot_tail_call_now(); __r; })",
+		     clang_getCString(s)) < 0)
+		text = NULL;
+	clang_disposeString(s);
+	return text;
+}
+
 static void rewrite_tail_call(struct ctx *c, CXCursor call, CXCursor callee)
 {
 	unsigned s, e, off;
 	CXSourceRange r = clang_getCursorExtent(call);
+	char *suffix = NULL;
 
 	if (!c->func_is_prog) {
-		fe_diag_aot(c->d, clang_getCursorLocation(call), &r,
-			    "bpf_tail_call() outside a program's own body: natively the caller "
-			    "continues after a successful tail call");
-		return;
+		suffix = tail_now_suffix(c);
+		if (!suffix) {
+			fe_diag_aot(c->d, clang_getCursorLocation(call), &r,
+				    "bpf_tail_call() outside a program's own body and not in a "
+				    "noinline function: natively the caller continues after a "
+				    "successful tail call");
+			return;
+		}
 	}
 	if (!rw_cursor_range(c->u, call, &s, &e) ||
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != s ||
@@ -134,11 +196,14 @@ static void rewrite_tail_call(struct ctx *c, CXCursor call, CXCursor callee)
 		fe_diag_aot(c->d, clang_getCursorLocation(call), &r,
 			    "bpf_tail_call() through another name cannot be rewritten: natively "
 			    "the program continues after a successful tail call");
+		free(suffix);
 		return;
 	}
 	c->err = rw_edits__insert(c->e, s, "({ long __r = ");
 	if (!c->err)
-		c->err = rw_edits__insert(c->e, e, "; if (!__r) return 0; __r; })");
+		c->err = rw_edits__insert(c->e, e, suffix ? suffix : "; if (!__r) return 0; __r; })");
+	c->uses_tail_now |= suffix != NULL;
+	free(suffix);
 }
 
 static long map_index(const struct fe_unit *u, const struct fe_map *m)
@@ -403,6 +468,11 @@ static int write_prelude(struct ctx *c, char **out)
 				fe_helper__id(hs[i]));
 	}
 	write_map_values(c, f);
+	if (c->uses_tail_now)
+		fputs("/* bpfaot: a tail call from a subprogram runs its target at once "
+		      "(include/bpfaot/abi.h) */\n"
+		      "extern unsigned long long __bpfaot_tail_call_now(void);\n",
+		      f);
 	fputs("/* bpfaot: CO-RE relocations have no native meaning: the access itself */\n"
 	      "#define __builtin_preserve_access_index(x) (x)\n",
 	      f);

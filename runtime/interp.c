@@ -117,8 +117,8 @@ static bool map_is_rodata(const struct rt_map *m)
  * program stops with r0 = 0 when that is 0. */
 #define CONF_HELPER_UNWIND 5
 
-static uint64_t exec(struct interp *in, size_t start_pc, uint64_t r1, uint64_t r2, uint64_t r3,
-		     uint64_t r4, uint64_t r5);
+static uint64_t exec(struct interp *in, size_t start_pc, bool callback, uint64_t r1, uint64_t r2,
+		     uint64_t r3, uint64_t r4, uint64_t r5);
 
 /*
  * Each frame starts zeroed the first time a run enters it (entry, calls,
@@ -154,7 +154,7 @@ static uint64_t interp_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r
 		rt_run__fail_insn(run, -E2BIG, "callback: call depth over %d", RT_MAX_CALL_DEPTH);
 		return 0;
 	}
-	return exec(in, pc, r1, r2, r3, r4, r5);
+	return exec(in, pc, true, r1, r2, r3, r4, r5);
 }
 
 
@@ -172,23 +172,24 @@ static uint64_t interp_callback(struct rt_run *run, uint64_t fn_addr, uint64_t r
 	} while (0)
 
 /*
- * Runs from start_pc with a fresh frame on top of the current depth until
- * the matching exit; returns r0. Errors are recorded in run->err.
+ * Runs from start_pc with a fresh frame on top of the current depth (frame
+ * in->depth of the run's stack) until the matching exit; returns r0.
+ * callback: a bpf_loop-style callback, which may not tail-call. Errors are
+ * recorded in run->err.
  */
-static uint64_t exec(struct interp *in, size_t start_pc, uint64_t r1, uint64_t r2, uint64_t r3,
-		     uint64_t r4, uint64_t r5)
+static uint64_t exec(struct interp *in, size_t start_pc, bool callback, uint64_t r1, uint64_t r2,
+		     uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	struct rt_run *run = in->run;
 	const struct rt_insn *insns = in->insns;
 	const struct rt_insn *i;
 	struct frame frames[RT_MAX_CALL_DEPTH];
-	int base_depth = in->depth, depth = 0;
+	int base_depth = in->depth, depth = 0, saved_depth = in->depth;
 	uint64_t reg[11] = { 0, r1, r2, r3, r4, r5 };
 	uint64_t budget = run->budget;
 	size_t pc = start_pc;
 	uint64_t ret = 0;
 
-	in->depth++;
 	reg[10] = (uint64_t)(uintptr_t)(in->stack + in->stack_size - base_depth * RT_STACK_SIZE);
 	zero_frame(in, reg[10]);
 
@@ -626,23 +627,46 @@ call_helper : {
 	if (!h || !h->fn)
 		FAIL(-ENOENT, "insn %zu: unknown helper %u", pc - 1, id);
 	run->budget = budget;
+	/* the frames in use, for a callback the helper runs (interp_callback) */
+	in->depth = base_depth + depth + 1;
 	reg[0] = h->fn(reg[1], reg[2], reg[3], reg[4], reg[5]);
 	budget = run->budget; /* callbacks ran on the same budget */
 	if (run->err)
 		goto out;
 	if (run->tail_target) {
-		struct rt_prog *t = run->tail_target;
+		struct rt_prog *t = run->tail_target, *caller = run->prog;
 		struct interp *tin = t->engine_state[BPFAOT_ENGINE_INTERP];
+		int tin_depth;
 
 		run->tail_target = NULL;
-		if (!tin || depth || base_depth)
-			FAIL(-EINVAL, "insn %zu: tail call from a subprogram or callback", pc - 1);
+		if (!tin || callback)
+			FAIL(-EINVAL, "insn %zu: tail call from a callback", pc - 1);
+		if (depth) {
+			/* in a subprogram the target replaces the subprogram, as
+			 * the kernel's x86-64 JIT does: it runs in the
+			 * subprogram's frame, its r0 is the subprogram's return
+			 * value and the caller carries on */
+			tin_depth = tin->depth;
+			tin->depth = base_depth + depth;
+			run->prog = t;
+			reg[0] = exec(tin, 0, false, (uint64_t)(uintptr_t)run->ctx, 0, 0, 0, 0);
+			run->prog = caller;
+			tin->depth = tin_depth;
+			budget = run->budget;
+			if (run->err)
+				goto out;
+			depth--;
+			pc = frames[depth].ret_pc;
+			memcpy(&reg[6], frames[depth].saved, sizeof(frames[depth].saved));
+			reg[10] = frames[depth].fp;
+			NEXT;
+		}
 		/* the kernel reuses the frame: the new program starts with r1 = ctx */
 		run->prog = t;
-		in->depth--;
+		in->depth = saved_depth;
 		in = tin;
+		saved_depth = in->depth;
 		in->run = run;
-		in->depth++;
 		insns = in->insns;
 		reg[1] = (uint64_t)(uintptr_t)run->ctx;
 		pc = 0;
@@ -655,7 +679,7 @@ call_helper : {
 
 out:
 	run->budget = budget;
-	in->depth--;
+	in->depth = saved_depth;
 	return ret;
 #undef DST
 #undef SRC
@@ -780,7 +804,7 @@ int rt_interp__run(struct rt_run *run, uint32_t repeat, uint64_t *retval)
 		run->tail_calls = 0;
 		run->frames_zeroed = 0;
 		run->budget = run->budget_limit ? run->budget_limit : RT_DEFAULT_BUDGET;
-		r = exec(in, 0, (uint64_t)(uintptr_t)run->ctx,
+		r = exec(in, 0, false, (uint64_t)(uintptr_t)run->ctx,
 			 first->ctx_kind == RT_CTX_MEM ? run->ctx_size : 0, 0, 0, 0);
 		if (run->held_lock) {
 			/* the verifier's "bpf_spin_unlock is missing": release it, fail */

@@ -6,7 +6,9 @@
  * are not checked, helpers run unchecked (run->checked is false) and there
  * is no instruction budget. A successful bpf_tail_call() stops the running
  * program (the code checks run->tail_target after the helper returns) and
- * this loop runs the target with the same context; helpers that take
+ * the engine's loop runs the target with the same context; in a subprogram
+ * the target runs at once, nested, and the subprogram returns its r0 (the
+ * kernel's x86-64 JIT replaces the subprogram); helpers that take
  * callbacks (bpf_loop, for_each_map_elem) get the native address of a
  * JIT-compiled function, which jit_callback() runs as a new invocation.
  */
@@ -97,7 +99,7 @@ static uint64_t run_n(struct rt_run *run, uint32_t repeat, uint32_t *done)
 {
 	struct jit_state *s = run->prog->engine_state[BPFAOT_ENGINE_JIT];
 	rt_jit_trampoline_fn trampoline = rt_jit__trampoline(s->jit);
-	struct rt_jit_inv inv = {
+	struct rt_jit_inv *outer = s->cur, inv = {
 		.run = run,
 		.depth = 1,
 		.fn = rt_jit__main_addr(s->jit),
@@ -114,7 +116,7 @@ static uint64_t run_n(struct rt_run *run, uint32_t repeat, uint32_t *done)
 		if (__builtin_expect(run->tail_calls | run->err, 0))
 			break;
 	}
-	s->cur = NULL;
+	s->cur = outer;	/* a tail call from a subprogram runs the target nested */
 	*done = n;
 	return r;
 }

@@ -114,7 +114,7 @@ struct fixup {
 /* Runtime failures, reported by trap() from out-of-line stubs. */
 enum trap_kind {
 	TRAP_DEPTH,	/* BPF-to-BPF call over RT_MAX_CALL_DEPTH frames */
-	TRAP_TAIL,	/* bpf_tail_call() succeeded: stop, or fail below the entry (value: rsp) */
+	TRAP_TAIL,	/* bpf_tail_call() succeeded: see tail_trap() */
 	TRAP_CALLX,	/* callx to something that is neither a function nor a helper id */
 	TRAP_MAP_VALUE,	/* lddw of a map value with no value storage */
 };
@@ -441,14 +441,7 @@ static void trap(struct rt_jit_inv *inv, uint64_t pc, uint64_t kind, uint64_t va
 		rt_run__fail_insn(run, -E2BIG, "insn %" PRIu64 ": call depth over %d", pc, RT_MAX_CALL_DEPTH);
 		break;
 	case TRAP_TAIL:
-		/* value is the stack pointer: one frame below the trampoline
-		 * is the main function of the entry */
-		if (inv->depth == 1 && inv->abort_rsp - value == FRAME_BYTES)
-			break;
-		run->tail_target = NULL;
-		rt_run__fail_insn(run, -EINVAL, "insn %" PRIu64 ": tail call from a subprogram or callback",
-			 pc);
-		break;
+		break;	/* tail_trap() */
 	case TRAP_CALLX:
 		rt_run__fail_insn(run, -EFAULT, "insn %" PRIu64 ": callx to 0x%" PRIx64 ", not a function", pc,
 			 value);
@@ -458,6 +451,29 @@ static void trap(struct rt_jit_inv *inv, uint64_t pc, uint64_t kind, uint64_t va
 			 rt_map__name(run->obj->maps[value]));
 		break;
 	}
+}
+
+/*
+ * Called by a TRAP_TAIL stub after a successful bpf_tail_call(), with the
+ * stack pointer of the calling function. In the entry's main function (one
+ * frame below the trampoline) it leaves run->tail_target set: the stub
+ * stops the invocation and the engine runs the target. In a subprogram
+ * the target replaces the subprogram, as in the kernel's x86-64 JIT: it
+ * runs now and its r0 is returned, which the stub returns from the
+ * subprogram. In a callback it fails.
+ */
+static uint64_t tail_trap(struct rt_jit_inv *inv, uint64_t pc, uint64_t rsp)
+{
+	struct rt_run *run = inv->run;
+
+	if (inv->depth != 1) {
+		run->tail_target = NULL;
+		rt_run__fail_insn(run, -EINVAL, "insn %" PRIu64 ": tail call from a callback", pc);
+		return 0;
+	}
+	if (inv->abort_rsp - rsp == FRAME_BYTES)
+		return 0;
+	return rt_run__tail_call_now(run);
 }
 
 /* callx to a helper id (ubpf and the conformance suite allow it): the id
@@ -1211,6 +1227,25 @@ static void mark_entries(struct jit *j)
 	}
 }
 
+/* The stub of a successful bpf_tail_call() (tail_trap()): stop the
+ * invocation when the run failed or the target is left for the engine,
+ * else return the target's r0 (in rax, BPF's r0) from the function. */
+static void emit_tail_stub(struct jit *j, const struct stub *s)
+{
+	emit_mov(j, true, RDI, INV);
+	emit_mov_imm(j, RSI, s->pc);
+	emit_mov(j, true, RDX, RSP);
+	emit_call_abs(j, (const void *)tail_trap);
+	emit_rm(j, W64, 0x8b, R10, INV, offsetof(struct rt_jit_inv, run));
+	emit_rm(j, 0, 0x83, 7, R10, offsetof(struct rt_run, err));
+	emit1(j, 0);
+	emit_jcc(j, CC_NE, FIX_ABORT, 0);
+	emit_rm(j, W64, 0x83, 7, R10, offsetof(struct rt_run, tail_target));
+	emit1(j, 0);
+	emit_jcc(j, CC_NE, FIX_ABORT, 0);
+	emit_epilogue(j);
+}
+
 static void emit_stubs(struct jit *j)
 {
 	size_t k;
@@ -1219,13 +1254,15 @@ static void emit_stubs(struct jit *j)
 		struct stub *s = &j->stubs[k];
 
 		s->off = (uint32_t)j->len;
+		if (s->kind == TRAP_TAIL) {
+			emit_tail_stub(j, s);
+			continue;
+		}
 		emit_mov(j, true, RDI, INV);
 		emit_mov_imm(j, RSI, s->pc);
 		emit_mov_imm(j, RDX, s->kind);
 		if (s->kind == TRAP_CALLX)
 			emit_mov(j, true, RCX, R11);
-		else if (s->kind == TRAP_TAIL)
-			emit_mov(j, true, RCX, RSP);
 		else
 			emit_mov_imm(j, RCX, s->value);
 		emit_call_abs(j, (const void *)trap);

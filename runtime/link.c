@@ -155,6 +155,12 @@ static uint64_t lddw_code_addr(uint32_t insn)
 	return 0;
 }
 
+/* BPFAOT_TAIL_CALL_NOW: a tail call from a subprogram. */
+static uint64_t tail_call_now(void)
+{
+	return rt_run__tail_call_now(rt_run__current());
+}
+
 /* Tables over if-chains: the functions native code may call by name. */
 static const struct {
 	const char *name;
@@ -165,6 +171,7 @@ static const struct {
 	{ BPFAOT_LDDW_MAP_VAL, (void (*)(void))lddw_map_val },
 	{ BPFAOT_LDDW_VAR_ADDR, (void (*)(void))lddw_var_addr },
 	{ BPFAOT_LDDW_CODE_ADDR, (void (*)(void))lddw_code_addr },
+	{ BPFAOT_TAIL_CALL_NOW, (void (*)(void))tail_call_now },
 #define LIBC_FUNC(f) { #f, (void (*)(void))f },
 	BPFAOT_LIBC_FUNCS(LIBC_FUNC)
 #undef LIBC_FUNC

@@ -421,6 +421,7 @@ struct rt_run {
 	void *held_lock;		/* the bpf_spin_lock held (checked mode) */
 	uint32_t frames_zeroed;		/* interp: stack frames cleared this run */
 	rt_callback_fn callback;
+	const struct rt_native_engine *native;	/* the native engine running, if any */
 	/* outputs */
 	struct rt_redirect redirect;
 	struct bpf_tunnel_key tunnel_key;
@@ -519,6 +520,13 @@ struct rt_native_engine {
  * run->tail_target; *retval is r0 of the last run. */
 int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint32_t repeat,
 		   uint64_t *retval);
+
+/* After a successful bpf_tail_call() in a function that is not the entry
+ * of the running native code (a subprogram): runs run->tail_target now,
+ * and the tail calls it makes, on the same context, and returns the last
+ * one's r0, which the subprogram returns (the kernel's x86-64 JIT replaces
+ * the subprogram with the target). 0 with run->err set on a failure. */
+uint64_t rt_run__tail_call_now(struct rt_run *run);
 
 /* The native engines' hot loop (see struct rt_native_engine): nothing but
  * the call and one test of the run's state between two runs. */

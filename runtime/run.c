@@ -399,7 +399,8 @@ void rt_run__release(struct rt_run *run)
 
 /* After a run that called bpf_tail_call(): runs the chain of targets it
  * left (the kernel would have jumped) with the same context; r0 of the
- * last program. */
+ * last program. run->prog is back as it was; the count of tail calls
+ * goes on (the kernel's limit is per invocation). */
 static uint64_t run_tail_calls(struct rt_run *run, const struct rt_native_engine *ne, uint64_t r)
 {
 	struct rt_prog *first = run->prog;
@@ -423,8 +424,20 @@ static uint64_t run_tail_calls(struct rt_run *run, const struct rt_native_engine
 		r = ne->run_n(run, 1, &done);
 	}
 	run->prog = first;
-	run->tail_calls = 0;
 	return r;
+}
+
+uint64_t rt_run__tail_call_now(struct rt_run *run)
+{
+	uint64_t r;
+
+	if (!run || !run->native || !run->tail_target) {
+		if (run)
+			rt_run__fail(run, -EINVAL, "a tail call's target was run with none pending");
+		return 0;
+	}
+	r = run_tail_calls(run, run->native, 0);
+	return run->err ? 0 : r;
 }
 
 int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint32_t repeat,
@@ -442,14 +455,18 @@ int rt_run__native(struct rt_run *run, const struct rt_native_engine *ne, uint32
 	run->checked = false;
 	run->mem_check = NULL;
 	run->callback = ne->callback;
+	run->native = ne;
 	run->tail_calls = 0;
 	run->tail_target = NULL;
 	rt_run__set_current(run);
 	for (n = 0; n < repeat && !run->err; n += done) {
 		r = ne->run_n(run, repeat - n, &done);
-		if (run->tail_calls)
+		if (run->tail_calls) {
 			r = run_tail_calls(run, ne, r);
+			run->tail_calls = 0;
+		}
 	}
+	run->native = NULL;
 	rt_run__set_current(NULL);
 	if (run->err)
 		return run->err;

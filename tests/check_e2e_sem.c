@@ -7,7 +7,10 @@
  * core: division and remainder by a packet byte that is 0, shifts by packet
  *   bytes at or past the width, in 64 and 32 bits, for a BPF compile with
  *   and without 32-bit sub-registers (-mcpu=v3, the default v1): the same
- *   maps on interp, jit, llvm-jit, llvm-aot, aot and the kernel.
+ *   maps on interp, jit, llvm-jit, llvm-aot, aot and the kernel. A tail
+ *   call from a subprogram: the target replaces the subprogram, its caller
+ *   carries on (retval and maps by hand, the same in the kernel). A
+ *   bpf_loop callback called from a subprogram has a frame of its own.
  * errors: native code that faults on purpose (a bad pointer, a bad call,
  *   ud2, a division in assembly, a stack overflow; generated code of the
  *   bytecode engines reading address 0) is an error message and exit
@@ -177,6 +180,42 @@ static void build(const char *dir, const char *src)
 			 root, cc_bin, src, dir) == 0,
 		      "%.2000s", out);
 }
+
+/* ------------------------------------------- tail call from a subprogram */
+
+/* tests/data/sem/tailsub.bpf.c: the values by hand are in its comment */
+START_TEST(test_tail_call_sub)
+{
+	static unsigned char pkt[64] = { 17 };
+	char dir[64], out[OUT_SZ], args[PATH_MAX + 32];
+
+	tmpdir_new(dir, sizeof(dir));
+	write_file(dir, "pkt", pkt, sizeof(pkt));
+	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -c "
+			 "tests/data/sem/tailsub.bpf.c -o '%s/x.o' 2>&1",
+			 root, cc_bin, dir) == 0,
+		      "%.2000s", out);
+	/* no -Waot warning: the rewrite handles the noinline subprogram */
+	ck_assert_msg(!strstr(out, "[-Waot]"), "%.2000s", out);
+	snprintf(args, sizeof(args), "--prog=entry --data-in='%s/pkt'", dir);
+	check_engines(dir, args, "retval: ", "retval: 117064117");
+	check_engines(dir, args, "counts = ", "counts = (__u64[6])[3,2,1,1,1,0,]");
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* tests/data/sem/cbframe.bpf.c: the values by hand are in its comment */
+START_TEST(test_callback_frame_in_subprog)
+{
+	char dir[64], args[96];
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "cbframe.bpf.c");
+	snprintf(args, sizeof(args), "--data-in='%s/pkt'", dir);
+	check_engines(dir, args, "out = ", "out = (__u64[2])[43690,828,]");
+	tmpdir_rm(dir);
+}
+END_TEST
 
 START_TEST(test_fault_aot)
 {
@@ -416,6 +455,8 @@ Suite *e2e_sem_suite(void)
 	tc = tcase_create("core");
 	tcase_add_loop_test(tc, test_divshift, 0,
 			    (int)(sizeof(divshift_cases) / sizeof(divshift_cases[0])));
+	tcase_add_test(tc, test_tail_call_sub);
+	tcase_add_test(tc, test_callback_frame_in_subprog);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 

@@ -39,6 +39,15 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
 #define BPFAOT_LDDW_VAR_ADDR "__lddw_helper_var_addr"
 #define BPFAOT_LDDW_CODE_ADDR "__lddw_helper_code_addr"
 
+/* uint64_t __bpfaot_tail_call_now(void): called by native code after
+ * bpf_tail_call() returned 0 (success) in a function that is not the
+ * program's entry. It runs the target now, on the program's context, with
+ * the tail calls the target makes, and returns the last one's r0, which the
+ * function then returns: in the kernel (x86-64 JIT) a tail call from a
+ * subprogram replaces the subprogram and its caller carries on. (In the
+ * entry, native code returns at once and the runtime runs the target.) */
+#define BPFAOT_TAIL_CALL_NOW "__bpfaot_tail_call_now"
+
 /* C library functions native code may call by name: clang emits them for
  * struct copies and clears, large or variable-sized __builtin_mem* and at
  * -O0, even with -ffreestanding. The linker binds them to the C library's;

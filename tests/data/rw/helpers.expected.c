@@ -85,7 +85,7 @@ char LICENSE[]
 # 42 "tests/data/rw/helpers.bpf.c"
                               = "GPL";
 /* diagnostics:
-tests/data/rw/helpers.bpf.c:26:2: warning: bpf_tail_call() outside a program's own body: natively the caller continues after a successful tail call [-Waot]
+tests/data/rw/helpers.bpf.c:26:2: warning: bpf_tail_call() outside a program's own body and not in a noinline function: natively the caller continues after a successful tail call [-Waot]
         bpf_tail_call(ctx, &progs, 1);
         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 */

@@ -65,7 +65,7 @@ unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)
 	return entry(ctx);
 }
 /* diagnostics:
-tests/data/rw/helpers.bpf.c:26:2: warning: bpf_tail_call() outside a program's own body: natively the caller continues after a successful tail call [-Waot]
+tests/data/rw/helpers.bpf.c:26:2: warning: bpf_tail_call() outside a program's own body and not in a noinline function: natively the caller continues after a successful tail call [-Waot]
         bpf_tail_call(ctx, &progs, 1);
         ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 */
