@@ -9,17 +9,26 @@
  * a message naming the object, the program, the engine and the signal, and
  * suggesting the interpreter, which checks every access. The host survives.
  *
- * The handlers are installed only while at least one thread runs native
- * code (a process-wide count under a mutex), and the host's handlers are
- * put back when the last guard is disarmed, unless the host replaced ours
- * meanwhile. A fault outside a guarded run (another thread, the host's own
- * code while ours are installed) goes to the host's handler, or to the
- * default action as if we had never been there. The handler runs on an
- * alternate stack of its own (per thread, kept for the thread's life), so
- * a native stack overflow is caught too.
+ * Arming costs no system call: the handlers are installed once per
+ * process, at the first guarded run, and stay; each thread gets its
+ * alternate stack once, at its first guarded run (unless it has one of its
+ * own), kept until the thread exits. A guarded run only points the
+ * thread's guard at its frame and takes a sigsetjmp without the signal
+ * mask (capture replay calls bpfaot_prog__run() once per packet: it used
+ * to pay 11 system calls per packet here, 4 sigaction to install, 2
+ * sigaltstack, 1 to drop the stack and 4 to put the host's handlers back).
  *
- * The guard is armed once per bpfaot_prog__run() call, around the engine's
- * whole repeat loop: arming costs a few system calls, nothing per run.
+ * The host's handlers: the actions in place when ours are installed are
+ * kept, and every fault that is not a guarded run's (another thread, the
+ * host's own code, a signal sent with kill()) goes to them, with its
+ * siginfo and context, or to the default action (the process dies of the
+ * signal, as without us), or is ignored where the host ignores a sent
+ * signal. A handler the host installs after its first native run replaces
+ * ours for that signal: the host's handler then works as it asked, and a
+ * fault in native code reaches it instead of becoming an error
+ * (docs/runtime.md). The handler runs on the alternate stack, so a native
+ * stack overflow is caught too.
+ *
  * After a fault the program stopped at an arbitrary point: its maps may be
  * half-updated and a bpf_spin_lock it held stays held.
  */
@@ -46,22 +55,24 @@ struct guard {
 	/* what the handler saw */
 	int sig, code;
 	uintptr_t addr, pc;
-	stack_t old_stack;
-	bool own_stack;
 };
 
 /*
- * Process-wide: the host's actions, saved while ours are installed, and
- * how many threads are inside a guarded run. Written under lock only;
- * the handler reads saved_act[] only while the count keeps it stable.
+ * Process-wide, the one exception to "no mutable globals" here: signal
+ * actions are process-wide. The host's actions, saved when ours were
+ * installed; written once, under install_once, before our handler can
+ * read them.
  */
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned nr_armed;
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static int install_err;
 static struct sigaction saved_act[NR_FAULT_SIGS];
+/* frees each thread's alternate stack when the thread exits */
+static pthread_key_t stack_key;
 
-/* The thread's armed guard, if any; its alternate stack, kept once made. */
+/* The thread's armed guard, if any; whether its alternate stack is set up
+ * (1: ours, -1: the thread has its own or none can be had). */
 static __thread struct guard *cur_guard;
-static __thread void *alt_stack;
+static __thread int stack_state;
 
 static int sig_index(int sig)
 {
@@ -87,8 +98,12 @@ static void chain(int sig, siginfo_t *si, void *uc)
 		a->sa_handler(sig);
 		return;
 	}
-	/* the default action: a hardware fault re-executes and dies of it;
-	 * a signal sent with kill() is sent again */
+	/* an ignored signal sent with kill(): ignored, as the host asked */
+	if (a && a->sa_handler == SIG_IGN && si->si_code <= 0)
+		return;
+	/* the default action (the kernel gives it to an ignored hardware
+	 * fault too): a hardware fault re-executes and dies of it; a signal
+	 * sent with kill() is sent again */
 	signal(sig, SIG_DFL);
 	if (si->si_code <= 0)
 		raise(sig);
@@ -113,15 +128,26 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	siglongjmp(g->jb, 1);
 }
 
-static int install(struct rt_log *log)
+/* At a thread's exit: its alternate stack goes (the thread runs no more
+ * signal handlers on it). */
+static void free_alt_stack(void *stack)
+{
+	stack_t off = { .ss_flags = SS_DISABLE }, cur;
+
+	if (!sigaltstack(NULL, &cur) && cur.ss_sp == stack)
+		sigaltstack(&off, NULL);
+	free(stack);
+}
+
+/* Once per process: our handlers, the host's actions saved in saved_act. */
+static void install(void)
 {
 	struct sigaction sa;
 	size_t i;
-	int err = 0;
 
-	pthread_mutex_lock(&lock);
-	if (nr_armed++)
-		goto out_unlock;
+	install_err = -pthread_key_create(&stack_key, free_alt_stack);
+	if (install_err)
+		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_fault;
 	/* SA_NODEFER: the handler leaves with siglongjmp and no saved mask,
@@ -130,59 +156,34 @@ static int install(struct rt_log *log)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < NR_FAULT_SIGS; i++) {
 		if (sigaction(fault_sigs[i], &sa, &saved_act[i])) {
-			err = -errno;
+			install_err = -errno;
 			while (i--)
 				sigaction(fault_sigs[i], &saved_act[i], NULL);
-			nr_armed--;
-			rt_log__err(log, "cannot install the fault handlers: %s", strerror(-err));
-			break;
+			pthread_key_delete(stack_key);
+			return;
 		}
 	}
-out_unlock:
-	pthread_mutex_unlock(&lock);
-	return err;
 }
 
-static void uninstall(void)
+/* Once per thread: an alternate stack for the handler, unless the thread
+ * has one (the host's serves) or none can be set (then a native stack
+ * overflow is not caught, every other fault is). */
+static void use_alt_stack(void)
 {
-	struct sigaction cur;
-	size_t i;
+	stack_t ss = { .ss_size = ALT_STACK_SIZE }, old;
 
-	pthread_mutex_lock(&lock);
-	if (!--nr_armed) {
-		for (i = 0; i < NR_FAULT_SIGS; i++) {
-			if (sigaction(fault_sigs[i], &saved_act[i], &cur))
-				continue;
-			/* a handler the host installed meanwhile stays */
-			if (!(cur.sa_flags & SA_SIGINFO) || cur.sa_sigaction != on_fault)
-				sigaction(fault_sigs[i], &cur, NULL);
-		}
+	stack_state = -1;
+	if (sigaltstack(NULL, &old) || !(old.ss_flags & SS_DISABLE))
+		return;
+	ss.ss_sp = malloc(ALT_STACK_SIZE);
+	if (!ss.ss_sp)
+		return;
+	if (sigaltstack(&ss, NULL) || pthread_setspecific(stack_key, ss.ss_sp)) {
+		sigaltstack(&old, NULL);
+		free(ss.ss_sp);
+		return;
 	}
-	pthread_mutex_unlock(&lock);
-}
-
-/* This thread's alternate stack for the handler, unless the host has one. */
-static int use_alt_stack(struct guard *g, struct rt_log *log)
-{
-	stack_t ss = { .ss_size = ALT_STACK_SIZE };
-
-	if (sigaltstack(NULL, &g->old_stack))
-		return 0;	/* no way to know: run without */
-	if (!(g->old_stack.ss_flags & SS_DISABLE))
-		return 0;	/* the host's stack serves */
-	if (!alt_stack) {
-		/* kept for the thread's life: a few system calls per run less */
-		alt_stack = malloc(ALT_STACK_SIZE);
-		if (!alt_stack) {
-			rt_log__err(log, "out of memory");
-			return -ENOMEM;
-		}
-	}
-	ss.ss_sp = alt_stack;
-	if (sigaltstack(&ss, NULL))
-		return 0;
-	g->own_stack = true;
-	return 0;
+	stack_state = 1;
 }
 
 static const char *sig_name(int sig)
@@ -227,14 +228,13 @@ int rt_fault__call(struct rt_run *run, rt_fault_body_fn body, void *arg)
 	char at[96], addr[48];
 	int err;
 
-	err = install(run->log);
-	if (err)
-		return err;
-	err = use_alt_stack(&g, run->log);
-	if (err) {
-		uninstall();
-		return err;
+	pthread_once(&install_once, install);
+	if (install_err) {
+		rt_log__err(run->log, "cannot install the fault handlers: %s", strerror(-install_err));
+		return install_err;
 	}
+	if (!stack_state)
+		use_alt_stack();
 	if (sigsetjmp(g.jb, 0)) {
 		/* back from the handler: the run stopped where it faulted */
 		rt_run__set_current(NULL);
@@ -261,11 +261,5 @@ int rt_fault__call(struct rt_run *run, rt_fault_body_fn body, void *arg)
 		g.armed = 0;
 	}
 	cur_guard = saved;
-	if (g.own_stack) {
-		stack_t off = { .ss_flags = SS_DISABLE };
-
-		sigaltstack(&off, NULL);
-	}
-	uninstall();
 	return err;
 }

@@ -25,9 +25,12 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,18 +272,58 @@ START_TEST(test_fault_bytecode_engines)
 }
 END_TEST
 
-static void host_handler(int sig)
+/* The host's own SIGSEGV handler: records what it got and jumps back. */
+static sigjmp_buf host_jb;
+static volatile sig_atomic_t host_hits;
+static void *volatile host_addr;
+
+static void host_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig;
+	(void)uc;
+	host_hits++;
+	host_addr = si->si_addr;
+	siglongjmp(host_jb, 1);
+}
+
+/* A fault of the host's own code: its handler gets it, with its address. */
+static void check_host_fault(int expect_hits)
+{
+	volatile int *volatile bad = (volatile int *)(uintptr_t)0x10;
+
+	if (!sigsetjmp(host_jb, 1)) {
+		*bad = 1;
+		ck_abort_msg("no fault");
+	}
+	ck_assert_int_eq(host_hits, expect_hits);
+	ck_assert_ptr_eq(host_addr, (void *)(uintptr_t)0x10);
+}
+
+/* A thread of the host running a faulting program, then a good one. */
+static int thread_err;
+
+static void *run_segv_thread(void *obj)
+{
+	static const unsigned char pkt[64];
+	BPFAOT_OPTS(bpfaot_run_opts, ro, .engine = BPFAOT_ENGINE_AOT, .data_in = pkt,
+		    .data_size_in = sizeof(pkt));
+
+	thread_err = bpfaot_prog__run(bpfaot_object__find_prog(obj, "segv"), &ro);
+	if (bpfaot_prog__run(bpfaot_object__find_prog(obj, "ok"), &ro) || ro.retval != 2)
+		thread_err = -EINVAL;
+	return NULL;
 }
 
 /* An embedding host: the fault is an error code, the host's own handler
- * is back afterwards, and the next run works. */
+ * still gets the faults of its own code (before, between and after runs:
+ * the guard's handlers stay installed and chain to it), and the next run
+ * works. */
 START_TEST(test_fault_host_survives)
 {
 	char dir[64], path[PATH_MAX], log[1024];
 	static const unsigned char pkt[64];
-	struct sigaction mine = { .sa_handler = host_handler }, now;
+	struct sigaction mine = { .sa_sigaction = host_handler, .sa_flags = SA_SIGINFO }, now;
+	pthread_t th;
 	BPFAOT_OPTS(bpfaot_open_opts, oo, .log_buf = log, .log_size = sizeof(log));
 	struct bpfaot_object *obj;
 	struct bpfaot_prog *prog;
@@ -290,6 +333,7 @@ START_TEST(test_fault_host_survives)
 	build(dir, "fault.bpf.c");
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	ck_assert_int_eq(sigaction(SIGSEGV, &mine, NULL), 0);
+	check_host_fault(1);
 	obj = bpfaot_object__open(path, &oo);
 	ck_assert_msg(obj, "%s", log);
 	for (i = 0; i < 2; i++) {
@@ -301,12 +345,20 @@ START_TEST(test_fault_host_survives)
 		err = bpfaot_prog__run(prog, &ro);
 		ck_assert_int_eq(err, -EFAULT);
 		ck_assert_msg(strstr(log, "program 'segv' on engine 'aot': SIGSEGV"), "%s", log);
+		check_host_fault(2 + 2 * i);
+		/* armed once: the guard's handler stays, in front of the host's */
 		ck_assert_int_eq(sigaction(SIGSEGV, NULL, &now), 0);
-		ck_assert_msg(now.sa_handler == host_handler, "the host's SIGSEGV handler is gone");
+		ck_assert_msg((now.sa_flags & SA_SIGINFO) && now.sa_sigaction != host_handler,
+			      "the fault handler was taken down after the run");
 		prog = bpfaot_object__find_prog(obj, "ok");
 		ck_assert_int_eq(bpfaot_prog__run(prog, &ro), 0);
 		ck_assert_uint_eq(ro.retval, 2);
+		check_host_fault(3 + 2 * i);
 	}
+	/* another thread arms its own guard: the same error there */
+	ck_assert_int_eq(pthread_create(&th, NULL, run_segv_thread, obj), 0);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(thread_err, -EFAULT);
 	{
 		/* an embedder's budget on a native engine: refused, not ignored */
 		BPFAOT_OPTS(bpfaot_run_opts, ro, .engine = BPFAOT_ENGINE_AOT, .data_in = pkt,
