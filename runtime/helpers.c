@@ -618,6 +618,8 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 #define FN_get_numa_node_id get_numa_node_id
 #define FN_xdp_adjust_head rt_helper_xdp_adjust_head
 #define FN_probe_read_str rt_helper_probe_read_str
+#define FN_get_socket_cookie rt_helper_get_socket_cookie
+#define FN_skb_adjust_room rt_helper_skb_adjust_room
 #define FN_redirect_map rt_helper_redirect_map
 #define FN_xdp_adjust_meta rt_helper_xdp_adjust_meta
 #define FN_xdp_adjust_tail rt_helper_xdp_adjust_tail

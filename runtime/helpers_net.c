@@ -51,24 +51,29 @@ static size_t pkt_len(const struct rt_run *run)
 /* ------------------------------------------------------------- XDP */
 
 /*
- * The context argument of an XDP helper. The kernel's verifier proves it is
- * the context; in checked mode we require the run's own, elsewhere we trust
- * the native caller.
+ * The context argument of a packet helper (of a socket-buffer helper with
+ * skb). The kernel's verifier proves it is the context; in checked mode we
+ * require the run's own, elsewhere we trust the native caller.
  */
+static void *pkt_ctx(struct rt_run *run, const char *helper, uint64_t r1, bool skb)
+{
+	void *ctx = (void *)(uintptr_t)r1;
+
+	if (!run || !run->pkt_buf || !run->data || (skb && run->prog->ctx_kind != RT_CTX_SKB)) {
+		rt_run__fail(run, -EINVAL, "helper %s: the program has no %s", helper,
+			     skb ? "socket buffer" : "packet");
+		return NULL;
+	}
+	if (run->checked && ctx != run->ctx) {
+		rt_run__fail(run, -EFAULT, "helper %s: %p is not the program's context", helper, ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 static struct xdp_md *xdp_ctx(struct rt_run *run, const char *helper, uint64_t r1)
 {
-	struct xdp_md *md = (struct xdp_md *)(uintptr_t)r1;
-
-	if (!run || !run->pkt_buf || !run->data) {
-		rt_run__fail(run, -EINVAL, "helper %s: the program has no packet", helper);
-		return NULL;
-	}
-	if (run->checked && (void *)md != run->ctx) {
-		rt_run__fail(run, -EFAULT, "helper %s: %p is not the program's context", helper,
-			     (void *)md);
-		return NULL;
-	}
-	return md;
+	return pkt_ctx(run, helper, r1, false);
 }
 
 /* Rewrites the 32-bit address fields after data, data_end or data_meta moved. */
@@ -201,6 +206,182 @@ uint64_t rt_helper_skb_store_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64
 	if (len)
 		memmove(run->data + offset, from, len);
 	return 0;
+}
+
+/*
+ * bpf_skb_adjust_room (net/core/filter.c): room is made or removed at the
+ * MAC layer (after the Ethernet header) or the network layer (after the
+ * IPv4 or IPv6 header of the packet's protocol); the bytes before that
+ * point move, new room is zeroed. The reference is the kernel's test run:
+ * a linear IPv4 or IPv6 skb, no GSO, not encapsulated until a call with an
+ * ENCAP flag made it so (then another such call is -EALREADY), data at the
+ * Ethernet header for tc. The DECAP flags are newer than our uapi headers.
+ */
+#define ADJ_ROOM_DECAP_L3_IPV4 (1ULL << 7)
+#define ADJ_ROOM_DECAP_L3_IPV6 (1ULL << 8)
+#define ADJ_ROOM_DECAP_L3_MASK (ADJ_ROOM_DECAP_L3_IPV4 | ADJ_ROOM_DECAP_L3_IPV6)
+#define ADJ_ROOM_ENCAP_L3_MASK (BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)
+#define ADJ_ROOM_MASK                                                                              \
+	(BPF_F_ADJ_ROOM_FIXED_GSO | ADJ_ROOM_ENCAP_L3_MASK | BPF_F_ADJ_ROOM_ENCAP_L4_GRE |         \
+	 BPF_F_ADJ_ROOM_ENCAP_L4_UDP | BPF_F_ADJ_ROOM_ENCAP_L2_ETH |                               \
+	 BPF_F_ADJ_ROOM_ENCAP_L2(BPF_ADJ_ROOM_ENCAP_L2_MASK) | ADJ_ROOM_DECAP_L3_MASK)
+/* BPF_SKB_MAX_LEN = SKB_MAX_ALLOC: 4 pages less an aligned skb_shared_info
+ * (320 bytes on x86-64) */
+#define SKB_MAX_LEN (4 * 4096 - 320)
+#define ETH_P_IP_BE 0x0008	/* htons(ETH_P_IP), as __sk_buff.protocol holds it */
+#define ETH_P_IPV6_BE 0xdd86	/* htons(ETH_P_IPV6) */
+
+/* Inserts len zero bytes at off (bpf_skb_net_grow). */
+static int skb_grow(struct rt_run *run, struct __sk_buff *skb, uint32_t off, uint32_t len,
+		    uint64_t flags)
+{
+	uint32_t inner_mac_len = (uint32_t)(flags >> BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
+	size_t head = (size_t)(run->data - run->pkt_buf);
+	size_t tail = (size_t)(run->pkt_buf + run->pkt_cap - run->data_end);
+
+	if (flags & ADJ_ROOM_ENCAP_L3_MASK) {
+		if ((flags & ADJ_ROOM_ENCAP_L3_MASK) == ADJ_ROOM_ENCAP_L3_MASK)
+			return -EINVAL;
+		if ((flags & BPF_F_ADJ_ROOM_ENCAP_L4_GRE) && (flags & BPF_F_ADJ_ROOM_ENCAP_L4_UDP))
+			return -EINVAL;
+		if ((flags & BPF_F_ADJ_ROOM_ENCAP_L2_ETH) && inner_mac_len < ETH_HLEN)
+			return -EINVAL;
+		if (run->skb_encap)
+			return -EALREADY;
+		if (inner_mac_len > len)
+			return -EINVAL;
+	}
+	if (head < len) {
+		/* the kernel reallocates the head; here the packet moves
+		 * back into the buffer's tail room */
+		if (head + tail < len)
+			return -ENOMEM;
+		memmove(run->data + (len - head), run->data, pkt_len(run));
+		run->data += len - head;
+		run->data_end += len - head;
+	}
+	run->data -= len;
+	memmove(run->data, run->data + len, off);
+	memset(run->data + off, 0, len);
+	if (flags & ADJ_ROOM_ENCAP_L3_MASK) {
+		run->skb_encap = true;
+		skb->protocol = flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 ? ETH_P_IPV6_BE : ETH_P_IP_BE;
+	}
+	return 0;
+}
+
+/* Removes len bytes at off (bpf_skb_net_shrink). */
+static int skb_shrink(struct rt_run *run, struct __sk_buff *skb, uint32_t off, uint32_t len,
+		      uint64_t flags)
+{
+	if (flags & ~(BPF_F_ADJ_ROOM_FIXED_GSO | ADJ_ROOM_DECAP_L3_MASK |
+		      BPF_F_ADJ_ROOM_NO_CSUM_RESET))
+		return -EINVAL;
+	if ((size_t)off + len > pkt_len(run))
+		return -ENOMEM;
+	memmove(run->data + len, run->data, off);
+	run->data += len;
+	if (flags & ADJ_ROOM_DECAP_L3_IPV4)
+		skb->protocol = ETH_P_IP_BE;
+	else if (flags & ADJ_ROOM_DECAP_L3_IPV6)
+		skb->protocol = ETH_P_IPV6_BE;
+	return 0;
+}
+
+uint64_t rt_helper_skb_adjust_room(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				   uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct __sk_buff *skb = pkt_ctx(run, "bpf_skb_adjust_room", r1, true);
+	int32_t len_diff = (int32_t)r2;
+	uint32_t mode = (uint32_t)r3, diff = len_diff < 0 ? -(uint32_t)len_diff : (uint32_t)len_diff;
+	uint64_t flags = r4;
+	bool shrink = len_diff < 0;
+	uint32_t mac_len, base, len_min, len_cur, off;
+	int err;
+
+	if (!skb)
+		return -EINVAL;
+	/* data starts at the Ethernet header for tc, after it for the rest */
+	mac_len = rt_run__skb_is_l2(run->prog->type) ? ETH_HLEN : 0;
+	base = (skb->protocol & 0xffff) == ETH_P_IP_BE ? 20 :
+	       (skb->protocol & 0xffff) == ETH_P_IPV6_BE ? 40 : 0;
+	len_min = base;
+	if (flags & ~(ADJ_ROOM_MASK | BPF_F_ADJ_ROOM_NO_CSUM_RESET))
+		return -EINVAL;
+	if (diff > 0xfff)
+		return -EFAULT;
+	if (!base)
+		return -ENOTSUPP;
+	off = mac_len;
+	if (mode == BPF_ADJ_ROOM_NET)
+		off += base;
+	else if (mode != BPF_ADJ_ROOM_MAC)
+		return -ENOTSUPP;
+	if (flags & ADJ_ROOM_DECAP_L3_MASK) {
+		if (!shrink)
+			return -EINVAL;
+		if ((flags & ADJ_ROOM_DECAP_L3_MASK) == ADJ_ROOM_DECAP_L3_MASK)
+			return -EINVAL;
+		len_min = flags & ADJ_ROOM_DECAP_L3_IPV4 ? 20 : 40;
+	}
+	/* the kernel's test run has the whole IP header; a shorter packet
+	 * (the runtime takes one) has no such layer */
+	if (pkt_len(run) < (size_t)off)
+		return -ENOTSUPP;
+	len_cur = (uint32_t)pkt_len(run) - mac_len;
+	if ((shrink && (diff >= len_cur || len_cur - diff < len_min)) ||
+	    (!shrink && pkt_len(run) + diff > SKB_MAX_LEN))
+		return -ENOTSUPP;
+	err = shrink ? skb_shrink(run, skb, off, diff, flags) : skb_grow(run, skb, off, diff, flags);
+	run->data_meta = run->data;
+	rt_run__sync_ctx(run);
+	return (uint64_t)(int64_t)err;
+}
+
+/* ---------------------------------------------------- socket cookies */
+
+/*
+ * bpf_get_socket_cookie: a non-zero number unique to a socket, the same
+ * every time it is asked (the kernel's sock_gen_cookie()). A socket-buffer
+ * program asks of its skb's socket: the kernel's test run gives each run a
+ * fresh socket, so each bpfaot_prog__run() gets a fresh cookie, the same
+ * for all its repeats. A tracing program passes a struct sock pointer: NULL
+ * has cookie 0, every other pointer one of its own, kept by the object.
+ * Cookies count from 1 per object (the kernel's are larger and global).
+ */
+uint64_t rt_helper_get_socket_cookie(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				     uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct rt_object *obj;
+	uint64_t cookie = 0;
+	size_t i;
+
+	if (!run)
+		return 0;
+	obj = run->obj;
+	if (run->prog->ctx_kind == RT_CTX_SKB) {
+		if (!run->sock_cookie)
+			run->sock_cookie = __atomic_add_fetch(&obj->last_cookie, 1, __ATOMIC_RELAXED);
+		return run->sock_cookie;
+	}
+	if (!r1)
+		return 0;
+	while (__atomic_test_and_set(&obj->cookie_lock, __ATOMIC_ACQUIRE))
+		;
+	for (i = 0; i < obj->nr_cookies && !cookie; i++)
+		if (obj->cookies[i].sk == (uintptr_t)r1)
+			cookie = obj->cookies[i].cookie;
+	if (!cookie && !rt_ensure_mem((void **)&obj->cookies, &obj->cookie_cap,
+				      sizeof(*obj->cookies), obj->nr_cookies + 1)) {
+		cookie = __atomic_add_fetch(&obj->last_cookie, 1, __ATOMIC_RELAXED);
+		obj->cookies[obj->nr_cookies++] = (struct rt_cookie){ (uintptr_t)r1, cookie };
+	}
+	__atomic_clear(&obj->cookie_lock, __ATOMIC_RELEASE);
+	if (!cookie)
+		rt_run__fail(run, -ENOMEM, "helper bpf_get_socket_cookie: out of memory");
+	return cookie;
 }
 
 /* ------------------------------------------------------- checksums */

@@ -1849,6 +1849,7 @@ void rt_object__free(struct rt_object *obj)
 	free(obj->path);
 	if (obj->pkt_spare)
 		munmap(obj->pkt_spare, RT_PKT_SPARE_SIZE);
+	free(obj->cookies);
 	rt_shm__free(obj->shm); /* after the maps that point into it */
 	free(obj);
 }

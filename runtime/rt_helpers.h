@@ -48,6 +48,8 @@ RT_HELPER_DECL(redirect_map)
 RT_HELPER_DECL(skb_set_tunnel_key)
 RT_HELPER_DECL(skb_get_tunnel_key)
 RT_HELPER_DECL(xdp_get_buff_len)
+RT_HELPER_DECL(skb_adjust_room)
+RT_HELPER_DECL(get_socket_cookie)
 
 /*
  * In checked mode (the interpreter), whether [p, p+len) is program memory

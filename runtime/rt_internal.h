@@ -283,6 +283,12 @@ struct rt_global {
 	uint32_t offset, size;
 };
 
+/* A socket pointer a tracing program asked the cookie of (helpers_net.c). */
+struct rt_cookie {
+	uintptr_t sk;
+	uint64_t cookie;
+};
+
 struct rt_object {
 	char *path;
 	char *name;
@@ -303,6 +309,13 @@ struct rt_object {
 	 * run (a capture replay runs packet after packet). Taken and given
 	 * back with atomic exchanges (run.c); unmapped by rt_object__free(). */
 	void *pkt_spare;
+	/* bpf_get_socket_cookie(): the last cookie given (atomic), and the
+	 * cookies of the socket pointers tracing programs asked about, under
+	 * cookie_lock (an atomic flag); owned */
+	uint64_t last_cookie;
+	struct rt_cookie *cookies;
+	size_t nr_cookies, cookie_cap;
+	bool cookie_lock;
 	struct rt_shm *shm;	/* maps in shared memory (shm.c), or NULL; owned */
 	/* what the loader assumed about the object, for the user (a bare
 	 * native object without a manifest), or NULL; owned */
@@ -431,9 +444,14 @@ struct rt_run {
 	int err;			/* runtime error (-errno), sticky */
 	struct rt_log *log;
 	uint64_t prandom_state;
+	uint64_t sock_cookie;		/* the test run's socket's cookie, 0 until asked */
+	bool skb_encap;			/* bpf_skb_adjust_room encapsulated the packet */
 };
 
 struct rt_run *rt_run__current(void);
+/* Whether a socket-buffer program of this type sees the packet from its
+ * Ethernet header (tc), as bpf_prog_test_run_skb() decides (is_l2). */
+bool rt_run__skb_is_l2(uint32_t type);
 void rt_run__set_current(struct rt_run *run);
 /* true when [p, p+len) is memory the program may access; with write, writable. */
 bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write);

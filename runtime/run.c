@@ -170,7 +170,7 @@ void rt_run__sync_ctx(struct rt_run *run)
 
 /* Whether the program type sees the packet from its Ethernet header, as
  * bpf_prog_test_run_skb() decides (is_l2). */
-static bool skb_is_l2(uint32_t type)
+bool rt_run__skb_is_l2(uint32_t type)
 {
 	return type == BPF_PROG_TYPE_SCHED_CLS || type == BPF_PROG_TYPE_SCHED_ACT;
 }
@@ -207,7 +207,7 @@ static int setup_skb(struct rt_run *run, const struct bpfaot_run_opts *opts, str
 		skb->pkt_type = memcmp(eth, zero, ETH_ALEN) ? PACKET_OTHERHOST : PACKET_HOST;
 	if (!skb->ifindex)
 		skb->ifindex = 1; /* the kernel's test runs use the loopback device */
-	if (!skb_is_l2(run->prog->type))
+	if (!rt_run__skb_is_l2(run->prog->type))
 		run->data += ETH_HLEN;
 	if (!skb->wire_len) /* convert___skb_to_skb(): skb->len, L2 pulled or not */
 		skb->wire_len = (uint32_t)(run->data_end - run->data);
@@ -321,7 +321,7 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 		size_t n;
 
 		/* socket filters see the packet past L2; the output has it back */
-		if (run->prog->ctx_kind == RT_CTX_SKB && !skb_is_l2(run->prog->type))
+		if (run->prog->ctx_kind == RT_CTX_SKB && !rt_run__skb_is_l2(run->prog->type))
 			start -= ETH_HLEN;
 		n = (size_t)(run->data_end - start);
 		if (n > opts->data_size_out) {

@@ -11,6 +11,9 @@
  *   call from a subprogram: the target replaces the subprogram, its caller
  *   carries on (retval and maps by hand, the same in the kernel). A
  *   bpf_loop callback called from a subprogram has a frame of its own.
+ *   bpf_skb_adjust_room and bpf_get_socket_cookie on a tc program (values
+ *   by hand, the packet out the kernel's), socket cookies of a tracing
+ *   program.
  * errors: native code that faults on purpose (a bad pointer, a bad call,
  *   ud2, a division in assembly, a stack overflow; generated code of the
  *   bytecode engines reading address 0) is an error message and exit
@@ -116,6 +119,24 @@ static void check_engines(const char *dir, const char *args, const char *prefix,
 	}
 }
 
+/* Compiles tests/data/sem/SRC into dir/x.o; what bpfaot-cc printed in out. */
+static void compile(const char *dir, const char *src, char *out, size_t size)
+{
+	ck_assert_msg(tu_sh(out, size, "cd '%s' && '%s' " CC_FLAGS " -c tests/data/sem/%s -o '%s/x.o' 2>&1",
+			 root, cc_bin, src, dir) == 0,
+		      "%.2000s", out);
+}
+
+/* Compiles tests/data/sem/SRC into dir/x.o and writes a 64-byte zero packet. */
+static void build(const char *dir, const char *src)
+{
+	static const unsigned char pkt[64];
+	char out[OUT_SZ];
+
+	write_file(dir, "pkt", pkt, sizeof(pkt));
+	compile(dir, src, out, sizeof(out));
+}
+
 /* ------------------------------------------------- division and shifts */
 
 struct divshift_case {
@@ -158,32 +179,6 @@ START_TEST(test_divshift)
 }
 END_TEST
 
-/* -------------------------------------------------- fault containment */
-
-struct fault_case {
-	const char *prog;
-	const char *sig;	/* in the message */
-	const char *bare;	/* its native code: this plain x86-64 source, not bpfaot-cc's */
-};
-
-/* tests/data/sem/fault.bpf.c: native code that faults, bytecode that does not */
-static const struct fault_case fault_cases[] = {
-	{ "segv", "SIGSEGV", NULL }, { "call_bad", "SIGSEGV", NULL }, { "ill", "SIGILL", NULL },
-	{ "fpe", "SIGFPE", "fault_fpe.c" }, { "deep", "SIGSEGV", NULL },
-};
-
-/* Compiles tests/data/sem/SRC into dir/x.o and writes a 64-byte zero packet. */
-static void build(const char *dir, const char *src)
-{
-	static const unsigned char pkt[64];
-	char out[OUT_SZ];
-
-	write_file(dir, "pkt", pkt, sizeof(pkt));
-	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -c tests/data/sem/%s -o '%s/x.o'",
-			 root, cc_bin, src, dir) == 0,
-		      "%.2000s", out);
-}
-
 /* ------------------------------------------- tail call from a subprogram */
 
 /* tests/data/sem/tailsub.bpf.c: the values by hand are in its comment */
@@ -194,10 +189,7 @@ START_TEST(test_tail_call_sub)
 
 	tmpdir_new(dir, sizeof(dir));
 	write_file(dir, "pkt", pkt, sizeof(pkt));
-	ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' " CC_FLAGS " -c "
-			 "tests/data/sem/tailsub.bpf.c -o '%s/x.o' 2>&1",
-			 root, cc_bin, dir) == 0,
-		      "%.2000s", out);
+	compile(dir, "tailsub.bpf.c", out, sizeof(out));
 	/* no -Waot warning: the rewrite handles the noinline subprogram */
 	ck_assert_msg(!strstr(out, "[-Waot]"), "%.2000s", out);
 	snprintf(args, sizeof(args), "--prog=entry --data-in='%s/pkt'", dir);
@@ -219,6 +211,83 @@ START_TEST(test_callback_frame_in_subprog)
 	tmpdir_rm(dir);
 }
 END_TEST
+
+/* ------------------------------------------ helpers 46 and 50 (skbroom) */
+
+/* tests/data/sem/skbroom.bpf.c's packet: Ethernet, IPv4, bytes 34..63 */
+static const unsigned char ipv4_pkt[64] = {
+	2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0, 0x45, 0, 0, 0x32, 0, 1, 0, 0, 0x40, 0x11,
+	0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+};
+
+/* the values by hand are in the source's comment */
+START_TEST(test_skb_adjust_room)
+{
+	static const unsigned char want[54] = {
+		2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 34,
+		35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54,
+		55, 56, 57, 58, 59, 60, 61, 62, 63,
+	};
+	char dir[64], out[OUT_SZ], args[PATH_MAX + 64], path[PATH_MAX + 8], why[256];
+	unsigned char got[128];
+	size_t e, n;
+	FILE *f;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_file(dir, "pkt", ipv4_pkt, sizeof(ipv4_pkt));
+	compile(dir, "skbroom.bpf.c", out, sizeof(out));
+	snprintf(args, sizeof(args), "--prog=skbroom --data-in='%s/pkt'", dir);
+	check_engines(dir, args, "res = ",
+		      "res = (long long[12])[0,72,34,0,64034,-14,-524,0,84069,-114,0,54010,]");
+	check_engines(dir, args, "retval: ", "retval: 1");
+	/* the packet out: 20 bytes in after the MAC header, 30 out there */
+	for (e = 0; e < NR_ENGINES; e++) {
+		if (!strcmp(engines[e], "kernel") && !rt_kernel__available(why, sizeof(why)))
+			continue;
+		snprintf(path, sizeof(path), "%s/out", dir);
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s %s --data-out='%s' '%s/x.o'",
+				 run_bin, engines[e], args, path, dir) == 0,
+			      "%s: %.2000s", engines[e], out);
+		f = fopen(path, "rb");
+		ck_assert_ptr_nonnull(f);
+		n = fread(got, 1, sizeof(got), f);
+		fclose(f);
+		ck_assert_msg(n == sizeof(want) && !memcmp(got, want, n), "%s: packet of %zu bytes",
+			      engines[e], n);
+	}
+	/* a tracing program's cookies: per socket pointer, from 1, NULL 0 */
+	write_file(dir, "ctx", "\0\x10\0\0\0\0\0\0\0\x20\0\0\0\0\0\0", 16);
+	snprintf(args, sizeof(args), "--prog=tracecookie --ctx-in='%s/ctx'", dir);
+	for (e = 0; e < NR_ENGINES; e++) {
+		char line[256];
+
+		if (!strcmp(engines[e], "kernel"))
+			continue; /* made-up sockets */
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --dump-maps %s '%s/x.o'",
+				 run_bin, engines[e], args, dir) == 0,
+			      "%s: %.2000s", engines[e], out);
+		ck_assert_msg(find_line(out, "ck = ", line, sizeof(line)), "%s: %.2000s", engines[e],
+			      out);
+		ck_assert_str_eq(line, "ck = (__u64[4])[1,2,1,0,]");
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* -------------------------------------------------- fault containment */
+
+struct fault_case {
+	const char *prog;
+	const char *sig;	/* in the message */
+	const char *bare;	/* its native code: this plain x86-64 source, not bpfaot-cc's */
+};
+
+/* tests/data/sem/fault.bpf.c: native code that faults, bytecode that does not */
+static const struct fault_case fault_cases[] = {
+	{ "segv", "SIGSEGV", NULL }, { "call_bad", "SIGSEGV", NULL }, { "ill", "SIGILL", NULL },
+	{ "fpe", "SIGFPE", "fault_fpe.c" }, { "deep", "SIGSEGV", NULL },
+};
 
 START_TEST(test_fault_aot)
 {
@@ -509,6 +578,7 @@ Suite *e2e_sem_suite(void)
 			    (int)(sizeof(divshift_cases) / sizeof(divshift_cases[0])));
 	tcase_add_test(tc, test_tail_call_sub);
 	tcase_add_test(tc, test_callback_frame_in_subprog);
+	tcase_add_test(tc, test_skb_adjust_room);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 

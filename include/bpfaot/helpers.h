@@ -89,6 +89,11 @@
 	  "long bpf_xdp_adjust_head(struct xdp_md *xdp_md, int delta)", CTX, ANY)                  \
 	X(45, probe_read_str, INT,                                                                 \
 	  "long bpf_probe_read_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, PTR0) \
+	X(46, get_socket_cookie, U64, "__u64 bpf_get_socket_cookie(void *ctx)", CTX)               \
+	X(50, skb_adjust_room, INT,                                                                \
+	  "long bpf_skb_adjust_room(struct __sk_buff *skb, __s32 len_diff, __u32 mode, "           \
+	  "__u64 flags)",                                                                          \
+	  CTX, ANY, ANY, ANY)                                                                      \
 	X(51, redirect_map, INT,                                                                   \
 	  "long bpf_redirect_map(void *map, __u64 key, __u64 flags)", MAP, ANY, ANY)               \
 	X(54, xdp_adjust_meta, INT,                                                                \
