@@ -34,9 +34,18 @@
  * (htab_lru_map_lookup_elem_sys). There is no user-side delete in the
  * interface; rt_map__delete serves both.
  *
- * Updates replace values in place (the kernel swaps in a fresh element);
- * with preallocation that is the same memory reuse, and it means updating
- * an existing key never fails with -E2BIG even when the map is full.
+ * A program's update of an existing key of a hash or LRU hash map swaps in
+ * a fresh element, as the kernel does (htab_map_update_elem): the new one
+ * goes to the head of its bucket and the old one is retired, not freed, so
+ * that a pointer the program still holds to it stays valid memory until
+ * the run ends (rt_map__end_run() puts retired elements on the free list)
+ * and a write through it is lost, as in the kernel. The kernel has spare
+ * elements for this; here, when no element is free (the map full of live
+ * and retired ones), the value is replaced in place, so updating an
+ * existing key never fails with -E2BIG. Updates from user space, with
+ * BPF_F_LOCK, of per-CPU, map-of-maps and devmap hashes, and of maps in
+ * shared memory replace values in place (the kernel does too for
+ * BPF_F_LOCK and per-CPU values; user space holds no pointers).
  * BPF_F_NO_PREALLOC and BPF_F_MMAPABLE are accepted (storage is always
  * preallocated and contiguous); the access flags (BPF_F_RDONLY_PROG, ...)
  * are checked for consistency but left to the verifier to enforce, as the
@@ -188,6 +197,7 @@ struct map_state {
 	uint32_t count;
 	uint32_t lru_head, lru_tail;	/* most / least recently used, index + 1 */
 	uint32_t q_head, q_tail;
+	uint32_t retired_head;	/* replaced hash elements, index + 1, until the run ends */
 };
 _Static_assert(sizeof(struct map_state) <= RT_MAP_STATE_SIZE, "map_state outgrew its room");
 
@@ -1026,7 +1036,7 @@ static void htab_rebuild(struct rt_map *map)
 
 	memset(map->buckets, 0, ((size_t)map->bucket_mask + 1) * sizeof(*map->buckets));
 	st->nr_fresh = nr;
-	st->free_head = st->count = st->lru_head = st->lru_tail = 0;
+	st->free_head = st->count = st->lru_head = st->lru_tail = st->retired_head = 0;
 	for (i = nr; i-- > 0;) {
 		struct htab_node *n = node_at(map, i);
 		uint32_t *head;
@@ -1085,13 +1095,43 @@ static void *htab_lookup(struct rt_map *map, const void *key)
 	return elem_value(map, idx) + map->cpu_off;
 }
 
+/* Element idx holding key and value, at the head of its bucket. */
+static void htab_insert(struct rt_map *map, uint32_t idx, const void *key, uint32_t hash,
+			const void *value, uint64_t flags, bool all_cpus)
+{
+	struct htab_node *n = node_at(map, idx);
+	uint8_t *slot = elem_value(map, idx);
+	uint32_t *link;
+
+	n->hash = hash;
+	memcpy(node_key(n), key, map->def.key_size);
+	/* a recycled element may hold old data and a held lock */
+	memset(slot, 0, map->val_stride);
+	store_value(map, slot, value, flags & ~(uint64_t)BPF_F_LOCK, all_cpus);
+	__atomic_store_n(&n->live, 1, __ATOMIC_RELEASE);
+	/* new elements go to the head of their bucket, as hlist_nulls_add_head_rcu */
+	link = &map->buckets[hash & map->bucket_mask];
+	n->next = *link;
+	*link = idx + 1;
+	if (map_has(map, MT_LRU))
+		lru_push_front(map, idx);
+	map->st->count++;
+}
+
+/* Whether a program's update of an existing key swaps in a fresh element
+ * (see the top of the file). */
+static bool htab_swaps(const struct rt_map *map, uint64_t flags, bool all_cpus)
+{
+	return !all_cpus && !(flags & BPF_F_LOCK) && !map->shared &&
+	       !map_has(map, MT_PERCPU | MT_ID | MT_DEV);
+}
+
 static int htab_update(struct rt_map *map, const void *key, const void *value, uint64_t flags,
 		       bool all_cpus)
 {
 	uint32_t hash, *link, idx;
 	uint64_t op = flags & ~(uint64_t)BPF_F_LOCK;
 	struct htab_node *n;
-	uint8_t *slot;
 	int err;
 
 	if (op > BPF_EXIST)
@@ -1110,6 +1150,18 @@ static int htab_update(struct rt_map *map, const void *key, const void *value, u
 	/* the kernel's devmap hash inserts on BPF_EXIST too */
 	if (!link && op == BPF_EXIST && !map_has(map, MT_DEV))
 		return -ENOENT;
+	if (link && htab_swaps(map, flags, all_cpus) &&
+	    (map->st->free_head || map->st->nr_fresh < map->def.max_entries)) {
+		uint32_t old = *link - 1;
+
+		htab_alloc_elem(map, &idx);	/* a free one: cannot fail, evicts nothing */
+		htab_unlink(map, link);
+		n = node_at(map, old);
+		n->next = map->st->retired_head;
+		map->st->retired_head = old + 1;
+		htab_insert(map, idx, key, hash, value, flags, all_cpus);
+		return 0;
+	}
 	if (link) {
 		idx = *link - 1;
 		store_value(map, elem_value(map, idx), value, flags, all_cpus);
@@ -1120,22 +1172,24 @@ static int htab_update(struct rt_map *map, const void *key, const void *value, u
 	err = htab_alloc_elem(map, &idx);
 	if (err)
 		return err;
-	n = node_at(map, idx);
-	n->hash = hash;
-	memcpy(node_key(n), key, map->def.key_size);
-	slot = elem_value(map, idx);
-	/* a recycled element may hold old data and a held lock */
-	memset(slot, 0, map->val_stride);
-	store_value(map, slot, value, flags & ~(uint64_t)BPF_F_LOCK, all_cpus);
-	__atomic_store_n(&n->live, 1, __ATOMIC_RELEASE);
-	/* new elements go to the head of their bucket, as hlist_nulls_add_head_rcu */
-	link = &map->buckets[hash & map->bucket_mask];
-	n->next = *link;
-	*link = idx + 1;
-	if (map_has(map, MT_LRU))
-		lru_push_front(map, idx);
-	map->st->count++;
+	htab_insert(map, idx, key, hash, value, flags, all_cpus);
 	return 0;
+}
+
+void rt_map__end_run(struct rt_map *map)
+{
+	uint32_t idx;
+
+	if (map->info->kind != KIND_HASH)
+		return;
+	map_lock(map);
+	while (map->st->retired_head) {
+		idx = map->st->retired_head - 1;
+		map->st->retired_head = node_at(map, idx)->next;
+		node_at(map, idx)->next = map->st->free_head;
+		map->st->free_head = idx + 1;
+	}
+	map_unlock(map);
 }
 
 static int htab_delete(struct rt_map *map, const void *key)

@@ -211,6 +211,52 @@ START_TEST(test_hash)
 }
 END_TEST
 
+/*
+ * A program's update of an existing key swaps in a fresh element, as the
+ * kernel does: a pointer from an earlier lookup still points at the old
+ * value, a write through it is lost, and the old element is free again
+ * only when the run ends. When no element is free it is done in place.
+ */
+START_TEST(test_hash_update_swaps)
+{
+	struct rt_map *m = mk(BPF_MAP_TYPE_HASH, 4, 8, 3, 0);
+	uint32_t k = 7, k2;
+	uint64_t v = 1, out, *old, *cur;
+
+	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	old = rt_map__lookup(m, &k);
+	ck_assert_ptr_nonnull(old);
+	v = 2;
+	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_EXIST), 0);
+	cur = rt_map__lookup(m, &k);
+	ck_assert_ptr_ne(cur, old);
+	ck_assert_uint_eq(*old, 1);	/* the old element is untouched */
+	*old = 99;			/* and a write through it is lost */
+	ck_assert_int_eq(rt_map__user_lookup(m, &k, &out), 0);
+	ck_assert_uint_eq(out, 2);
+	/* 3 elements: k's live one, its retired one, one free */
+	k2 = 8;
+	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), 0);
+	/* none free: k is updated in place (never -E2BIG for an existing key) */
+	v = 3;
+	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	ck_assert_ptr_eq(rt_map__lookup(m, &k), cur);
+	ck_assert_uint_eq(*cur, 3);
+	ck_assert_uint_eq(*old, 99);
+	/* the run ends: the retired element is free for a new key */
+	rt_map__end_run(m);
+	k2 = 9;
+	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), 0);
+	ck_assert_ptr_eq(rt_map__lookup(m, &k2), old);
+	ck_assert_uint_eq(*old, 3);
+	/* user-space updates stay in place */
+	v = 4;
+	ck_assert_int_eq(rt_map__user_update(m, &k, &v, BPF_ANY), 0);
+	ck_assert_ptr_eq(rt_map__lookup(m, &k), cur);
+	rt_map__free(m);
+}
+END_TEST
+
 START_TEST(test_percpu_hash)
 {
 	unsigned int n = ncpus(), c;
@@ -1029,6 +1075,7 @@ Suite *rt_map_suite(void)
 	tcase_add_test(tc, test_array);
 	tcase_add_test(tc, test_percpu_array);
 	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_hash_update_swaps);
 	tcase_add_test(tc, test_percpu_hash);
 	tcase_add_test(tc, test_lru);
 	tcase_add_test(tc, test_ringbuf);

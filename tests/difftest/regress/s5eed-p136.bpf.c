@@ -1,5 +1,4 @@
 // difftest regression: program 136 of seed 0x5eed, 19 of 34 statements dropped
-// known: the kernel replaces a hash element on update (the runtime updates it in place), so the caller's write through its pointer from before the update is lost in the kernel only; see runtime/map.c "Updates replace values in place" and /work/notes/findings.md
 // mcpu: v3
 // program: 136
 // packet: c700640003ffffb2500643ae0060b8000070e129bbff0700ff0cff00000bc214b10000898903ff42ff4500370000ff02063f7b2f0000000748c903
