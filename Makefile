@@ -73,6 +73,14 @@ CC_CFLAGS    := $(CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend \
 FE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard frontend/*.c))
 RW_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard rewriters/*.c))
 BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c,$(wildcard backend/*.c)))
+# The inlinable helpers (runtime/inline/helpers.c): LLVM bitcode built with
+# the native compile's own target and flags (so that its module links into
+# a program's), embedded in bpfaot-cc by backend/helpers_bc.c.
+INLINE_BC := $(BUILD)/lib/bpfaot-helpers.bc
+INLINE_BC_CFLAGS := -target x86_64-unknown-linux-gnu -O2 -fno-stack-protector \
+		    -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions -ffreestanding \
+		    -fPIC -fno-plt -fno-common -fwrapv -fno-strict-aliasing -Wall -Wextra \
+		    -Wno-unused-parameter -Iinclude -Iruntime
 FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
 RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
 BE_LIB  := $(BUILD)/lib/libbpfaot-be.a
@@ -177,6 +185,13 @@ $(BUILD)/obj/rewriters/%.o: rewriters/%.c $(CC_HDRS)
 $(BUILD)/obj/backend/%.o: backend/%.c $(CC_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CC_CFLAGS) -c $< -o $@
+
+$(INLINE_BC): runtime/inline/helpers.c runtime/rt_inline.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) $(INLINE_BC_CFLAGS) -emit-llvm -c $< -o $@
+# .incbin: the object changes when the bitcode does; no LTO for a top-level asm
+$(BUILD)/obj/backend/helpers_bc.o: $(INLINE_BC)
+$(BUILD)/obj/backend/helpers_bc.o: CC_CFLAGS += -DBPFAOT_HELPERS_BC='"$(INLINE_BC)"' -fno-lto
 
 $(FE_LIB): $(FE_OBJS)
 	@mkdir -p $(dir $@)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <llvm-c/Types.h>
+
 #include "be.h"
 
 /* A validated view of an ELF64 little-endian relocatable image (borrowed). */
@@ -58,5 +60,12 @@ int be_run(const char *const *argv, bool verbose);
  * or -errno; then its status as be_run() returns it. */
 int be_spawn(const char *const *argv, bool verbose);
 int be_wait(int pid);
+
+/* Links the inlinable helpers (runtime/inline/helpers.c, bitcode embedded
+ * in bpfaot-cc) into m and makes every call of a helper that has a body a
+ * call of that body, internal and always_inline: after -O3 the object
+ * references none of those helpers. A module calling none is unchanged.
+ * 0 or -errno with a diagnostic in d. */
+int be_inline_helpers(LLVMModuleRef m, struct fe_diags *d);
 
 #endif /* BPFAOT_BE_INTERNAL_H */

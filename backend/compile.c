@@ -490,6 +490,10 @@ static int apply_semantics(struct job *j, const char *in, const char *out)
 		goto out_dispose_buf;
 	}
 	err = be_ir_bpf_semantics(m, &so, NULL);
+	/* after the semantics pass: it is for the user's code, the helpers'
+	 * bodies are ours and defined in C */
+	if (!err && !j->o->no_inline_helpers)
+		err = be_inline_helpers(m, j->d);
 	if (err)
 		goto out_dispose_module;
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
@@ -253,7 +254,7 @@ static int jit_define(LLVMOrcLLJITRef jit, const struct le_ir_info *info, struct
 		{ BPFAOT_LDDW_MAP_VAL, (void (*)(void))jit_map_val },
 		{ BPFAOT_TAIL_CALL_NOW, (void (*)(void))jit_tail_call_now },
 	};
-	LLVMJITCSymbolMapPair pairs[LE_IR_MAX_HELPER + 8];
+	LLVMJITCSymbolMapPair pairs[LE_IR_MAX_HELPER + sizeof(runtime_fns) / sizeof(runtime_fns[0])];
 	LLVMJITSymbolFlags flags = { LLVMJITSymbolGenericFlagsExported |
 					     LLVMJITSymbolGenericFlagsCallable,
 				     0 };

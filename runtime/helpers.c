@@ -21,6 +21,7 @@
 
 #include "bpfaot/helpers.h"
 #include "rt_helpers.h"
+#include "rt_inline.h"
 #include "rt_internal.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -28,14 +29,6 @@
 /* BPF_MAX_LOOPS in kernel/bpf/bpf_iter.c */
 #define RT_MAX_LOOPS (1u << 23)
 
-/*
- * bpf_jiffies64 needs the kernel's HZ, which user space cannot read
- * (sysconf(_SC_CLK_TCK) is USER_HZ). 250 is Debian's CONFIG_HZ. The kernel
- * starts jiffies at INITIAL_JIFFIES (-300 s, as an unsigned 32-bit value) so
- * that wrap-around bugs show early; we keep that offset.
- */
-#define RT_HZ 250
-#define RT_INITIAL_JIFFIES ((uint64_t)(uint32_t)(-300 * RT_HZ))
 
 
 
@@ -144,39 +137,30 @@ static uint64_t map_peek_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4
 
 /* ------------------------------------------------------------- time */
 
-static uint64_t clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clk, &ts))
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t ktime_get_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
-	return clock_ns(CLOCK_MONOTONIC);
+	return rt_inl_clock_ns(CLOCK_MONOTONIC);
 }
 
 static uint64_t ktime_get_boot_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
-	return clock_ns(CLOCK_BOOTTIME);
+	return rt_inl_clock_ns(CLOCK_BOOTTIME);
 }
 
 static uint64_t ktime_get_coarse_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				    uint64_t r5)
 {
-	return clock_ns(CLOCK_MONOTONIC_COARSE);
+	return rt_inl_clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
 static uint64_t ktime_get_tai_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
-	return clock_ns(CLOCK_TAI);
+	return rt_inl_clock_ns(CLOCK_TAI);
 }
 
 static uint64_t jiffies64(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
-	return RT_INITIAL_JIFFIES + clock_ns(CLOCK_MONOTONIC_COARSE) / (1000000000ull / RT_HZ);
+	return rt_inl_jiffies64();
 }
 
 /* ------------------------------------------------------ small things */

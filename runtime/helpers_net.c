@@ -22,20 +22,17 @@
 #include <string.h>
 
 #include "rt_helpers.h"
+#include "rt_inline.h"
 #include "rt_internal.h"
 
 #define ETH_HLEN 14
 #define XDP_FRAME_SZ 40		/* sizeof(struct xdp_frame), kept free at the head */
 #define XDP_META_MAX 255	/* type_max(skb_shared_info.meta_len) */
-#define CSUM_MANGLED_0 0xffff
 #define ENOTSUPP 524		/* the kernel's internal "not supported", seen by programs */
 #define TC_ACT_SHOT 2
 #define TC_ACT_REDIRECT 7
 
 /* Newer than the uapi headers we build against. */
-#ifndef BPF_F_IPV6
-#define BPF_F_IPV6 (1ULL << 7)
-#endif
 #ifndef BPF_F_NO_TUNNEL_KEY
 #define BPF_F_NO_TUNNEL_KEY (1ULL << 4)
 #endif
@@ -386,187 +383,37 @@ uint64_t rt_helper_get_socket_cookie(uint64_t r1, uint64_t r2, uint64_t r3, uint
 
 /* ------------------------------------------------------- checksums */
 
-/* include/net/checksum.h and arch/x86/include/asm/checksum_64.h */
-static uint32_t csum_add(uint32_t csum, uint32_t addend)
-{
-	uint32_t res = csum + addend;
-
-	return res + (res < addend);
-}
-
-static uint32_t csum_sub(uint32_t csum, uint32_t addend)
-{
-	return csum_add(csum, ~addend);
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static uint16_t csum16_add(uint16_t csum, uint16_t addend)
-{
-	uint16_t res = (uint16_t)(csum + addend);
-
-	return (uint16_t)(res + (res < addend));
-}
-
-static uint16_t csum16_sub(uint16_t csum, uint16_t addend)
-{
-	return csum16_add(csum, (uint16_t)~addend);
-}
-
-static uint16_t csum_replace_by_diff(uint16_t sum, uint32_t diff)
-{
-	return csum_fold(csum_add(diff, ~(uint32_t)sum));
-}
-
-static uint16_t csum_replace4(uint16_t sum, uint32_t from, uint32_t to)
-{
-	return csum_fold(csum_add(csum_sub(~(uint32_t)sum, from), to));
-}
-
-static uint16_t csum_replace2(uint16_t sum, uint16_t from, uint16_t to)
-{
-	return (uint16_t)~csum16_add(csum16_sub((uint16_t)~sum, from), to);
-}
-
-/*
- * arch/x86/lib/csum-partial_64.c: little-endian 64-bit words added with
- * end-around carry, the 1..7 trailing bytes zero-extended into one more
- * word, then folded to 32 bits with carry. The order of additions does not
- * change the result (one's complement addition is associative and never
- * yields 0 from non-zero input), so a plain loop matches the kernel's
- * unrolled 40- and 80-byte blocks.
- */
-static uint32_t csum_partial(const uint8_t *p, size_t len, uint32_t seed)
-{
-	uint64_t sum = seed, w, r;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		sum += w;
-		sum += sum < w;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		sum += w;
-		sum += sum < w;
-	}
-	r = sum + (sum >> 32 | sum << 32);
-	return (uint32_t)(r >> 32);
-}
-
-/* Since Linux 6.13 bpf_csum_diff folds its result to 16 bits on every arch. */
-static uint16_t csum_from32to16(uint32_t sum)
-{
-	sum += sum >> 16 | sum << 16;
-	return (uint16_t)(sum >> 16);
-}
+/* The arithmetic is rt_inline.h's, shared with the inlinable bodies that
+ * bpfaot-cc links into native code (runtime/inline/helpers.c). */
 
 uint64_t rt_helper_csum_diff(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
 	struct rt_run *run = rt_run__current();
 	const uint8_t *from = (const uint8_t *)(uintptr_t)r1, *to = (const uint8_t *)(uintptr_t)r3;
-	uint32_t from_size = (uint32_t)r2, to_size = (uint32_t)r4, ret = (uint32_t)r5;
+	uint32_t from_size = (uint32_t)r2, to_size = (uint32_t)r4;
 
 	if (!rt_helper_mem_ok(run, "bpf_csum_diff", "from", from, from_size, false) ||
 	    !rt_helper_mem_ok(run, "bpf_csum_diff", "to", to, to_size, false))
 		return -EFAULT;
-	if (from_size && to_size)
-		ret = csum_sub(csum_partial(to, to_size, ret), csum_partial(from, from_size, 0));
-	else if (to_size)
-		ret = csum_partial(to, to_size, ret);
-	else if (from_size)
-		ret = ~csum_partial(from, from_size, ~ret);
-	return csum_from32to16(ret);
-}
-
-/*
- * The checksum field at offset, for l3/l4_csum_replace: even, within the
- * first 64 KiB and inside the packet, or -EFAULT.
- */
-static int csum_field(struct rt_run *run, uint32_t offset, uint16_t **field)
-{
-	if (offset > 0xffff || (offset & 1) || !rt_bounds_ok(offset, 2, pkt_len(run)))
-		return -EFAULT;
-	*field = (uint16_t *)(void *)(run->data + offset);
-	return 0;
-}
-
-/* csum_replace for a 0 (by diff), 2 or 4 byte field; -EINVAL otherwise. */
-static int csum_apply(uint16_t *field, uint64_t size, uint64_t from, uint64_t to)
-{
-	uint16_t sum;
-
-	memcpy(&sum, field, sizeof(sum));
-	switch (size) {
-	case 0:
-		if (from)
-			return -EINVAL;
-		sum = csum_replace_by_diff(sum, (uint32_t)to);
-		break;
-	case 2:
-		sum = csum_replace2(sum, (uint16_t)from, (uint16_t)to);
-		break;
-	case 4:
-		sum = csum_replace4(sum, (uint32_t)from, (uint32_t)to);
-		break;
-	default:
-		return -EINVAL;
-	}
-	memcpy(field, &sum, sizeof(sum));
-	return 0;
+	return rt_inl_csum_diff(from, from_size, to, to_size, (uint32_t)r5);
 }
 
 uint64_t rt_helper_l3_csum_replace(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				   uint64_t r5)
 {
-	uint16_t *field;
-	int err;
+	struct rt_run *run = rt_run__current();
 
-	if (r5 & ~(uint64_t)BPF_F_HDR_FIELD_MASK)
-		return -EINVAL;
-	err = csum_field(rt_run__current(), (uint32_t)r2, &field);
-	if (err)
-		return err;
-	return csum_apply(field, r5 & BPF_F_HDR_FIELD_MASK, r3, r4);
+	return rt_inl_l3_csum_replace(run ? run->data : NULL, pkt_len(run), (uint32_t)r2, r3, r4,
+				      r5);
 }
 
-/*
- * BPF_F_PSEUDO_HDR only matters for CHECKSUM_COMPLETE/PARTIAL skbs, so it is
- * accepted and has no further effect, as in a kernel test run.
- */
 uint64_t rt_helper_l4_csum_replace(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				   uint64_t r5)
 {
-	const uint64_t valid = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR |
-			       BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
-	bool mangled0 = r5 & BPF_F_MARK_MANGLED_0, enforce = r5 & BPF_F_MARK_ENFORCE;
-	uint16_t *field, sum;
-	int err;
+	struct rt_run *run = rt_run__current();
 
-	if (r5 & ~valid)
-		return -EINVAL;
-	err = csum_field(rt_run__current(), (uint32_t)r2, &field);
-	if (err)
-		return err;
-	memcpy(&sum, field, sizeof(sum));
-	/* a zero UDP checksum means "none": leave it alone unless enforced */
-	if (mangled0 && !enforce && !sum)
-		return 0;
-	err = csum_apply(field, r5 & BPF_F_HDR_FIELD_MASK, r3, r4);
-	if (err)
-		return err;
-	memcpy(&sum, field, sizeof(sum));
-	if (mangled0 && !sum) {
-		sum = CSUM_MANGLED_0;
-		memcpy(field, &sum, sizeof(sum));
-	}
-	return 0;
+	return rt_inl_l4_csum_replace(run ? run->data : NULL, pkt_len(run), (uint32_t)r2, r3, r4,
+				      r5);
 }
 
 uint64_t rt_helper_csum_update(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "rt_helpers.h"
+#include "rt_inline.h"
 #include "rt_internal.h"
 
 #define MAX_BPRINTF_VARARGS 12	/* bpf_snprintf's limit */
@@ -226,19 +227,13 @@ uint64_t rt_helper_strncmp(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, u
 	struct rt_run *run = rt_run__current();
 	const unsigned char *s1 = (const unsigned char *)(uintptr_t)r1;
 	const unsigned char *s2 = (const unsigned char *)(uintptr_t)r3;
-	uint32_t n = (uint32_t)r2, i;
+	uint32_t n = (uint32_t)r2;
 	size_t len2;
 
 	if (!rt_helper_mem_ok(run, "bpf_strncmp", "s1", s1, n, false) ||
 	    !str_check(run, "bpf_strncmp", "s2", (const char *)s2, &len2))
 		return -EFAULT;
-	for (i = 0; i < n; i++) {
-		if (s1[i] != s2[i])
-			return s1[i] < s2[i] ? (uint64_t)-1 : 1;
-		if (!s1[i])
-			break;
-	}
-	return 0;
+	return rt_inl_strncmp(s1, n, s2);
 }
 
 /* ---------------------------------------------------------- formatting */

@@ -1680,8 +1680,10 @@ START_TEST(test_fat_corrupt)
 	size_t len;
 
 	tmpdir_new(dir, sizeof(dir));
-	ck_assert_msg(cc_data(dir, "fat_victim.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s",
-		      out);
+	/* the helpers stay calls, so that the manifest has helper lines */
+	ck_assert_msg(cc_data(dir, "fat_victim.bpf.c", "", "--aot-no-inline-helpers", out,
+			      sizeof(out)) == 0,
+		      "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	img = read_file(path, &len);
 	ck_assert(elf_find(img, len, ".aot.victim", &aot));
@@ -1970,6 +1972,122 @@ START_TEST(test_gen_object_subprog_native)
 }
 END_TEST
 
+/* ----------------------------------------------------- inlined helpers */
+
+/* One program of tests/data/cc/inline_helpers.bpf.c: its input, the res[]
+ * entries it must leave (by hand, see the file), the helpers whose calls
+ * inlining removes from its native code, and those that stay calls. */
+struct inline_case {
+	const char *prog;
+	const char *data;	/* in the test's dir (write_inputs()) */
+	const char *res[12];	/* "KEY: VALUE" lines of --dump-maps */
+	const char *gone[8];	/* helper symbols inlined */
+	const char *kept[4];	/* undefined symbols with inlining only */
+};
+
+static const struct inline_case inline_cases[] = {
+	{ "csum", "pkt64",
+	  { "00000000: 2020000000000000", "01000000: 6042000000000000",
+	    "02000000: f3ef000000000000", "03000000: ac68000000000000" },
+	  { "_bpf_helper_ext_0028" }, { NULL } },
+	{ "csum_replace", "pkt64",
+	  { "00000000: 1617000000000000", "01000000: 1213000000000000",
+	    "02000000: 191d000000000000", "03000000: f2ffffffffffffff",
+	    "04000000: eaffffffffffffff", "05000000: f2ffffffffffffff",
+	    "06000000: eaffffffffffffff", "07000000: 2c2d000000000000",
+	    "08000000: 0000000000000000", "09000000: ffff000000000000",
+	    "0a000000: 0000000000000000" },
+	  { "_bpf_helper_ext_0010", "_bpf_helper_ext_0011" }, { NULL } },
+	{ "str_cmp", "pkt64",
+	  { "00000000: 0000000000000000", "01000000: ffffffffffffffff",
+	    "02000000: ffffffffffffffff", "03000000: 0000000000000000",
+	    "04000000: 0100000000000000" },
+	  { "_bpf_helper_ext_0182" }, { NULL } },
+	{ "clocks", "pkt64",
+	  { "00000000: 0100000000000000", "01000000: 0100000000000000",
+	    "02000000: 0100000000000000", "03000000: 0100000000000000",
+	    "04000000: 0100000000000000", "05000000: 0000000000000000",
+	    "06000000: 0000000000000000" },
+	  { "_bpf_helper_ext_0005", "_bpf_helper_ext_0008", "_bpf_helper_ext_0042",
+	    "_bpf_helper_ext_0118", "_bpf_helper_ext_0125", "_bpf_helper_ext_0160",
+	    "_bpf_helper_ext_0208" },
+	  { "clock_gettime" } },
+};
+
+/* The undefined symbols of program prog's native code in the fat object
+ * path, one per line ("nm -u" of its .aot section, written to dir). */
+static void aot_undefined(const char *dir, const char *path, const char *prog, char *out,
+			  size_t out_sz)
+{
+	char sec[128], native[PATH_MAX];
+	struct elf_sec es;
+	unsigned char *img;
+	size_t len;
+
+	img = read_file(path, &len);
+	snprintf(sec, sizeof(sec), ".aot.%s", prog);
+	ck_assert_msg(elf_find(img, len, sec, &es), "%s: no %s", path, sec);
+	snprintf(native, sizeof(native), "%s/%s.native.o", dir, prog);
+	write_file(native, img + es.off, es.size);
+	free(img);
+	ck_assert_int_eq(tu_sh(out, out_sz, "nm -u '%s'", native), 0);
+}
+
+/* Each inlined helper gives interp's answer and the hand-computed one, with
+ * inlining on and off (--aot-no-inline-helpers); on, the native code has no
+ * reference to the helper left, off it calls the runtime's. */
+START_TEST(test_inline_helpers)
+{
+	static const char *const builds[] = { "", "--aot-no-inline-helpers" };
+	char dir[96], out[OUT_SZ], first[OUT_SZ], path[PATH_MAX], syms[4096];
+	size_t b, c, i;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	for (b = 0; b < 2; b++) {
+		ck_assert_msg(cc_data(dir, "inline_helpers.bpf.c", "", builds[b], out, sizeof(out)) == 0,
+			      "%s: %.2000s", builds[b], out);
+		snprintf(path, sizeof(path), "%s/x.o", dir);
+		for (c = 0; c < sizeof(inline_cases) / sizeof(inline_cases[0]); c++) {
+			const struct inline_case *ic = &inline_cases[c];
+
+			aot_undefined(dir, path, ic->prog, syms, sizeof(syms));
+			for (i = 0; i < 8 && ic->gone[i]; i++) {
+				char line[64];
+
+				snprintf(line, sizeof(line), " U %s\n", ic->gone[i]);
+				ck_assert_msg(!strstr(syms, line) == !b, "%s %s: %s %s:\n%s", ic->prog,
+					      builds[b], ic->gone[i], b ? "not called" : "still called",
+					      syms);
+			}
+			for (i = 0; i < 4 && ic->kept[i]; i++) {
+				char line[64];
+
+				snprintf(line, sizeof(line), " U %s\n", ic->kept[i]);
+				ck_assert_msg(!strstr(syms, line) == !!b, "%s %s: %s:\n%s", ic->prog,
+					      builds[b], ic->kept[i], syms);
+			}
+			ck_assert_msg(tu_sh(first, sizeof(first),
+					 "'%s' --engine=aot --prog=%s --dump-maps --data-in='%s/%s' '%s'",
+					 run_bin, ic->prog, dir, ic->data, path) == 0,
+				      "%s %s: %.2000s", ic->prog, builds[b], first);
+			for (i = 0; i < 12 && ic->res[i]; i++)
+				ck_assert_msg(strstr(first, ic->res[i]), "%s %s: no '%s' in:\n%.3000s",
+					      ic->prog, builds[b], ic->res[i], first);
+			/* the whole map as the interpreter leaves it */
+			ck_assert_msg(tu_sh(out, sizeof(out),
+					 "'%s' --engine=interp --prog=%s --dump-maps --data-in='%s/%s' "
+					 "'%s'",
+					 run_bin, ic->prog, dir, ic->data, path) == 0,
+				      "%s: %.2000s", ic->prog, out);
+			ck_assert_msg(!strcmp(out, first), "%s %s: aot and interp differ:\n%.1500s\n---\n%.1500s",
+				      ic->prog, builds[b], first, out);
+		}
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
@@ -2035,6 +2153,12 @@ Suite *e2e_cc_suite(void)
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_large_program);
 	tcase_add_test(tc, test_verbose);
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("inline");
+	tcase_add_test(tc, test_inline_helpers);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

@@ -48,11 +48,13 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
  * entry, native code returns at once and the runtime runs the target.) */
 #define BPFAOT_TAIL_CALL_NOW "__bpfaot_tail_call_now"
 
-/* C library functions native code may call by name: clang emits them for
- * struct copies and clears, large or variable-sized __builtin_mem* and at
- * -O0, even with -ffreestanding. The linker binds them to the C library's;
- * bpfaot-cc accepts them in the objects it writes. X(name) per function. */
-#define BPFAOT_LIBC_FUNCS(X) X(memcpy) X(memset) X(memmove) X(memcmp) X(bcmp)
+/* C library functions native code may call by name: clang emits the mem*
+ * ones for struct copies and clears, large or variable-sized __builtin_mem*
+ * and at -O0, even with -ffreestanding; clock_gettime is what the inlined
+ * time helpers call (bpf_ktime_get_ns & co, runtime/inline/helpers.c). The
+ * linker binds them to the C library's; bpfaot-cc accepts them in the
+ * objects it writes. X(name) per function. */
+#define BPFAOT_LIBC_FUNCS(X) X(memcpy) X(memset) X(memmove) X(memcmp) X(bcmp) X(clock_gettime)
 
 /* Sections. */
 #define BPFAOT_MANIFEST_SEC ".bpfaot.manifest"	/* in a native object */

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inlined helpers: the runtime's helpers, written in C
+ * (runtime/inline/helpers.c), compiled to LLVM bitcode by the build and
+ * embedded in bpfaot-cc (backend/helpers_bc.c), are linked into each
+ * program's module before clang's -O3, so that they inline.
+ *
+ * The rewritten source calls helper NNNN as `_bpf_helper_ext_NNNN` with
+ * the prototype of the source's declaration (or 5 x u64 with
+ * --aot-no-types); the bitcode defines `__bpfaot_inline_NNNN` with the
+ * native ABI's 5 x u64 -> u64, as the runtime's helper itself. Each call
+ * of a helper that has a body becomes a call of the body: arguments
+ * widened to u64 (zero-extended integers, pointers as integers: the body
+ * truncates as the runtime's helper does), missing ones 0, the result
+ * narrowed back to the call's type. The bodies are always_inline and
+ * internal, so -O3 inlines them and drops them: the object keeps no
+ * reference to the helper, and the manifest lists it no more. A body is
+ * linked only into modules that call its helper; a module that calls
+ * none is left untouched.
+ *
+ * A call this pass cannot convert (an argument wider than 64 bits or of
+ * another kind) stays a call of the runtime's helper, which is always
+ * right.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/Linker.h>
+
+#include "be_internal.h"
+#include "bpfaot/abi.h"
+
+#define BODY_PREFIX "__bpfaot_inline_"
+#define MAX_HELPER_ID 9999
+
+/* The embedded bitcode (helpers_bc.c). */
+extern const char be_helpers_bc[], be_helpers_bc_end[];
+
+struct names {
+	char **items;
+	size_t cnt, cap;
+};
+
+static int names__add(struct names *n, const char *s)
+{
+	if (n->cnt == n->cap) {
+		size_t cap = n->cap ? n->cap * 2 : 16;
+		char **p = realloc(n->items, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		n->items = p;
+		n->cap = cap;
+	}
+	n->items[n->cnt] = strdup(s);
+	if (!n->items[n->cnt])
+		return -ENOMEM;
+	n->cnt++;
+	return 0;
+}
+
+static void names__free(struct names *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->cnt; i++)
+		free(n->items[i]);
+	free(n->items);
+}
+
+/* The helper id of `_bpf_helper_ext_NNNN`, or 0. */
+static unsigned helper_id(const char *name)
+{
+	size_t n = strlen(BPFAOT_HELPER_PREFIX);
+	unsigned id = 0;
+	size_t i;
+
+	if (strncmp(name, BPFAOT_HELPER_PREFIX, n) || strlen(name) != n + 4)
+		return 0;
+	for (i = n; i < n + 4; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return 0;
+		id = id * 10 + (unsigned)(name[i] - '0');
+	}
+	return id;
+}
+
+/* Whether a value of type t converts to and from u64 losslessly enough for
+ * the native ABI (integers up to 64 bits, pointers). */
+static bool is_abi_type(LLVMTypeRef t)
+{
+	switch (LLVMGetTypeKind(t)) {
+	case LLVMIntegerTypeKind:
+		return LLVMGetIntTypeWidth(t) <= 64;
+	case LLVMPointerTypeKind:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static LLVMValueRef to_u64(LLVMBuilderRef b, LLVMValueRef v, LLVMTypeRef i64)
+{
+	LLVMTypeRef t = LLVMTypeOf(v);
+
+	if (LLVMGetTypeKind(t) == LLVMPointerTypeKind)
+		return LLVMBuildPtrToInt(b, v, i64, "");
+	if (LLVMGetIntTypeWidth(t) < 64)
+		return LLVMBuildZExt(b, v, i64, "");
+	return v;
+}
+
+static LLVMValueRef from_u64(LLVMBuilderRef b, LLVMValueRef v, LLVMTypeRef t)
+{
+	if (LLVMGetTypeKind(t) == LLVMPointerTypeKind)
+		return LLVMBuildIntToPtr(b, v, t, "");
+	if (LLVMGetIntTypeWidth(t) < 64)
+		return LLVMBuildTrunc(b, v, t, "");
+	return v;
+}
+
+/* Whether call is a call whose callee is exactly fn (possibly through a
+ * cast: two declarations of one helper with different prototypes). */
+static bool calls(LLVMValueRef call, LLVMValueRef fn)
+{
+	return LLVMIsACallInst(call) && LLVMGetCalledValue(call) == fn;
+}
+
+static int push_call(LLVMValueRef **calls_, size_t *nr, size_t *cap, LLVMValueRef c)
+{
+	if (*nr == *cap) {
+		size_t n = *cap ? *cap * 2 : 8;
+		LLVMValueRef *p = realloc(*calls_, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		*calls_ = p;
+		*cap = n;
+	}
+	(*calls_)[(*nr)++] = c;
+	return 0;
+}
+
+/* The calls of fn: direct, or through a constant cast of fn. *out is
+ * malloc'ed (caller frees, also on error). */
+static int collect_calls(LLVMValueRef fn, LLVMValueRef **out, size_t *nr)
+{
+	LLVMUseRef u, u2;
+	size_t cap = 0;
+	int err = 0;
+
+	*out = NULL;
+	*nr = 0;
+	for (u = LLVMGetFirstUse(fn); u && !err; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+
+		if (calls(user, fn))
+			err = push_call(out, nr, &cap, user);
+		else if (LLVMIsAConstantExpr(user) && LLVMGetConstOpcode(user) == LLVMBitCast)
+			for (u2 = LLVMGetFirstUse(user); u2 && !err; u2 = LLVMGetNextUse(u2))
+				if (calls(LLVMGetUser(u2), user))
+					err = push_call(out, nr, &cap, LLVMGetUser(u2));
+	}
+	return err;
+}
+
+/* Replaces call with a call of body (5 x u64 -> u64); false when its types
+ * do not allow it (the call stays). */
+static bool rewrite_call(LLVMBuilderRef b, LLVMValueRef call, LLVMValueRef body, LLVMTypeRef i64)
+{
+	unsigned n = (unsigned)LLVMGetNumArgOperands(call), i;
+	LLVMTypeRef ret = LLVMTypeOf(call);
+	bool ret_void = LLVMGetTypeKind(ret) == LLVMVoidTypeKind;
+	LLVMValueRef args[5], r;
+
+	if (n > 5 || (!ret_void && !is_abi_type(ret)))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!is_abi_type(LLVMTypeOf(LLVMGetOperand(call, i))))
+			return false;
+	LLVMPositionBuilderBefore(b, call);
+	for (i = 0; i < 5; i++)
+		args[i] = i < n ? to_u64(b, LLVMGetOperand(call, i), i64) : LLVMConstInt(i64, 0, 0);
+	r = LLVMBuildCall2(b, LLVMGlobalGetValueType(body), body, args, 5, "");
+	if (!ret_void)
+		LLVMReplaceAllUsesWith(call, from_u64(b, r, ret));
+	LLVMInstructionEraseFromParent(call);
+	return true;
+}
+
+/* The helpers module m calls that have a body: ids[id] set. */
+static size_t wanted_helpers(LLVMModuleRef m, LLVMModuleRef hm, bool *ids)
+{
+	LLVMValueRef f;
+	size_t n = 0;
+	char body[64];
+
+	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		unsigned id = helper_id(LLVMGetValueName2(f, &len));
+
+		if (!id || !LLVMIsDeclaration(f))
+			continue;
+		snprintf(body, sizeof(body), BODY_PREFIX "%04u", id);
+		if (LLVMGetNamedFunction(hm, body)) {
+			ids[id] = true;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Drops functions and declarations the helper module brought that nothing
+ * uses any more, until none is left to drop. */
+static void drop_unused(LLVMModuleRef m, const struct names *brought)
+{
+	bool again = true;
+	size_t i;
+
+	while (again) {
+		again = false;
+		for (i = 0; i < brought->cnt; i++) {
+			LLVMValueRef f = LLVMGetNamedFunction(m, brought->items[i]);
+
+			if (f && !LLVMGetFirstUse(f)) {
+				LLVMDeleteFunction(f);
+				again = true;
+			}
+		}
+	}
+}
+
+int be_inline_helpers(LLVMModuleRef m, struct fe_diags *d)
+{
+	LLVMContextRef ctx = LLVMGetModuleContext(m);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
+	unsigned inl = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+	bool *ids = calloc(MAX_HELPER_ID + 1, sizeof(*ids));
+	struct names brought = { 0 };
+	LLVMMemoryBufferRef buf;
+	LLVMModuleRef hm = NULL;
+	LLVMBuilderRef b = NULL;
+	LLVMValueRef f;
+	unsigned id;
+	int err = -ENOMEM;
+
+	if (!ids)
+		return -ENOMEM;
+	buf = LLVMCreateMemoryBufferWithMemoryRange(be_helpers_bc,
+						    (size_t)(be_helpers_bc_end - be_helpers_bc),
+						    "bpfaot-helpers.bc", 0);
+	if (!buf)
+		goto out_free;
+	if (LLVMParseBitcodeInContext2(ctx, buf, &hm)) {
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0,
+			    "internal error: the inlinable helpers' bitcode is malformed");
+		err = -ENOEXEC;
+		goto out_dispose_buf;
+	}
+	if (!wanted_helpers(m, hm, ids)) {
+		LLVMDisposeModule(hm);
+		err = 0;
+		goto out_dispose_buf;
+	}
+	/* what the link brings in, to make internal, and drop when unused */
+	for (f = LLVMGetFirstFunction(hm); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *name = LLVMGetValueName2(f, &len);
+
+		if (!LLVMGetNamedFunction(m, name) && names__add(&brought, name)) {
+			LLVMDisposeModule(hm);
+			goto out_dispose_buf;
+		}
+	}
+	LLVMSetTarget(hm, LLVMGetTarget(m));
+	LLVMSetDataLayout(hm, LLVMGetDataLayoutStr(m));
+	/* hm is consumed, linked or not */
+	if (LLVMLinkModules2(m, hm)) {
+		fe_diag_pos(d, FE_ERROR, NULL, 0, 0,
+			    "internal error: cannot link the inlinable helpers into the program");
+		err = -EINVAL;
+		goto out_dispose_buf;
+	}
+	for (id = 0; id <= MAX_HELPER_ID; id++) {
+		char name[64];
+		LLVMValueRef decl, body, *cs;
+		size_t nr, i;
+
+		if (!ids[id])
+			continue;
+		snprintf(name, sizeof(name), BPFAOT_HELPER_SYM_FMT, id);
+		decl = LLVMGetNamedFunction(m, name);
+		snprintf(name, sizeof(name), BODY_PREFIX "%04u", id);
+		body = LLVMGetNamedFunction(m, name);
+		if (!decl || !body)
+			continue;
+		if (collect_calls(decl, &cs, &nr)) {
+			free(cs);
+			goto out_dispose_buf;
+		}
+		if (!b)
+			b = LLVMCreateBuilderInContext(ctx);
+		for (i = 0; i < nr; i++)
+			rewrite_call(b, cs[i], body, i64);
+		free(cs);
+		if (!LLVMGetFirstUse(decl))
+			LLVMDeleteFunction(decl);
+	}
+	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+
+		if (LLVMIsDeclaration(f) || strncmp(LLVMGetValueName2(f, &len), BODY_PREFIX,
+						    strlen(BODY_PREFIX)))
+			continue;
+		LLVMSetLinkage(f, LLVMInternalLinkage);
+		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+					LLVMCreateEnumAttribute(ctx, inl, 0));
+	}
+	drop_unused(m, &brought);
+	err = 0;
+out_dispose_buf:
+	if (b)
+		LLVMDisposeBuilder(b);
+	LLVMDisposeMemoryBuffer(buf);
+out_free:
+	names__free(&brought);
+	free(ids);
+	return err;
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Inlinable helpers: the runtime's helpers in the form bpfaot-cc links into
+ * each program's LLVM module before -O3, so that they inline. The build
+ * compiles this file to LLVM bitcode (never into libbpfaot) and embeds it
+ * in bpfaot-cc (backend/inline_helpers.c links it).
+ *
+ * `__bpfaot_inline_NNNN` is the body of helper NNNN (kernel id, four
+ * digits), with the native ABI's signature: five u64 in, u64 out, as the
+ * runtime's out-of-line helper _bpf_helper_ext_NNNN. A helper is here only
+ * when its native run (the aot engine: unchecked, on the run's thread)
+ * needs nothing the native code cannot reach; its computing core is
+ * rt_inline.h's, which the out-of-line helper runs too, so both give the
+ * same answer. What they read of the run comes from the context: the
+ * packet's bounds are the data and data_end fields of struct __sk_buff,
+ * which the runtime keeps equal to its own (rt_run__sync_ctx()).
+ *
+ * What stays out, and why: helpers that record something in the run (tail
+ * calls, redirects, printk, tunnel keys), move the packet, or use maps
+ * through the runtime's map code.
+ */
+#include <stdint.h>
+#include <linux/bpf.h>
+
+#include "rt_inline.h"
+
+#define INLINE_HELPER(ID)                                                                        \
+	__attribute__((always_inline)) uint64_t __bpfaot_inline_##ID(                           \
+		uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);               \
+	__attribute__((always_inline)) uint64_t __bpfaot_inline_##ID(                           \
+		uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+
+/* The packet of a struct __sk_buff context: 32-bit addresses in the low
+ * 4 GiB (docs/runtime.md); 0 bytes without a packet. */
+static inline uint8_t *skb_data(uint64_t ctx, size_t *len)
+{
+	const struct __sk_buff *skb = (const struct __sk_buff *)(uintptr_t)ctx;
+	uintptr_t data = skb->data, end = skb->data_end;
+
+	*len = data && end > data ? end - data : 0;
+	return (uint8_t *)data;
+}
+
+/* bpf_ktime_get_ns */
+INLINE_HELPER(0005)
+{
+	return rt_inl_clock_ns(CLOCK_MONOTONIC);
+}
+
+/* bpf_get_smp_processor_id: the runtime runs programs on CPU 0 */
+INLINE_HELPER(0008)
+{
+	return 0;
+}
+
+/* bpf_l3_csum_replace(skb, offset, from, to, flags) */
+INLINE_HELPER(0010)
+{
+	size_t len;
+	uint8_t *data = skb_data(r1, &len);
+
+	return rt_inl_l3_csum_replace(data, len, (uint32_t)r2, r3, r4, r5);
+}
+
+/* bpf_l4_csum_replace(skb, offset, from, to, flags) */
+INLINE_HELPER(0011)
+{
+	size_t len;
+	uint8_t *data = skb_data(r1, &len);
+
+	return rt_inl_l4_csum_replace(data, len, (uint32_t)r2, r3, r4, r5);
+}
+
+/* bpf_csum_diff(from, from_size, to, to_size, seed) */
+INLINE_HELPER(0028)
+{
+	return rt_inl_csum_diff((const uint8_t *)(uintptr_t)r1, (uint32_t)r2,
+				(const uint8_t *)(uintptr_t)r3, (uint32_t)r4, (uint32_t)r5);
+}
+
+/* bpf_get_numa_node_id: and on NUMA node 0 */
+INLINE_HELPER(0042)
+{
+	return 0;
+}
+
+/* bpf_jiffies64 */
+INLINE_HELPER(0118)
+{
+	return rt_inl_jiffies64();
+}
+
+/* bpf_ktime_get_boot_ns */
+INLINE_HELPER(0125)
+{
+	return rt_inl_clock_ns(CLOCK_BOOTTIME);
+}
+
+/* bpf_ktime_get_coarse_ns */
+INLINE_HELPER(0160)
+{
+	return rt_inl_clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
+/* bpf_strncmp(s1, s1_sz, s2): s2 NULL is the one pointer the out-of-line
+ * helper refuses unchecked */
+INLINE_HELPER(0182)
+{
+	if (!r3)
+		return (uint64_t)-RT_INL_EFAULT;
+	return rt_inl_strncmp((const unsigned char *)(uintptr_t)r1, (uint32_t)r2,
+			      (const unsigned char *)(uintptr_t)r3);
+}
+
+/* bpf_ktime_get_tai_ns */
+INLINE_HELPER(0208)
+{
+	return rt_inl_clock_ns(CLOCK_TAI);
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The computing core of the helpers that native code may inline, written
+ * once for two consumers: the runtime's out-of-line helpers (helpers.c,
+ * helpers_net.c, helpers_trace.c, map.c) and the inlinable helper bodies
+ * of runtime/inline/helpers.c, which the build compiles to LLVM bitcode
+ * for bpfaot-cc to link into each program before -O3. Both run this very
+ * code, so an inlined helper gives the out-of-line helper's answer
+ * (interp's) by construction.
+ *
+ * Freestanding: static inline functions over plain memory and no run
+ * state; what a helper needs from the run (the packet's bounds) comes in as
+ * arguments. The one C library function is clock_gettime(), which the
+ * runtime's linker provides to native code (BPFAOT_LIBC_FUNCS, abi.h).
+ */
+#ifndef BPFAOT_RT_INLINE_H
+#define BPFAOT_RT_INLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <linux/bpf.h>
+
+#define RT_INL_ENOTSUPP 524	/* the kernel's internal "not supported", seen by programs */
+#define RT_INL_EINVAL 22
+#define RT_INL_EFAULT 14
+#define RT_INL_E2BIG 7
+#define RT_INL_CSUM_MANGLED_0 0xffff
+/* BPF_MAX_LOOPS in kernel/bpf/bpf_iter.c */
+#define RT_INL_MAX_LOOPS (1u << 23)
+/* xorshift64*'s state when none was set: a zero state would stay zero */
+#define RT_INL_PRANDOM_SEED 0x9e3779b97f4a7c15ull
+
+#ifndef BPF_F_IPV6
+#define BPF_F_IPV6 (1ULL << 7)	/* newer than the uapi headers we build against */
+#endif
+
+/* --------------------------------------------------------------- time */
+
+/* bpf_jiffies64 needs the kernel's HZ, which user space cannot read
+ * (sysconf(_SC_CLK_TCK) is USER_HZ). 250 is Debian's CONFIG_HZ. The kernel
+ * starts jiffies at INITIAL_JIFFIES (-300 s, as an unsigned 32-bit value) so
+ * that wrap-around bugs show early; we keep that offset. */
+#define RT_INL_HZ 250
+#define RT_INL_INITIAL_JIFFIES ((uint64_t)(uint32_t)(-300 * RT_INL_HZ))
+
+/* The clock in ns, 0 if it cannot be read. */
+static inline uint64_t rt_inl_clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t rt_inl_jiffies64(void)
+{
+	return RT_INL_INITIAL_JIFFIES +
+	       rt_inl_clock_ns(CLOCK_MONOTONIC_COARSE) / (1000000000ull / RT_INL_HZ);
+}
+
+/* ------------------------------------------------------- checksums */
+
+/* include/net/checksum.h and arch/x86/include/asm/checksum_64.h */
+static inline uint32_t rt_inl_csum_add(uint32_t csum, uint32_t addend)
+{
+	uint32_t res = csum + addend;
+
+	return res + (res < addend);
+}
+
+static inline uint32_t rt_inl_csum_sub(uint32_t csum, uint32_t addend)
+{
+	return rt_inl_csum_add(csum, ~addend);
+}
+
+static inline uint16_t rt_inl_csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static inline uint16_t rt_inl_csum16_add(uint16_t csum, uint16_t addend)
+{
+	uint16_t res = (uint16_t)(csum + addend);
+
+	return (uint16_t)(res + (res < addend));
+}
+
+static inline uint16_t rt_inl_csum16_sub(uint16_t csum, uint16_t addend)
+{
+	return rt_inl_csum16_add(csum, (uint16_t)~addend);
+}
+
+/*
+ * arch/x86/lib/csum-partial_64.c: little-endian 64-bit words added with
+ * end-around carry, the 1..7 trailing bytes zero-extended into one more
+ * word, then folded to 32 bits with carry. The order of additions does not
+ * change the result (one's complement addition is associative and never
+ * yields 0 from non-zero input), so a plain loop matches the kernel's
+ * unrolled 40- and 80-byte blocks.
+ */
+static inline uint32_t rt_inl_csum_partial(const uint8_t *p, size_t len, uint32_t seed)
+{
+	uint64_t sum = seed, w, r;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		__builtin_memcpy(&w, p, 8);
+		sum += w;
+		sum += sum < w;
+	}
+	if (len) {
+		w = 0;
+		__builtin_memcpy(&w, p, len);
+		sum += w;
+		sum += sum < w;
+	}
+	r = sum + (sum >> 32 | sum << 32);
+	return (uint32_t)(r >> 32);
+}
+
+/* bpf_csum_diff after the pointer checks. Since Linux 6.13 the result is
+ * folded to 16 bits on every arch. */
+static inline uint64_t rt_inl_csum_diff(const uint8_t *from, uint32_t from_size, const uint8_t *to,
+					uint32_t to_size, uint32_t seed)
+{
+	uint32_t ret = seed;
+
+	if (from_size && to_size)
+		ret = rt_inl_csum_sub(rt_inl_csum_partial(to, to_size, ret),
+				      rt_inl_csum_partial(from, from_size, 0));
+	else if (to_size)
+		ret = rt_inl_csum_partial(to, to_size, ret);
+	else if (from_size)
+		ret = ~rt_inl_csum_partial(from, from_size, ~ret);
+	ret += ret >> 16 | ret << 16;
+	return (uint16_t)(ret >> 16);
+}
+
+/* csum_replace for a 0 (by diff), 2 or 4 byte field of the packet
+ * data[0..len) at offset: -EFAULT unless the field is even, within the
+ * first 64 KiB and inside the packet; -EINVAL for another size. */
+static inline int rt_inl_csum_apply(uint8_t *data, size_t len, uint32_t offset, uint64_t size,
+				    uint64_t from, uint64_t to)
+{
+	uint16_t sum;
+
+	if (offset > 0xffff || (offset & 1) || len < 2 || offset > len - 2)
+		return -RT_INL_EFAULT;
+	__builtin_memcpy(&sum, data + offset, sizeof(sum));
+	switch (size) {
+	case 0:
+		if (from)
+			return -RT_INL_EINVAL;
+		sum = rt_inl_csum_fold(rt_inl_csum_add((uint32_t)to, ~(uint32_t)sum));
+		break;
+	case 2:
+		sum = (uint16_t)~rt_inl_csum16_add(rt_inl_csum16_sub((uint16_t)~sum, (uint16_t)from),
+						   (uint16_t)to);
+		break;
+	case 4:
+		sum = rt_inl_csum_fold(
+			rt_inl_csum_add(rt_inl_csum_sub(~(uint32_t)sum, (uint32_t)from), (uint32_t)to));
+		break;
+	default:
+		return -RT_INL_EINVAL;
+	}
+	__builtin_memcpy(data + offset, &sum, sizeof(sum));
+	return 0;
+}
+
+/* bpf_l3_csum_replace on the packet data[0..len). */
+static inline uint64_t rt_inl_l3_csum_replace(uint8_t *data, size_t len, uint32_t offset,
+					      uint64_t from, uint64_t to, uint64_t flags)
+{
+	if (flags & ~(uint64_t)BPF_F_HDR_FIELD_MASK)
+		return (uint64_t)-RT_INL_EINVAL;
+	return (uint64_t)(int64_t)rt_inl_csum_apply(data, len, offset,
+						     flags & BPF_F_HDR_FIELD_MASK, from, to);
+}
+
+/*
+ * bpf_l4_csum_replace on the packet data[0..len). BPF_F_PSEUDO_HDR only
+ * matters for CHECKSUM_COMPLETE/PARTIAL skbs, so it is accepted and has no
+ * further effect, as in a kernel test run (a linear CHECKSUM_NONE skb).
+ */
+static inline uint64_t rt_inl_l4_csum_replace(uint8_t *data, size_t len, uint32_t offset,
+					      uint64_t from, uint64_t to, uint64_t flags)
+{
+	const uint64_t valid = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR |
+			       BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
+	int mangled0 = !!(flags & BPF_F_MARK_MANGLED_0), enforce = !!(flags & BPF_F_MARK_ENFORCE);
+	uint16_t sum;
+	int err;
+
+	if (flags & ~valid)
+		return (uint64_t)-RT_INL_EINVAL;
+	if (offset > 0xffff || (offset & 1) || len < 2 || offset > len - 2)
+		return (uint64_t)-RT_INL_EFAULT;
+	__builtin_memcpy(&sum, data + offset, sizeof(sum));
+	/* a zero UDP checksum means "none": leave it alone unless enforced */
+	if (mangled0 && !enforce && !sum)
+		return 0;
+	err = rt_inl_csum_apply(data, len, offset, flags & BPF_F_HDR_FIELD_MASK, from, to);
+	if (err)
+		return (uint64_t)(int64_t)err;
+	__builtin_memcpy(&sum, data + offset, sizeof(sum));
+	if (mangled0 && !sum) {
+		sum = RT_INL_CSUM_MANGLED_0;
+		__builtin_memcpy(data + offset, &sum, sizeof(sum));
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- strings */
+
+/* bpf_strncmp after the pointer checks: -1, 0 or 1 (the kernel's sign). */
+static inline uint64_t rt_inl_strncmp(const unsigned char *s1, uint32_t n, const unsigned char *s2)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s1[i] != s2[i])
+			return s1[i] < s2[i] ? (uint64_t)-1 : 1;
+		if (!s1[i])
+			break;
+	}
+	return 0;
+}
+
+#endif /* BPFAOT_RT_INLINE_H */

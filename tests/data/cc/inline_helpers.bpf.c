@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Helpers that bpfaot-cc inlines (runtime/inline/helpers.c), each program
+ * storing its results in res[] for tests/check_e2e_cc.c, which expects the
+ * same map on aot (helpers inlined and not) and interp, and the values
+ * below, worked out by hand on the 64-byte packet whose byte i is i
+ * (16-bit words are little-endian loads: bytes 8, 9 make 0x0908):
+ *
+ * csum: bpf_csum_diff over bytes 0..7 (words 0100 0302 0504 0706, one's
+ *   complement sum 0x100c) and 8..15 (0908 0b0a 0d0c 0f0e, sum 0x302c):
+ *   res[0] from -> to, seed 0:        0x302c - 0x100c = 0x2020
+ *   res[1] to only, seed 0x1234:      0x302c + 0x1234 = 0x4260
+ *   res[2] from only, seed 0:         -0x100c = ~0x100c = 0xeff3
+ *   res[3] nothing, seed 0x12345678:  folded 0x1234 + 0x5678 = 0x68ac
+ * csum_replace (tc, so the packet starts at byte 0): a field F at offset
+ * o holds the word (o+1)(o); replacing from by to subtracts to - from:
+ *   res[0] l3 size 2 at 24: 0x1918 - (0x0304 - 0x0102) = 0x1716
+ *   res[1] l3 size 4 at 26, 0x01020304 -> 0x05060708: the halves differ
+ *          by 0x0c0e - 0x0406 = 0x0808: 0x1b1a - 0x0808 = 0x1312
+ *   res[2] l3 by diff at 28, diff 0x00010002 (folds to 3): 0x1d19
+ *   res[3] l3 at an odd offset: -EFAULT (-14); res[4] l3 size 3: -EINVAL
+ *          (-22); res[5] l3 at 64 (past the packet): -EFAULT; res[6] l3
+ *          with BPF_F_PSEUDO_HDR: -EINVAL
+ *   res[7] l4 size 2 at 46: 0x2f2e - 0x0202 = 0x2d2c
+ *   res[8] l4 MANGLED_0 on a zero field at 40: left alone, 0
+ *   res[9] l4 MANGLED_0 at 44, from 0 to 0x2d2c: the sum becomes 0, which
+ *          MANGLED_0 writes as 0xffff
+ *   res[10] the sum of the return values of the calls that succeed: 0
+ * str_cmp: bpf_strncmp, s1 = "abcd" in an 8-byte buffer:
+ *   res[0] "abcd", 8: 0; res[1] "abce", 8: -1; res[2] "abz", 3: -1;
+ *   res[3] "abz", 2: 0; res[4] "abc", 8: 'd' > NUL: 1
+ * clocks: res[0] = 1 when ktime is non-zero and a second read is not
+ *   earlier; res[1..4] = 1 when boot, coarse, tai and jiffies64 are
+ *   non-zero; res[5] = the CPU and res[6] = the NUMA node: 0.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, __u64);
+} res SEC(".maps");
+
+static __always_inline void put(__u32 key, __u64 v)
+{
+	bpf_map_update_elem(&res, &key, &v, BPF_ANY);
+}
+
+SEC("xdp")
+int csum(struct xdp_md *ctx)
+{
+	void *end = (void *)(long)ctx->data_end;
+	__u8 *p = (void *)(long)ctx->data;
+	__be32 from[2], to[2];
+
+	if ((void *)(p + 16) > end)
+		return XDP_DROP;
+	__builtin_memcpy(from, p, 8);
+	__builtin_memcpy(to, p + 8, 8);
+	put(0, bpf_csum_diff(from, 8, to, 8, 0));
+	put(1, bpf_csum_diff(0, 0, to, 8, 0x1234));
+	put(2, bpf_csum_diff(from, 8, 0, 0, 0));
+	put(3, bpf_csum_diff(0, 0, 0, 0, 0x12345678));
+	return XDP_PASS;
+}
+
+/* the field at off, read again from the packet (helpers invalidate
+ * earlier packet pointers) */
+static __always_inline __u64 field(struct __sk_buff *skb, __u32 off)
+{
+	void *end = (void *)(long)skb->data_end;
+	__u8 *p = (void *)(long)skb->data;
+
+	if (off > 62 || (void *)(p + off + 2) > end)
+		return 0xdead;
+	return *(__u16 *)(p + off);
+}
+
+SEC("tc")
+int csum_replace(struct __sk_buff *skb)
+{
+	void *end = (void *)(long)skb->data_end;
+	__u8 *p = (void *)(long)skb->data;
+	long ok = 0;
+
+	if ((void *)(p + 64) > end)
+		return TC_ACT_SHOT;
+	p[40] = 0;
+	p[41] = 0;
+	ok |= bpf_l3_csum_replace(skb, 24, 0x0102, 0x0304, 2);
+	ok |= bpf_l3_csum_replace(skb, 26, 0x01020304, 0x05060708, 4);
+	ok |= bpf_l3_csum_replace(skb, 28, 0, 0x00010002, 0);
+	put(3, bpf_l3_csum_replace(skb, 25, 0x0102, 0x0304, 2));
+	put(4, bpf_l3_csum_replace(skb, 30, 0x0102, 0x0304, 3));
+	put(5, bpf_l3_csum_replace(skb, 64, 0x0102, 0x0304, 2));
+	put(6, bpf_l3_csum_replace(skb, 30, 0x0102, 0x0304, 2 | BPF_F_PSEUDO_HDR));
+	ok |= bpf_l4_csum_replace(skb, 46, 0x0102, 0x0304, 2);
+	ok |= bpf_l4_csum_replace(skb, 40, 0x0102, 0x0304, 2 | BPF_F_MARK_MANGLED_0);
+	ok |= bpf_l4_csum_replace(skb, 44, 0, 0x2d2c, 2 | BPF_F_MARK_MANGLED_0);
+	put(0, field(skb, 24));
+	put(1, field(skb, 26));
+	put(2, field(skb, 28));
+	put(7, field(skb, 46));
+	put(8, field(skb, 40));
+	put(9, field(skb, 44));
+	put(10, ok);
+	return TC_ACT_OK;
+}
+
+SEC("xdp")
+int str_cmp(struct xdp_md *ctx)
+{
+	char s1[8] = "abcd";
+
+	put(0, bpf_strncmp(s1, 8, "abcd"));
+	put(1, bpf_strncmp(s1, 8, "abce"));
+	put(2, bpf_strncmp(s1, 3, "abz"));
+	put(3, bpf_strncmp(s1, 2, "abz"));
+	put(4, bpf_strncmp(s1, 8, "abc"));
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int clocks(struct xdp_md *ctx)
+{
+	__u64 t1 = bpf_ktime_get_ns();
+	__u64 t2 = bpf_ktime_get_ns();
+
+	put(0, t1 && t2 >= t1);
+	put(1, bpf_ktime_get_boot_ns() != 0);
+	put(2, bpf_ktime_get_coarse_ns() != 0);
+	put(3, bpf_ktime_get_tai_ns() != 0);
+	put(4, bpf_jiffies64() != 0);
+	put(5, bpf_get_smp_processor_id());
+	put(6, bpf_get_numa_node_id());
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
