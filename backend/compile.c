@@ -717,9 +717,9 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 				    why ? why : "");
 			return 1;
 		}
-		if (fe_unit__find_map(j->u, name) ||
-		    is_map_values_sym(j->u, name) || is_libc_sym(name) ||
-		    !strcmp(name, BPFAOT_TAIL_CALL_NOW))
+		if (fe_unit__find_map(j->u, name) || is_map_values_sym(j->u, name) ||
+		    is_libc_sym(name) || !strcmp(name, BPFAOT_TAIL_CALL_NOW) ||
+		    !strcmp(name, BPFAOT_TLS_PRANDOM))
 			continue;
 		g = fe_unit__find_global(j->u, name);
 		if (g && fe_global__offset(g) >= 0)

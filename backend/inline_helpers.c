@@ -18,9 +18,14 @@
  * linked only into modules that call its helper; a module that calls
  * none is left untouched.
  *
+ * A helper that takes a callback (bpf_loop) gets, instead of the function
+ * pointer, a thunk with the native ABI's signature that calls the
+ * program's function directly (thunk_of()), so the callback inlines into
+ * the loop as well.
+ *
  * A call this pass cannot convert (an argument wider than 64 bits or of
- * another kind) stays a call of the runtime's helper, which is always
- * right.
+ * another kind, a callback that is not a function of the module) stays a
+ * call of the runtime's helper, which is always right.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -168,23 +173,117 @@ static int collect_calls(LLVMValueRef fn, LLVMValueRef **out, size_t *nr)
 	return err;
 }
 
-/* Replaces call with a call of body (5 x u64 -> u64); false when its types
- * do not allow it (the call stays). */
-static bool rewrite_call(LLVMBuilderRef b, LLVMValueRef call, LLVMValueRef body, LLVMTypeRef i64)
+/* Helpers that take a callback, and which argument it is (the FUNC
+ * argument of include/bpfaot/helpers.h). */
+static const struct {
+	unsigned id, arg;
+} callback_args[] = {
+	{ 181, 1 },	/* bpf_loop */
+};
+
+static int callback_arg(unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(callback_args) / sizeof(callback_args[0]); i++)
+		if (callback_args[i].id == id)
+			return (int)callback_args[i].arg;
+	return -1;
+}
+
+/* The value under constant and instruction casts (bitcast, ptrtoint,
+ * inttoptr): how `(void *)fn` and `(u64)fn` reach a call. */
+static LLVMValueRef strip_casts(LLVMValueRef v)
+{
+	for (;;) {
+		if (LLVMIsAConstantExpr(v)) {
+			LLVMOpcode op = LLVMGetConstOpcode(v);
+
+			if (op != LLVMBitCast && op != LLVMPtrToInt && op != LLVMIntToPtr)
+				return v;
+		} else if (!LLVMIsABitCastInst(v) && !LLVMIsAPtrToIntInst(v) &&
+			   !LLVMIsAIntToPtrInst(v)) {
+			return v;
+		}
+		v = LLVMGetOperand(v, 0);
+	}
+}
+
+/*
+ * The thunk through which a helper body calls the program's function fn:
+ * `u64 __bpfaot_cb_FN(u64 x 5)` converting each argument to fn's parameter
+ * type and fn's result to u64, internal and always_inline. Once the body
+ * is inlined its indirect call becomes a direct call of the thunk, and so
+ * of fn, which can then inline. NULL when fn's types do not allow it.
+ */
+static LLVMValueRef thunk_of(LLVMModuleRef m, LLVMValueRef fn, LLVMTypeRef i64)
+{
+	LLVMContextRef ctx = LLVMGetModuleContext(m);
+	LLVMTypeRef fty = LLVMGlobalGetValueType(fn), ptys[5], ret = LLVMGetReturnType(fty);
+	LLVMTypeRef i64s[5] = { i64, i64, i64, i64, i64 };
+	unsigned n = LLVMCountParamTypes(fty), i;
+	LLVMValueRef t, args[5], r;
+	LLVMBuilderRef b;
+	char name[256];
+	size_t len;
+
+	if (n > 5 || LLVMIsFunctionVarArg(fty) ||
+	    (LLVMGetTypeKind(ret) != LLVMVoidTypeKind && !is_abi_type(ret)))
+		return NULL;
+	LLVMGetParamTypes(fty, ptys);
+	for (i = 0; i < n; i++)
+		if (!is_abi_type(ptys[i]))
+			return NULL;
+	snprintf(name, sizeof(name), "__bpfaot_cb_%s", LLVMGetValueName2(fn, &len));
+	t = LLVMGetNamedFunction(m, name);
+	if (t)
+		return t;
+	t = LLVMAddFunction(m, name, LLVMFunctionType(i64, i64s, 5, 0));
+	LLVMSetLinkage(t, LLVMInternalLinkage);
+	LLVMAddAttributeAtIndex(t, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(ctx, LLVMGetEnumAttributeKindForName(
+								     "alwaysinline", 12), 0));
+	b = LLVMCreateBuilderInContext(ctx);
+	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, t, "entry"));
+	for (i = 0; i < n; i++)
+		args[i] = from_u64(b, LLVMGetParam(t, i), ptys[i]);
+	r = LLVMBuildCall2(b, fty, fn, args, n, "");
+	LLVMBuildRet(b, LLVMGetTypeKind(ret) == LLVMVoidTypeKind ? LLVMConstInt(i64, 0, 0) :
+								   to_u64(b, r, i64));
+	LLVMDisposeBuilder(b);
+	return t;
+}
+
+/* Replaces call with a call of body (5 x u64 -> u64), a callback argument
+ * with the thunk of its function; false when its types do not allow it,
+ * or the callback is not a function of the module (the call stays). */
+static bool rewrite_call(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef call, unsigned id,
+			 LLVMValueRef body, LLVMTypeRef i64)
 {
 	unsigned n = (unsigned)LLVMGetNumArgOperands(call), i;
 	LLVMTypeRef ret = LLVMTypeOf(call);
 	bool ret_void = LLVMGetTypeKind(ret) == LLVMVoidTypeKind;
-	LLVMValueRef args[5], r;
+	int cb = callback_arg(id);
+	LLVMValueRef args[5], r, thunk = NULL;
 
 	if (n > 5 || (!ret_void && !is_abi_type(ret)))
 		return false;
 	for (i = 0; i < n; i++)
 		if (!is_abi_type(LLVMTypeOf(LLVMGetOperand(call, i))))
 			return false;
+	if (cb >= 0) {
+		LLVMValueRef fn = (unsigned)cb < n ? strip_casts(LLVMGetOperand(call, (unsigned)cb)) :
+						     NULL;
+
+		thunk = fn && LLVMIsAFunction(fn) ? thunk_of(m, fn, i64) : NULL;
+		if (!thunk)
+			return false;
+	}
 	LLVMPositionBuilderBefore(b, call);
 	for (i = 0; i < 5; i++)
 		args[i] = i < n ? to_u64(b, LLVMGetOperand(call, i), i64) : LLVMConstInt(i64, 0, 0);
+	if (thunk)
+		args[cb] = LLVMBuildPtrToInt(b, thunk, i64, "");
 	r = LLVMBuildCall2(b, LLVMGlobalGetValueType(body), body, args, 5, "");
 	if (!ret_void)
 		LLVMReplaceAllUsesWith(call, from_u64(b, r, ret));
@@ -305,7 +404,7 @@ int be_inline_helpers(LLVMModuleRef m, struct fe_diags *d)
 		if (!b)
 			b = LLVMCreateBuilderInContext(ctx);
 		for (i = 0; i < nr; i++)
-			rewrite_call(b, cs[i], body, i64);
+			rewrite_call(m, b, cs[i], id, body, i64);
 		free(cs);
 		if (!LLVMGetFirstUse(decl))
 			LLVMDeleteFunction(decl);

@@ -408,6 +408,7 @@ static const char *arg_class(enum rt_arg a)
 	case RT_ARG_PTR:
 	case RT_ARG_PTR_OR_NULL:
 	case RT_ARG_FUNC:
+	case RT_ARG_ADDR:
 		return "ptr";
 	default:
 		return "scalar";

@@ -30,7 +30,9 @@
  * stack overflow is caught too.
  *
  * After a fault the program stopped at an arbitrary point: its maps may be
- * half-updated and a bpf_spin_lock it held stays held.
+ * half-updated and a bpf_spin_lock it held stays held. One fault is not
+ * the run's: that of an inlined bpf_probe_read*'s copy, which the handler
+ * turns into the helper's -EFAULT (probe_fixup()).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -41,6 +43,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "rt_inline.h"
 #include "rt_internal.h"
 
 #define ALT_STACK_SIZE (64 * 1024)
@@ -109,6 +112,31 @@ static void chain(int sig, siginfo_t *si, void *uc)
 		raise(sig);
 }
 
+/*
+ * An inlined bpf_probe_read* (runtime/inline/helpers.c) copies with one
+ * `rep movsb` while %rax holds RT_INL_PROBE_MAGIC: a fault of that copy is
+ * the helper's -EFAULT, as process_vm_readv() makes it out of line. The
+ * copy resumes after the instruction with %rax = 0, which the inlined code
+ * takes for the failure. The instruction's bytes are read only when the
+ * fault is not the fetch of the instruction itself.
+ */
+static bool probe_fixup(int sig, siginfo_t *si, void *uc)
+{
+#if defined(__x86_64__)
+	greg_t *r = ((ucontext_t *)uc)->uc_mcontext.gregs;
+	const uint8_t *pc = (const uint8_t *)r[REG_RIP];
+
+	if ((sig != SIGSEGV && sig != SIGBUS) || (uint64_t)r[REG_RAX] != RT_INL_PROBE_MAGIC ||
+	    (uintptr_t)si->si_addr - (uintptr_t)pc < 2 || pc[0] != 0xf3 || pc[1] != 0xa4)
+		return false;
+	r[REG_RAX] = 0;
+	r[REG_RIP] += 2;
+	return true;
+#else
+	return false;
+#endif
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
 	struct guard *g = cur_guard;
@@ -118,6 +146,8 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 		chain(sig, si, uc);
 		return;
 	}
+	if (probe_fixup(sig, si, uc))
+		return;
 	g->armed = 0;
 	g->sig = sig;
 	g->code = si->si_code;

@@ -26,8 +26,6 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* BPF_MAX_LOOPS in kernel/bpf/bpf_iter.c */
-#define RT_MAX_LOOPS (1u << 23)
 
 
 
@@ -165,24 +163,17 @@ static uint64_t jiffies64(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, ui
 
 /* ------------------------------------------------------ small things */
 
-/*
- * xorshift64* on the run's state: reproducible for a given engine seed,
- * which the kernel's per-CPU prandom is not. A zero state would stay zero,
- * so it is replaced by a fixed odd constant.
- */
+/* xorshift64* (rt_inline.h) on the run's state, which lives in a
+ * thread-local variable while the run is current (rt_run__prandom_state()),
+ * where inlined native code reaches it too. */
 static uint64_t get_prandom_u32(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
 {
-	struct rt_run *run = rt_run__current();
-	uint64_t x;
+	uint64_t *state = rt_run__prandom_state();
 
-	if (!run)
+	if (!rt_run__current())
 		return 0;
-	x = run->prandom_state ? run->prandom_state : 0x9e3779b97f4a7c15ull;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	run->prandom_state = x;
-	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+	*state = rt_inl_prandom_next(*state);
+	return rt_inl_prandom_value(*state);
 }
 
 /* The runtime runs on one logical CPU, node 0: per-CPU maps use slot 0. */
@@ -323,7 +314,7 @@ static uint64_t loop(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_
 	/* the kernel's order: flags, then the count (kernel/bpf/bpf_iter.c) */
 	if (r4)
 		return -EINVAL;
-	if (nr_loops > RT_MAX_LOOPS)
+	if (nr_loops > RT_INL_MAX_LOOPS)
 		return -E2BIG;
 	if (!callback_check(run, "bpf_loop"))
 		return -ENOTSUP;
@@ -650,6 +641,7 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 #define PTR0 RT_ARG_PTR_OR_NULL
 #define SIZE RT_ARG_SIZE
 #define FUNC RT_ARG_FUNC
+#define ADDR RT_ARG_ADDR
 
 static const struct rt_helper helpers[] = { BPFAOT_HELPERS(H) };
 
@@ -667,6 +659,7 @@ BPFAOT_HELPERS_REFUSED(ID_CHECK)
 #undef PTR0
 #undef SIZE
 #undef FUNC
+#undef ADDR
 #undef H
 
 const struct rt_helper *rt_helper__by_id(uint32_t id)

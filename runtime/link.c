@@ -507,6 +507,18 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_GOT; /* its address is known once the image is */
 		return 0;
 	}
+	if (!strcmp(name, BPFAOT_TLS_PRANDOM)) {
+		intptr_t off;
+
+		if (!rt_run__prandom_tpoff(&off)) {
+			rt_log__err(lk->log, "%s: symbol '%s': no thread pointer on this machine",
+				    lk->path, name);
+			return -ENOTSUP;
+		}
+		ls->addr = (uint64_t)off; /* a value, not an address */
+		ls->kind = SYM_ABS;
+		return 0;
+	}
 	for (i = 0; i < sizeof(runtime_funcs) / sizeof(runtime_funcs[0]); i++) {
 		if (!strcmp(name, runtime_funcs[i].name)) {
 			ls->addr = (uintptr_t)runtime_funcs[i].fn;

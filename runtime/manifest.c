@@ -643,6 +643,7 @@ static enum rt_mf_class arg_class(enum rt_arg a)
 	case RT_ARG_PTR:
 	case RT_ARG_PTR_OR_NULL:
 	case RT_ARG_FUNC:
+	case RT_ARG_ADDR:
 		return RT_MF_PTR;
 	default:
 		return RT_MF_SCALAR;

@@ -99,6 +99,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "rt_inline.h"
 #include "rt_internal.h"
 
 /* Kernel limits mirrored so that layouts the kernel refuses fail here too. */
@@ -296,36 +297,20 @@ static uint32_t read_u32(const void *p)
 
 /* ---------------------------------------------------------- spin locks */
 
+/* The protocol is rt_inline.h's, which inlined native code uses too. */
 void rt_spin_lock(void *lock)
 {
-	uint32_t *l = lock;
-
-	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
-#if defined(__x86_64__) || defined(__i386__)
-			__builtin_ia32_pause();
-#endif
-		}
-	}
+	rt_inl_spin_lock(lock);
 }
 
 bool rt_spin_trylock(void *lock, unsigned long spins)
 {
-	uint32_t *l = lock;
-
-	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
-		if (!spins--)
-			return false;
-#if defined(__x86_64__) || defined(__i386__)
-		__builtin_ia32_pause();
-#endif
-	}
-	return true;
+	return rt_inl_spin_trylock(lock, spins);
 }
 
 void rt_spin_unlock(void *lock)
 {
-	__atomic_store_n((uint32_t *)lock, 0, __ATOMIC_RELEASE);
+	rt_inl_spin_unlock(lock);
 }
 
 /* ------------------------------------------------------ value copies */

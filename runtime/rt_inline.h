@@ -230,4 +230,72 @@ static inline uint64_t rt_inl_strncmp(const unsigned char *s1, uint32_t n, const
 	return 0;
 }
 
+/* ------------------------------------------------------ probe_read */
+
+/*
+ * %rax while an inlined bpf_probe_read* copies with `rep movsb` ("bpfprobe"
+ * in ASCII): a fault of that instruction with this value is the helper's
+ * -EFAULT, not the run's. runtime/fault.c resumes after the instruction
+ * with %rax = 0, and the inlined code then clears the destination and
+ * returns -EFAULT, as the runtime's helper does when process_vm_readv()
+ * fails (the kernel's exception-table fixup, in small).
+ */
+#define RT_INL_PROBE_MAGIC 0x65626f7270667062ull
+
+/* ------------------------------------------------------ spin locks */
+
+/* struct bpf_spin_lock is one u32: 0 free, 1 held. Test and test-and-set:
+ * the same protocol wherever the lock is taken (helpers, inlined native
+ * code, the host's BPF_F_LOCK copies), so they exclude each other. */
+static inline void rt_inl_spin_lock(uint32_t *l)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#endif
+		}
+	}
+}
+
+/* Takes the lock within about spins attempts; 0 if it stayed held. */
+static inline int rt_inl_spin_trylock(uint32_t *l, unsigned long spins)
+{
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
+		if (!spins--)
+			return 0;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	return 1;
+}
+
+static inline void rt_inl_spin_unlock(uint32_t *l)
+{
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+/* --------------------------------------------------- random numbers */
+
+/*
+ * bpf_get_prandom_u32: xorshift64* on the run's state, reproducible for a
+ * given seed (each run starts from RT_INL_PRANDOM_SEED), which the kernel's
+ * per-CPU prandom is not. Returns the next state; the value is
+ * rt_inl_prandom_value() of it.
+ */
+static inline uint64_t rt_inl_prandom_next(uint64_t x)
+{
+	x = x ? x : RT_INL_PRANDOM_SEED;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	return x;
+}
+
+static inline uint32_t rt_inl_prandom_value(uint64_t x)
+{
+	return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
 #endif /* BPFAOT_RT_INLINE_H */

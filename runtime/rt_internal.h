@@ -446,7 +446,7 @@ struct rt_run {
 	void *print_cookie;
 	int err;			/* runtime error (-errno), sticky */
 	struct rt_log *log;
-	uint64_t prandom_state;
+	uint64_t prandom_state;		/* bpf_get_prandom_u32, see rt_run__set_current() */
 	uint64_t sock_cookie;		/* the test run's socket's cookie, 0 until asked */
 	bool skb_encap;			/* bpf_skb_adjust_room encapsulated the packet */
 };
@@ -455,7 +455,14 @@ struct rt_run *rt_run__current(void);
 /* Whether a socket-buffer program of this type sees the packet from its
  * Ethernet header (tc), as bpf_prog_test_run_skb() decides (is_l2). */
 bool rt_run__skb_is_l2(uint32_t type);
+/* Makes run current on this thread (NULL: none), saving the previous run's
+ * bpf_get_prandom_u32 state into it and loading run's. */
 void rt_run__set_current(struct rt_run *run);
+/* The current run's bpf_get_prandom_u32 state (a thread-local variable). */
+uint64_t *rt_run__prandom_state(void);
+/* *off = that variable's offset from the thread pointer, the same in every
+ * thread (what native code finds at BPFAOT_TLS_PRANDOM); false off x86-64. */
+bool rt_run__prandom_tpoff(intptr_t *off);
 /* true when [p, p+len) is memory the program may access; with write, writable. */
 bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write);
 /* Records a runtime error once; the engine stops at the next check. */
@@ -479,6 +486,7 @@ enum rt_arg {
 	RT_ARG_PTR_OR_NULL,
 	RT_ARG_SIZE,
 	RT_ARG_FUNC,		/* callback (bpf_loop, for_each_map_elem) */
+	RT_ARG_ADDR,		/* any address, read safely (probe_read's unsafe_ptr) */
 };
 
 enum rt_ret {

@@ -12,6 +12,7 @@
 #include <linux/if_packet.h>
 #include <linux/ptrace.h>
 
+#include "rt_inline.h"
 #include "rt_internal.h"
 
 /*
@@ -24,6 +25,16 @@
  */
 static __thread struct rt_run *current_run __attribute__((tls_model("initial-exec")));
 
+/*
+ * bpf_get_prandom_u32's state of the current run, while it is current:
+ * the run keeps it in run->prandom_state, this thread-local copy is what
+ * the helper and inlined native code advance. Native code finds it at a
+ * fixed offset from the thread pointer (rt_run__prandom_tpoff(), bound to
+ * BPFAOT_TLS_PRANDOM by the linker): initial-exec, so the offset is the
+ * same in every thread, also in the llvm plugin's copy of the runtime.
+ */
+static __thread uint64_t prandom_state __attribute__((tls_model("initial-exec")));
+
 struct rt_run *rt_run__current(void)
 {
 	return current_run;
@@ -31,7 +42,30 @@ struct rt_run *rt_run__current(void)
 
 void rt_run__set_current(struct rt_run *run)
 {
+	if (current_run)
+		current_run->prandom_state = prandom_state;
 	current_run = run;
+	if (run)
+		prandom_state = run->prandom_state;
+}
+
+uint64_t *rt_run__prandom_state(void)
+{
+	return &prandom_state;
+}
+
+bool rt_run__prandom_tpoff(intptr_t *off)
+{
+#if defined(__x86_64__)
+	uintptr_t tp;
+
+	/* the TCB's self pointer: the thread pointer, as %fs holds it */
+	__asm__("mov %%fs:0, %0" : "=r"(tp));
+	*off = (intptr_t)((uintptr_t)&prandom_state - tp);
+	return true;
+#else
+	return false;
+#endif
 }
 
 bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write)
@@ -232,7 +266,7 @@ int rt_run__setup(struct rt_run *run, struct rt_prog *prog, const struct bpfaot_
 	run->budget_limit = opts->budget;
 	run->print = opts->print;
 	run->print_cookie = opts->print_cookie;
-	run->prandom_state = 0x9e3779b97f4a7c15ull;
+	run->prandom_state = RT_INL_PRANDOM_SEED;
 	run->redirect.map_idx = -1;
 	if (obj->is_conformance && !data) {
 		data = obj->conf->mem;

@@ -2012,6 +2012,25 @@ static const struct inline_case inline_cases[] = {
 	    "_bpf_helper_ext_0118", "_bpf_helper_ext_0125", "_bpf_helper_ext_0160",
 	    "_bpf_helper_ext_0208" },
 	  { "clock_gettime" } },
+	{ "loop", "pkt64",
+	  { "00000000: 0a00000000000000", "01000000: 2d00000000000000",
+	    "02000000: 0400000000000000", "03000000: 0600000000000000",
+	    "04000000: eaffffffffffffff", "05000000: f9ffffffffffffff" },
+	  { "_bpf_helper_ext_0181" }, { NULL } },
+	{ "locked", "pkt64",
+	  { "00000000: 0500000000000000", "01000000: 0000000000000000" },
+	  { "_bpf_helper_ext_0093", "_bpf_helper_ext_0094" }, { NULL } },
+	{ "prandom", "pkt64",
+	  { "00000000: e2b3830d00000000", "01000000: 794cc45400000000",
+	    "02000000: 42f345a800000000" },
+	  { "_bpf_helper_ext_0007" }, { "__bpfaot_tls_prandom" } },
+	{ "probe", "pkt64",
+	  { "00000000: 0000000000000000", "01000000: 8877665544332211",
+	    "02000000: f2ffffffffffffff", "03000000: 0000000000000000",
+	    "04000000: 0000000000000000", "05000000: ffffffffffffffff",
+	    "06000000: 0000000000000000", "07000000: 44332211ffffffff" },
+	  { "_bpf_helper_ext_0004", "_bpf_helper_ext_0112", "_bpf_helper_ext_0113" },
+	  { NULL } },
 };
 
 /* The undefined symbols of program prog's native code in the fat object
@@ -2082,6 +2101,21 @@ START_TEST(test_inline_helpers)
 				      "%s: %.2000s", ic->prog, out);
 			ck_assert_msg(!strcmp(out, first), "%s %s: aot and interp differ:\n%.1500s\n---\n%.1500s",
 				      ic->prog, builds[b], first, out);
+		}
+		/* bpf_loop's callback inlined into the loop: no function of its name */
+		ck_assert_int_eq(tu_sh(out, sizeof(out), "nm '%s/loop.native.o'", dir), 0);
+		ck_assert_msg(!strstr(out, "loop_add") == !b, "%s: %s", builds[b], out);
+		/* bpf_get_prandom_u32's state goes on from run to run of a --repeat */
+		for (i = 0; i < 2; i++) {
+			ck_assert_msg(tu_sh(out, sizeof(out),
+					 "'%s' --engine=%s --prog=prandom --repeat=2 --dump-maps "
+					 "--data-in='%s/pkt64' '%s'",
+					 run_bin, i ? "interp" : "aot", dir, path) == 0,
+				      "%.2000s", out);
+			ck_assert_msg(strstr(out, "00000000: 870b6e7d00000000\n") &&
+					      strstr(out, "01000000: e5d6d89000000000\n") &&
+					      strstr(out, "02000000: 0fcfe69d00000000\n"),
+				      "%s %s: %s", builds[b], i ? "interp" : "aot", out);
 		}
 	}
 	tmpdir_rm(dir);

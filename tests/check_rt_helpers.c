@@ -715,14 +715,15 @@ START_TEST(test_prandom)
 {
 	uint64_t a, b;
 
-	run.prandom_state = 42;
+	/* while the run is current its state is the thread-local copy */
+	*rt_run__prandom_state() = 42;
 	a = call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0);
 	b = call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0);
 	ck_assert_uint_ne(a, b);
 	ck_assert_uint_le(a, UINT32_MAX);
-	run.prandom_state = 42;
+	*rt_run__prandom_state() = 42;
 	ck_assert_uint_eq(call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0), a);
-	run.prandom_state = 0;
+	*rt_run__prandom_state() = 0;
 	ck_assert_uint_ne(call(BPF_FUNC_get_prandom_u32, 0, 0, 0, 0, 0), 0);
 }
 END_TEST

@@ -32,6 +32,13 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
  * section and offset, and the linker binds them inside the runtime's
  * global-data map, so every engine sees the same memory. */
 
+/* Per-thread runtime state that inlined helpers use (runtime/inline/
+ * helpers.c). The linker binds this symbol to the offset, from the thread
+ * pointer (%fs base), of the runtime's u64 state of bpf_get_prandom_u32 for
+ * the run current on the thread: native code reads it through its GOT slot
+ * and accesses the state %fs-relative. */
+#define BPFAOT_TLS_PRANDOM "__bpfaot_tls_prandom"
+
 /* bpftime/llvmbpf AOT objects reach maps through these (lddw lowering). */
 #define BPFAOT_LDDW_MAP_BY_FD "__lddw_helper_map_by_fd"
 #define BPFAOT_LDDW_MAP_BY_IDX "__lddw_helper_map_by_idx"

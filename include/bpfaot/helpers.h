@@ -12,7 +12,9 @@
  *         scalar);
  *   PROTO the C prototype as libbpf's bpf_helper_defs.h declares it;
  *   ARGS  0 to 5 of ANY, SIZE (the manifest's scalar), CTX, MAP, PTR,
- *         PTR0 (pointer or NULL), FUNC (a callback) (the manifest's ptr).
+ *         PTR0 (pointer or NULL), FUNC (a callback), ADDR (any address,
+ *         which the helper reads safely: probe_read's unsafe_ptr, the
+ *         kernel's ARG_ANYTHING) (the manifest's ptr).
  * Add entries, never rename: objects in the wild name these helpers.
  *
  * BPFAOT_HELPERS_REFUSED lists kernel helpers the runtime refuses on
@@ -31,7 +33,7 @@
 	X(3, map_delete_elem, INT,                                                                 \
 	  "long bpf_map_delete_elem(void *map, const void *key)", MAP, PTR)                        \
 	X(4, probe_read, INT,                                                                      \
-	  "long bpf_probe_read(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, PTR0)   \
+	  "long bpf_probe_read(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, ADDR)    \
 	X(5, ktime_get_ns, U64, "__u64 bpf_ktime_get_ns(void)")                                    \
 	X(6, trace_printk, INT,                                                                    \
 	  "long bpf_trace_printk(const char *fmt, __u32 fmt_size, ...)", PTR, SIZE, ANY, ANY, ANY) \
@@ -88,7 +90,7 @@
 	X(44, xdp_adjust_head, INT,                                                                \
 	  "long bpf_xdp_adjust_head(struct xdp_md *xdp_md, int delta)", CTX, ANY)                  \
 	X(45, probe_read_str, INT,                                                                 \
-	  "long bpf_probe_read_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, PTR0) \
+	  "long bpf_probe_read_str(void *dst, __u32 size, const void *unsafe_ptr)", PTR, SIZE, ADDR) \
 	X(46, get_socket_cookie, U64, "__u64 bpf_get_socket_cookie(void *ctx)", CTX)               \
 	X(50, skb_adjust_room, INT,                                                                \
 	  "long bpf_skb_adjust_room(struct __sk_buff *skb, __s32 len_diff, __u32 mode, "           \
@@ -112,16 +114,16 @@
 	X(94, spin_unlock, INT, "long bpf_spin_unlock(struct bpf_spin_lock *lock)", PTR)           \
 	X(112, probe_read_user, INT,                                                               \
 	  "long bpf_probe_read_user(void *dst, __u32 size, const void *unsafe_ptr)",               \
-	  PTR, SIZE, PTR0)                                                                         \
+	  PTR, SIZE, ADDR)                                                                          \
 	X(113, probe_read_kernel, INT,                                                             \
 	  "long bpf_probe_read_kernel(void *dst, __u32 size, const void *unsafe_ptr)",             \
-	  PTR, SIZE, PTR0)                                                                         \
+	  PTR, SIZE, ADDR)                                                                          \
 	X(114, probe_read_user_str, INT,                                                           \
 	  "long bpf_probe_read_user_str(void *dst, __u32 size, const void *unsafe_ptr)",           \
-	  PTR, SIZE, PTR0)                                                                         \
+	  PTR, SIZE, ADDR)                                                                          \
 	X(115, probe_read_kernel_str, INT,                                                         \
 	  "long bpf_probe_read_kernel_str(void *dst, __u32 size, const void *unsafe_ptr)",         \
-	  PTR, SIZE, PTR0)                                                                         \
+	  PTR, SIZE, ADDR)                                                                          \
 	X(118, jiffies64, U64, "__u64 bpf_jiffies64(void)")                                        \
 	X(120, get_ns_current_pid_tgid, INT, \
 	  "long bpf_get_ns_current_pid_tgid(__u64 dev, __u64 ino, struct bpf_pidns_info *nsdata, __u32 size)", ANY, ANY, PTR, SIZE) \

@@ -15,6 +15,12 @@
  * packet's bounds are the data and data_end fields of struct __sk_buff,
  * which the runtime keeps equal to its own (rt_run__sync_ctx()).
  *
+ * The state of bpf_get_prandom_u32 is the run's, in a thread-local
+ * variable of the runtime that native code reaches %fs-relative
+ * (BPFAOT_TLS_PRANDOM). bpf_loop calls its callback through the native
+ * ABI, as the runtime does; the backend hands it a thunk that calls the
+ * program's function directly, so that the callback inlines too.
+ *
  * What stays out, and why: helpers that record something in the run (tail
  * calls, redirects, printk, tunnel keys), move the packet, or use maps
  * through the runtime's map code.
@@ -22,7 +28,20 @@
 #include <stdint.h>
 #include <linux/bpf.h>
 
+#include "bpfaot/abi.h"
 #include "rt_inline.h"
+
+/* %fs-relative memory (clang's x86 address space 257) */
+#define FS_SEG __attribute__((address_space(257)))
+
+/* The offset of the run's bpf_get_prandom_u32 state from the thread
+ * pointer: the linker binds the symbol's value to it (abi.h). */
+extern char prandom_tpoff[] __asm__(BPFAOT_TLS_PRANDOM);
+
+/* A callback as the native ABI calls it: five u64 in, u64 out (the
+ * backend passes a thunk of this type that calls the program's function
+ * with its own parameter types, so that it inlines too). */
+typedef uint64_t (*callback_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
 
 #define INLINE_HELPER(ID)                                                                        \
 	__attribute__((always_inline)) uint64_t __bpfaot_inline_##ID(                           \
@@ -45,6 +64,40 @@ static inline uint8_t *skb_data(uint64_t ctx, size_t *len)
 INLINE_HELPER(0005)
 {
 	return rt_inl_clock_ns(CLOCK_MONOTONIC);
+}
+
+/* bpf_probe_read*(dst, size, unsafe_ptr): one `rep movsb` that may fault;
+ * the runtime's fault handler makes a fault of it a failed copy
+ * (RT_INL_PROBE_MAGIC), which clears dst as the kernel does */
+static inline uint64_t probe_read(uint64_t r1, uint64_t r2, uint64_t r3)
+{
+	void *dst = (void *)(uintptr_t)r1;
+	const void *src = (const void *)(uintptr_t)r3;
+	uint64_t n = (uint32_t)r2, ok = RT_INL_PROBE_MAGIC;
+
+	if (!n)
+		return 0;
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n), "+a"(ok) : : "memory");
+	if (ok == RT_INL_PROBE_MAGIC)
+		return 0;
+	__builtin_memset((void *)(uintptr_t)r1, 0, (uint32_t)r2);
+	return (uint64_t)-RT_INL_EFAULT;
+}
+
+/* bpf_probe_read */
+INLINE_HELPER(0004)
+{
+	return probe_read(r1, r2, r3);
+}
+
+/* bpf_get_prandom_u32: the run's state, %fs-relative */
+INLINE_HELPER(0007)
+{
+	uint64_t FS_SEG *state = (uint64_t FS_SEG *)(uintptr_t)prandom_tpoff;
+	uint64_t x = rt_inl_prandom_next(*state);
+
+	*state = x;
+	return rt_inl_prandom_value(x);
 }
 
 /* bpf_get_smp_processor_id: the runtime runs programs on CPU 0 */
@@ -84,10 +137,37 @@ INLINE_HELPER(0042)
 	return 0;
 }
 
+/* bpf_spin_lock: native runs are unchecked, as the runtime's helper
+ * there (the verifier proved the lock is a map value's) */
+INLINE_HELPER(0093)
+{
+	rt_inl_spin_lock((uint32_t *)(uintptr_t)r1);
+	return 0;
+}
+
+/* bpf_spin_unlock */
+INLINE_HELPER(0094)
+{
+	rt_inl_spin_unlock((uint32_t *)(uintptr_t)r1);
+	return 0;
+}
+
 /* bpf_jiffies64 */
 INLINE_HELPER(0118)
 {
 	return rt_inl_jiffies64();
+}
+
+/* bpf_probe_read_user: user space is the only memory here */
+INLINE_HELPER(0112)
+{
+	return probe_read(r1, r2, r3);
+}
+
+/* bpf_probe_read_kernel: and so is "kernel" memory */
+INLINE_HELPER(0113)
+{
+	return probe_read(r1, r2, r3);
 }
 
 /* bpf_ktime_get_boot_ns */
@@ -110,6 +190,23 @@ INLINE_HELPER(0182)
 		return (uint64_t)-RT_INL_EFAULT;
 	return rt_inl_strncmp((const unsigned char *)(uintptr_t)r1, (uint32_t)r2,
 			      (const unsigned char *)(uintptr_t)r3);
+}
+
+/* bpf_loop(nr_loops, callback, ctx, flags): the kernel's order of checks
+ * (kernel/bpf/bpf_iter.c), then a plain loop; a non-zero return of the
+ * callback stops it, counted */
+INLINE_HELPER(0181)
+{
+	uint32_t nr = (uint32_t)r1, i;
+
+	if (r4)
+		return (uint64_t)-RT_INL_EINVAL;
+	if (nr > RT_INL_MAX_LOOPS)
+		return (uint64_t)-RT_INL_E2BIG;
+	for (i = 0; i < nr; i++)
+		if (((callback_fn)(uintptr_t)r2)(i, r3, 0, 0, 0))
+			return (uint64_t)i + 1;
+	return i;
 }
 
 /* bpf_ktime_get_tai_ns */

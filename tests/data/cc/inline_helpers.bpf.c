@@ -32,6 +32,27 @@
  * clocks: res[0] = 1 when ktime is non-zero and a second read is not
  *   earlier; res[1..4] = 1 when boot, coarse, tai and jiffies64 are
  *   non-zero; res[5] = the CPU and res[6] = the NUMA node: 0.
+ * loop: bpf_loop with loop_add (adds the index to a sum, stops when it
+ *   returns 1 at index stop):
+ *   res[0] 10 loops: returns 10; res[1] sum 0 + 1 + ... + 9 = 45;
+ *   res[2] 10 loops stopping at index 3: returns 4 (counted); res[3] sum
+ *   0 + 1 + 2 + 3 = 6; res[4] flags 1: -EINVAL (-22); res[5] 2^23 + 1
+ *   loops: -E2BIG (-7)
+ * locked: bpf_spin_lock around an add of 5 to the value of locks[0]:
+ *   res[0] = 5 after the first run, and each lock is free after the run
+ *   (res[1] = the lock word = 0)
+ * prandom: res[0..2] = three bpf_get_prandom_u32() values: xorshift64*
+ *   from the seed 0x9e3779b97f4a7c15 (x ^= x >> 12, x ^= x << 25,
+ *   x ^= x >> 27, value (x * 0x2545f4914f6cdd1d) >> 32): 0x0d83b3e2,
+ *   0x54c44c79, 0xa845f342; with --repeat=2 the state goes on from run to
+ *   run: 0x7d6e0b87, 0x90d8d6e5, 0x9de6cf0f.
+ * probe: bpf_probe_read_kernel/_user/bpf_probe_read into an 8-byte dst
+ *   holding 0xff bytes:
+ *   res[0] 8 bytes of a stack u64 0x1122334455667788: 0; res[1] dst = the
+ *   u64; res[2] 8 bytes at address 16 (unmapped): -EFAULT (-14); res[3]
+ *   dst cleared: 0; res[4] 0 bytes at address 16: 0, res[5] dst untouched:
+ *   0xffffffffffffffff; res[6] probe_read_user of the last 4 bytes of the
+ *   u64: 0, res[7] dst low half 0x11223344, high half still 0xffffffff
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -136,6 +157,92 @@ int clocks(struct xdp_md *ctx)
 	put(4, bpf_jiffies64() != 0);
 	put(5, bpf_get_smp_processor_id());
 	put(6, bpf_get_numa_node_id());
+	return XDP_PASS;
+}
+
+struct loop_ctx {
+	__u64 sum;
+	__u32 stop;
+};
+
+static long loop_add(__u32 i, void *data)
+{
+	struct loop_ctx *c = data;
+
+	c->sum += i;
+	return i == c->stop;
+}
+
+SEC("xdp")
+int loop(struct xdp_md *ctx)
+{
+	struct loop_ctx c = { .stop = 100 };
+
+	put(0, bpf_loop(10, loop_add, &c, 0));
+	put(1, c.sum);
+	c.sum = 0;
+	c.stop = 3;
+	put(2, bpf_loop(10, loop_add, &c, 0));
+	put(3, c.sum);
+	put(4, bpf_loop(10, loop_add, &c, 1));
+	put(5, bpf_loop((1 << 23) + 1, loop_add, &c, 0));
+	return XDP_PASS;
+}
+
+struct locked_val {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 v;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct locked_val);
+} locks SEC(".maps");
+
+SEC("xdp")
+int locked(struct xdp_md *ctx)
+{
+	__u32 key = 0;
+	struct locked_val *lv = bpf_map_lookup_elem(&locks, &key);
+
+	if (!lv)
+		return XDP_DROP;
+	bpf_spin_lock(&lv->lock);
+	lv->v += 5;
+	bpf_spin_unlock(&lv->lock);
+	put(0, lv->v);
+	put(1, *(__u32 *)&lv->lock);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int prandom(struct xdp_md *ctx)
+{
+	put(0, bpf_get_prandom_u32());
+	put(1, bpf_get_prandom_u32());
+	put(2, bpf_get_prandom_u32());
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int probe(struct xdp_md *ctx)
+{
+	__u64 src = 0x1122334455667788ull, dst = ~0ull;
+
+	put(0, bpf_probe_read_kernel(&dst, 8, &src));
+	put(1, dst);
+	dst = ~0ull;
+	put(2, bpf_probe_read_kernel(&dst, 8, (void *)16));
+	put(3, dst);
+	dst = ~0ull;
+	put(4, bpf_probe_read(&dst, 0, (void *)16));
+	put(5, dst);
+	dst = ~0ull;
+	put(6, bpf_probe_read_user(&dst, 4, (__u8 *)&src + 4));
+	put(7, dst);
 	return XDP_PASS;
 }
 
