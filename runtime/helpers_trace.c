@@ -114,36 +114,11 @@ static int safe_read(void *dst, const void *src, size_t len)
 	return -EFAULT;
 }
 
-/*
- * strncpy_from_kernel_nofault(): copies at most count bytes, stops after the
- * NUL, always terminates. Returns the length copied including the NUL
- * (count when truncated) or -EFAULT, leaving dst[0] = 0 then. Reads page by
- * page so that a string ending just before an unmapped page works.
- */
+/* strncpy_from_kernel_nofault() (rt_inline.h, shared with inlined native
+ * code) over safe_read() */
 static long safe_strncpy(char *dst, const void *src, size_t count)
 {
-	uintptr_t a = (uintptr_t)src;
-	size_t done = 0;
-
-	if (!count)
-		return 0;
-	while (done < count) {
-		size_t chunk = 4096 - ((a + done) & 4095);
-		char *nul;
-
-		if (chunk > count - done)
-			chunk = count - done;
-		if (safe_read(dst + done, (const void *)(a + done), chunk)) {
-			dst[0] = 0;
-			return -EFAULT;
-		}
-		nul = memchr(dst + done, 0, chunk);
-		if (nul)
-			return nul - dst + 1;
-		done += chunk;
-	}
-	dst[count - 1] = 0;
-	return (long)count;
+	return (long)rt_inl_strncpy_nofault(dst, (uintptr_t)src, count, safe_read);
 }
 
 uint64_t rt_helper_probe_read(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)

@@ -242,6 +242,38 @@ static inline uint64_t rt_inl_strncmp(const unsigned char *s1, uint32_t n, const
  */
 #define RT_INL_PROBE_MAGIC 0x65626f7270667062ull
 
+/*
+ * strncpy_from_kernel_nofault() over copy, which reads len bytes or fails
+ * (0 or -EFAULT): copies at most count bytes, stops after the NUL, always
+ * terminates. Returns the length copied including the NUL (count when
+ * truncated) or -EFAULT, leaving dst[0] = 0 then. Reads page by page so
+ * that a string ending just before an unmapped page works.
+ */
+static inline int64_t rt_inl_strncpy_nofault(char *dst, uintptr_t src, size_t count,
+					     int (*copy)(void *dst, const void *src, size_t len))
+{
+	size_t done = 0, i;
+
+	if (!count)
+		return 0;
+	while (done < count) {
+		size_t chunk = 4096 - ((src + done) & 4095);
+
+		if (chunk > count - done)
+			chunk = count - done;
+		if (copy(dst + done, (const void *)(src + done), chunk)) {
+			dst[0] = 0;
+			return -RT_INL_EFAULT;
+		}
+		for (i = 0; i < chunk; i++)
+			if (!dst[done + i])
+				return (int64_t)(done + i + 1);
+		done += chunk;
+	}
+	dst[count - 1] = 0;
+	return (int64_t)count;
+}
+
 /* ------------------------------------------------------ spin locks */
 
 /* struct bpf_spin_lock is one u32: 0 free, 1 held. Test and test-and-set:

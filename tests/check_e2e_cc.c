@@ -2031,6 +2031,13 @@ static const struct inline_case inline_cases[] = {
 	    "06000000: 0000000000000000", "07000000: 44332211ffffffff" },
 	  { "_bpf_helper_ext_0004", "_bpf_helper_ext_0112", "_bpf_helper_ext_0113" },
 	  { NULL } },
+	{ "probe_str", "pkt64",
+	  { "00000000: 0600000000000000", "01000000: 68656c6c6f000000",
+	    "02000000: 0300000000000000", "03000000: 6865000000000000",
+	    "04000000: f2ffffffffffffff", "05000000: 0000000000000000",
+	    "06000000: 0000000000000000" },
+	  { "_bpf_helper_ext_0045", "_bpf_helper_ext_0114", "_bpf_helper_ext_0115" },
+	  { NULL } },
 };
 
 /* The undefined symbols of program prog's native code in the fat object

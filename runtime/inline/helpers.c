@@ -66,28 +66,52 @@ INLINE_HELPER(0005)
 	return rt_inl_clock_ns(CLOCK_MONOTONIC);
 }
 
-/* bpf_probe_read*(dst, size, unsafe_ptr): one `rep movsb` that may fault;
- * the runtime's fault handler makes a fault of it a failed copy
- * (RT_INL_PROBE_MAGIC), which clears dst as the kernel does */
+/* len bytes from src, which may be unmapped: one `rep movsb` that the
+ * runtime's fault handler turns into a failed copy (RT_INL_PROBE_MAGIC);
+ * 0 or -EFAULT */
+static inline int probe_copy(void *dst, const void *src, size_t len)
+{
+	uint64_t ok = RT_INL_PROBE_MAGIC;
+
+	if (!len)
+		return 0;
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(len), "+a"(ok) : : "memory");
+	return ok == RT_INL_PROBE_MAGIC ? 0 : -RT_INL_EFAULT;
+}
+
+/* bpf_probe_read*(dst, size, unsafe_ptr): a failed copy clears dst, as the
+ * kernel does */
 static inline uint64_t probe_read(uint64_t r1, uint64_t r2, uint64_t r3)
 {
 	void *dst = (void *)(uintptr_t)r1;
-	const void *src = (const void *)(uintptr_t)r3;
-	uint64_t n = (uint32_t)r2, ok = RT_INL_PROBE_MAGIC;
 
-	if (!n)
+	if (!probe_copy(dst, (const void *)(uintptr_t)r3, (uint32_t)r2))
 		return 0;
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n), "+a"(ok) : : "memory");
-	if (ok == RT_INL_PROBE_MAGIC)
-		return 0;
-	__builtin_memset((void *)(uintptr_t)r1, 0, (uint32_t)r2);
+	__builtin_memset(dst, 0, (uint32_t)r2);
 	return (uint64_t)-RT_INL_EFAULT;
+}
+
+/* bpf_probe_read*_str(dst, size, unsafe_ptr) */
+static inline uint64_t probe_read_str(uint64_t r1, uint64_t r2, uint64_t r3)
+{
+	char *dst = (char *)(uintptr_t)r1;
+	int64_t ret = rt_inl_strncpy_nofault(dst, (uintptr_t)r3, (uint32_t)r2, probe_copy);
+
+	if (ret < 0)
+		__builtin_memset(dst, 0, (uint32_t)r2);
+	return (uint64_t)ret;
 }
 
 /* bpf_probe_read */
 INLINE_HELPER(0004)
 {
 	return probe_read(r1, r2, r3);
+}
+
+/* bpf_probe_read_str */
+INLINE_HELPER(0045)
+{
+	return probe_read_str(r1, r2, r3);
 }
 
 /* bpf_get_prandom_u32: the run's state, %fs-relative */
@@ -168,6 +192,18 @@ INLINE_HELPER(0112)
 INLINE_HELPER(0113)
 {
 	return probe_read(r1, r2, r3);
+}
+
+/* bpf_probe_read_user_str */
+INLINE_HELPER(0114)
+{
+	return probe_read_str(r1, r2, r3);
+}
+
+/* bpf_probe_read_kernel_str */
+INLINE_HELPER(0115)
+{
+	return probe_read_str(r1, r2, r3);
 }
 
 /* bpf_ktime_get_boot_ns */

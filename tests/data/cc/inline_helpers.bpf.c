@@ -53,6 +53,13 @@
  *   dst cleared: 0; res[4] 0 bytes at address 16: 0, res[5] dst untouched:
  *   0xffffffffffffffff; res[6] probe_read_user of the last 4 bytes of the
  *   u64: 0, res[7] dst low half 0x11223344, high half still 0xffffffff
+ * probe_str: the _str variants from a stack "hello" into 16 bytes of 0xff:
+ *   res[0] bpf_probe_read_kernel_str, size 16: 6 (with the NUL); res[1] the
+ *   first 6 bytes of dst: "hello\0"; res[2] bpf_probe_read_user_str, size
+ *   3: truncated, 3; res[3] its first 3 bytes "he\0"; res[4]
+ *   bpf_probe_read_str at address 16: -EFAULT; res[5], res[6] dst cleared
+ *   (the bytes after a NUL are not compared: both copy page-sized chunks,
+ *   so they depend on where the stack lies)
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -243,6 +250,24 @@ int probe(struct xdp_md *ctx)
 	dst = ~0ull;
 	put(6, bpf_probe_read_user(&dst, 4, (__u8 *)&src + 4));
 	put(7, dst);
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int probe_str(struct xdp_md *ctx)
+{
+	char src[16] = "hello", dst[16];
+
+	__builtin_memset(dst, 0xff, sizeof(dst));
+	put(0, bpf_probe_read_kernel_str(dst, 16, src));
+	put(1, *(__u64 *)dst & 0xffffffffffffull);
+	__builtin_memset(dst, 0xff, sizeof(dst));
+	put(2, bpf_probe_read_user_str(dst, 3, src));
+	put(3, *(__u64 *)dst & 0xffffff);
+	__builtin_memset(dst, 0xff, sizeof(dst));
+	put(4, bpf_probe_read_str(dst, 16, (void *)16));
+	put(5, *(__u64 *)dst);
+	put(6, *(__u64 *)(dst + 8));
 	return XDP_PASS;
 }
 
