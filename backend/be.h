@@ -52,6 +52,8 @@ struct be_opts {
 	const char *prog;	/* --aot-prog */
 	int opt_level;		/* --aot-opt, 0..3 */
 	bool no_types, no_inline_helpers, no_inline_maps;	/* --aot-no-*: see rw_opts */
+	const char *const *consts;	/* --aot-const=NAME=VALUE, each as given */
+	int nr_consts;
 	bool verbose;		/* -v: print each command to stderr */
 };
 
@@ -67,6 +69,7 @@ int be_compile(const struct be_opts *opts, struct fe_diags *d, int *clang_status
  * through `__bpfaot_map_values_NAME` (`inlined=1 stride=S`); NULL: every
  * helper the program reaches, no map inlined. */
 struct be_elf;
+struct rw_opts;
 struct be_manifest_opts {
 	const struct fe_unit *u;
 	const struct fe_prog *p;
@@ -77,6 +80,9 @@ struct be_manifest_opts {
 	const struct be_elf *bpf;
 	/* the program's bytecode hash (manifest `bytecode=`), or NULL */
 	const uint64_t *bytecode_hash;
+	/* the rewrite's options: a global compiled in (--aot-const) gets its
+	 * bytes as `const=`; NULL: none */
+	const struct rw_opts *ropts;
 };
 char *be_manifest(const struct be_manifest_opts *o);
 

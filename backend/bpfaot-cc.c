@@ -5,7 +5,7 @@
  * a `.aot.<prog>` section). The command line is clang's: options are read
  * through one table that says which take a separate argument and which
  * shape the source (and so go to the libclang parse and the native compile
- * too); our own options are --aot-*, -v, -Waot/-Wno-aot/-Werror=aot.
+ * too); our own options are --aot-*, -v, -Waot/-Wno-aot/-Werror=aot, -Raot.
  * Everything else reaches the BPF compile as clang would see it. A command
  * that does not compile to an object (-E, -S, -M, -fsyntax-only, no -c...)
  * is clang's alone and runs unchanged.
@@ -34,7 +34,9 @@ static struct {
 	const char *prog;
 	int opt_level;
 	bool no_types, no_inline_helpers, no_inline_maps;
-	bool verbose, werror_aot, no_aot;
+	const char **consts;	/* --aot-const=NAME=VALUE */
+	int nr_consts;
+	bool verbose, werror_aot, no_aot, remarks_aot;
 	bool compile_only;	/* -c */
 	bool passthrough;	/* not an object compile: clang's alone */
 } cli = { .opt_level = 3 };
@@ -145,6 +147,16 @@ static int parse_aot(const char *a)
 		cli.opt_level = v[0] - '0';
 		return 0;
 	}
+	if (!strncmp(a, "--aot-const=", 12)) {
+		v = a + 12;
+		if (!strchr(v, '=') || v[0] == '=' || !strchr(v, '=')[1]) {
+			fprintf(stderr, "%s: error: invalid value '%s' in '--aot-const=' (NAME=VALUE)\n",
+				cli.progname, v);
+			return -EINVAL;
+		}
+		cli.consts[cli.nr_consts++] = v;
+		return 0;
+	}
 	if (!strcmp(a, "--aot-no-types"))
 		cli.no_types = true;
 	else if (!strcmp(a, "--aot-no-inline-helpers"))
@@ -197,7 +209,8 @@ static int parse_args(int argc, char **argv)
 	cli.clang_args = calloc((size_t)argc + 1, sizeof(char *));
 	cli.src_args = calloc((size_t)argc + 1, sizeof(char *));
 	cli.inputs = calloc((size_t)argc + 1, sizeof(char *));
-	if (!cli.clang_args || !cli.src_args || !cli.inputs)
+	cli.consts = calloc((size_t)argc + 1, sizeof(char *));
+	if (!cli.clang_args || !cli.src_args || !cli.inputs || !cli.consts)
 		return -ENOMEM;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -220,6 +233,10 @@ static int parse_args(int argc, char **argv)
 		}
 		if (!strcmp(a, "-Werror=aot")) {
 			cli.werror_aot = true;
+			continue;
+		}
+		if (!strcmp(a, "-Raot")) {
+			cli.remarks_aot = true;
 			continue;
 		}
 		if (!strcmp(a, "-c"))
@@ -296,6 +313,8 @@ static int compile_one(const char *input, const char *output)
 		.no_types = cli.no_types,
 		.no_inline_helpers = cli.no_inline_helpers,
 		.no_inline_maps = cli.no_inline_maps,
+		.consts = cli.consts,
+		.nr_consts = cli.nr_consts,
 		.verbose = cli.verbose,
 	};
 	struct fe_diags *d = fe_diags__new();
@@ -307,6 +326,7 @@ static int compile_one(const char *input, const char *output)
 	}
 	fe_diags__set_werror_aot(d, cli.werror_aot);
 	fe_diags__set_no_aot(d, cli.no_aot);
+	fe_diags__set_remarks_aot(d, cli.remarks_aot);
 	err = be_compile(&o, d, &status);
 	fe_diags__render(d, stderr, cli.progname, false);
 	fe_diags__free(d);
@@ -344,5 +364,6 @@ int main(int argc, char **argv)
 	free(cli.clang_args);
 	free(cli.src_args);
 	free(cli.inputs);
+	free(cli.consts);
 	return status;
 }

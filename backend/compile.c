@@ -662,6 +662,8 @@ static struct rw_opts rw_opts_of(const struct be_opts *o)
 		.no_inline_helpers = o->no_inline_helpers,
 		.no_types = o->no_types,
 		.preview = o->emit == BE_EMIT_SOURCE,
+		.consts = o->consts,
+		.nr_consts = (size_t)o->nr_consts,
 	};
 
 	return r;
@@ -850,6 +852,7 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		const struct be_manifest_opts mo = { .u = j->u, .p = p,
 						     .stack = stack_estimate(j, name),
 						     .undefs = undefs, .bpf = &j->elf,
+						     .ropts = &ropts,
 						     .bytecode_hash = has_hash ? &hash : NULL };
 
 		manifest = be_manifest(&mo);

@@ -7,13 +7,14 @@
  *     prog name=xdp_count section=xdp type=6 ctx=xdp stack=64 bytecode=2f0c9d51e3a8b706
  *     helper id=1 name=bpf_map_lookup_elem ret=ptr args=ptr,ptr proto=void *...(...)
  *     map name=xdp_stats type=2 key=4 value=16 max=5 flags=0 inlined=1 stride=16
- *     global name=target_pid section=.rodata offset=0 size=4
+ *     global name=target_pid section=.rodata offset=0 size=4 init=00000000 const=2a000000
  *     end
  *
  * One helper line per helper the native code calls (by id: inlined helpers
  * have none), one map and one global line per map and global the program
  * references (in source order); a map whose values the code indexes
- * itself is `inlined=1` with the stride it indexes by.
+ * itself is `inlined=1` with the stride it indexes by; a global compiled
+ * in as a constant (--aot-const) has the bytes the code assumes, `const=`.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -98,6 +99,7 @@ char *be_manifest(const struct be_manifest_opts *o)
 	struct fe_helper **hs = calloc(nh + 1, sizeof(*hs));
 	struct fe_global *g;
 	struct fe_map *m;
+	uint8_t cval[8];
 	char *buf = NULL;
 	FILE *f;
 
@@ -146,6 +148,11 @@ char *be_manifest(const struct be_manifest_opts *o)
 			fe_global__section(g), (long long)fe_global__offset(g),
 			(unsigned long long)fe_global__size(g));
 		put_init(f, o->bpf, g);
+		if (fe_global__size(g) <= sizeof(cval) && rw_global_const(o->ropts, g, cval)) {
+			fputs(" const=", f);
+			for (j = 0; j < fe_global__size(g); j++)
+				fprintf(f, "%02x", cval[j]);
+		}
 		fputc('\n', f);
 	}
 	fprintf(f, "end\n");

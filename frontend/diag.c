@@ -38,7 +38,7 @@ struct fe_diags {
 	struct diag *items;
 	size_t cnt, cap;
 	int nr_errors;
-	bool werror_aot, no_aot;
+	bool werror_aot, no_aot, remarks_aot;
 	bool dropping;	/* the last error or warning was a repeat: drop its notes */
 };
 
@@ -115,6 +115,11 @@ void fe_diags__set_no_aot(struct fe_diags *d, bool on)
 	d->no_aot = on;
 }
 
+void fe_diags__set_remarks_aot(struct fe_diags *d, bool on)
+{
+	d->remarks_aot = on;
+}
+
 int fe_diags__nr_errors(const struct fe_diags *d)
 {
 	return d ? d->nr_errors : 0;
@@ -132,6 +137,8 @@ static const char *sev_str(enum fe_severity sev)
 		return "error";
 	case FE_WARNING:
 		return "warning";
+	case FE_REMARK:
+		return "remark";
 	default:
 		return "note";
 	}
@@ -388,6 +395,22 @@ void fe_diag_aot_pos(struct fe_diags *d, const char *file, unsigned line, unsign
 	else
 		vreport(d, FE_WARNING, file, line, col, 0, 0, " [-Waot]", fmt, ap);
 	va_end(ap);
+}
+
+void fe_diag_remark(struct fe_diags *d, CXSourceLocation loc, const CXSourceRange *range,
+		    const char *fmt, ...)
+{
+	unsigned line, col, rs, re;
+	char *file;
+	va_list ap;
+
+	if (!d || !d->remarks_aot)
+		return;
+	loc_of(loc, range, &file, &line, &col, &rs, &re);
+	va_start(ap, fmt);
+	vreport(d, FE_REMARK, file, line, col, rs, re, " [-Raot]", fmt, ap);
+	va_end(ap);
+	free(file);
 }
 
 static void forward_one(struct fe_diags *d, CXDiagnostic diag)

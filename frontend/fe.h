@@ -23,6 +23,7 @@
 
 enum fe_severity {
 	FE_NOTE,
+	FE_REMARK,	/* -Raot: what an optimisation did or why it did not */
 	FE_WARNING,
 	FE_ERROR,
 };
@@ -36,6 +37,8 @@ void fe_diags__free(struct fe_diags *d);
 void fe_diags__set_werror_aot(struct fe_diags *d, bool on);
 /* -Wno-aot: drop [-Waot] warnings. */
 void fe_diags__set_no_aot(struct fe_diags *d, bool on);
+/* -Raot: keep [-Raot] remarks (dropped by default, as clang's -R remarks). */
+void fe_diags__set_remarks_aot(struct fe_diags *d, bool on);
 int fe_diags__nr_errors(const struct fe_diags *d);
 size_t fe_diags__count(const struct fe_diags *d);
 /* Forgets every diagnostic after the first cnt (fe_diags__count() before a
@@ -67,6 +70,11 @@ __attribute__((format(printf, 4, 5))) void fe_diag_aot(struct fe_diags *d, CXSou
 __attribute__((format(printf, 5, 6))) void fe_diag_aot_pos(struct fe_diags *d, const char *file,
 							    unsigned line, unsigned col,
 							    const char *fmt, ...);
+/* A [-Raot] remark, kept only after fe_diags__set_remarks_aot(): which map
+ * or call an optimisation took, or why not. */
+__attribute__((format(printf, 4, 5))) void fe_diag_remark(struct fe_diags *d, CXSourceLocation loc,
+							   const CXSourceRange *range,
+							   const char *fmt, ...);
 /* Forwards one libclang diagnostic (and its notes), formatted by
  * clang_formatDiagnostic with c-index-test's display options. */
 void fe_diag_clang(struct fe_diags *d, CXDiagnostic diag);

@@ -10,6 +10,9 @@
  *     static __u64 hits;                ->  extern __u64 hits;
  *     const __u8 tbl[] = { 1, 2 };      ->  extern const __u8 tbl[2];
  *
+ * A `.rodata` integer named by --aot-const becomes a static const of that
+ * value instead (rewriters/consts.c).
+ *
  * Variables of other sections (license, version) mean nothing natively:
  * they lose their SEC() and become static, so the optimiser drops them.
  */
@@ -22,9 +25,11 @@
 
 struct ctx {
 	const struct fe_unit *u;
+	const struct rw_opts *o;
 	struct rw_edits *e;
 	struct fe_diags *d;
 	unsigned prev_start, prev_end;
+	unsigned const_start;	/* the declaration of the last --aot-const global */
 	bool prev_extern_done;
 	int err;
 };
@@ -62,6 +67,7 @@ static int rewrite_global(struct ctx *c, struct fe_global *g)
 	unsigned start, end, from, i, n = 0, eq = ~0u, static_tok = ~0u;
 	unsigned empty_dim = ~0u, name_off;
 	CXToken *toks = NULL;
+	char *text = NULL;
 	int depth = 0, err = 0;
 	bool same_decl;
 
@@ -75,6 +81,39 @@ static int rewrite_global(struct ctx *c, struct fe_global *g)
 		name_off = start;
 	same_decl = start == c->prev_start;
 	from = same_decl ? c->prev_end : start;
+	err = rw_const_decl(g, c->o, &text);
+	if (err < 0)
+		return err;
+	if (err > 0) {
+		const char *src;
+		size_t len;
+		unsigned semi;
+
+		src = fe_unit__source(c->u, &len);
+		semi = rw_scan_decl_end(src, len, end);
+		if (same_decl || semi >= len || src[semi] != ';') {
+			fe_diag_at(c->d, FE_ERROR, clang_getCursorLocation(cur), &r,
+				   "--aot-const: '%s' shares its declaration with another "
+				   "declarator; declare it on its own",
+				   fe_global__name(g));
+			free(text);
+			return -EINVAL;
+		}
+		err = rw_edits__replace(c->e, start, semi - start, text);
+		free(text);
+		c->prev_start = start;
+		c->prev_end = end;
+		c->prev_extern_done = true;
+		c->const_start = start;
+		return err;
+	}
+	if (same_decl && start == c->const_start) {
+		fe_diag_at(c->d, FE_ERROR, clang_getCursorLocation(cur), &r,
+			   "--aot-const: '%s' shares its declaration with a global compiled in; "
+			   "declare that one on its own",
+			   fe_global__name(g));
+		return -EINVAL;
+	}
 	clang_tokenize(tu, r, &toks, &n);
 	for (i = 0; i < n; i++) {
 		unsigned off = tok_start(c->u, toks[i]);
@@ -164,14 +203,18 @@ static enum CXChildVisitResult other_sections(CXCursor cur, CXCursor parent, CXC
 	return c->err ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
-int rw_globals(const struct fe_unit *u, bool only_located, struct rw_edits *e,
+int rw_globals(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
 	       struct fe_diags *d)
 {
-	struct ctx c = { .u = u, .e = e, .d = d, .prev_start = ~0u };
+	struct ctx c = { .u = u, .o = opts, .e = e, .d = d, .prev_start = ~0u, .const_start = ~0u };
+	bool only_located = opts && opts->only_located_globals;
 	struct fe_global *g;
 	size_t i;
 	int err;
 
+	err = rw_consts_check(u, opts, d);
+	if (err)
+		return err;
 	fe_unit__for_each_global(g, u, i) {
 		if (only_located && fe_global__offset(g) < 0)
 			continue;

@@ -85,6 +85,7 @@ struct ctx {
 	bool func_is_prog;
 	bool *used;		/* per unit helper: referenced by a function */
 	bool *values_used;	/* per unit map: read through __bpfaot_map_values_NAME */
+	bool *map_called;	/* per unit map: a helper call takes it */
 	bool uses_bpf_only;	/* a builtin of BPF_ONLY */
 	bool uses_tail_now;	/* __bpfaot_tail_call_now */
 	int err;
@@ -222,13 +223,25 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 {
 	const struct fe_helper *h = fe_unit__helper(c->u, (size_t)hi);
 	struct rw_call rc = { .u = c->u, .h = h, .call = call };
-	const struct fe_map *values_of = NULL;
+	const struct fe_map *values_of = NULL, *m;
+	CXSourceRange r = clang_getCursorExtent(call);
+	const char *why = NULL;
 	char *text = NULL;
 	unsigned off;
 	size_t i;
 	int n, err;
 	long mi;
 
+	n = clang_Cursor_getNumArguments(call);
+	if (n < 0 || n > 5)
+		return 0;
+	rc.nr_args = n;
+	for (n = 0; n < rc.nr_args; n++)
+		rc.args[n] = clang_Cursor_getArgument(call, (unsigned)n);
+	m = rw_call_map(&rc);
+	mi = m ? map_index(c->u, m) : -1;
+	if (mi >= 0)
+		c->map_called[mi] = true;
 	for (i = 0; i < sizeof(inline_rules) / sizeof(inline_rules[0]); i++)
 		if (inline_rules[i].id == fe_helper__id(h))
 			break;
@@ -239,15 +252,19 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	if (!rw_cursor_range(c->u, call, &rc.start, &rc.end) ||
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != rc.start ||
 	    !rw_is_ident_at(c->src, c->len, off, fe_helper__name(h)) || rc.end <= rc.start ||
-	    c->src[rc.end - 1] != ')')
+	    c->src[rc.end - 1] != ')') {
+		if (m && rw_map_is_inlinable(m))
+			fe_diag_remark(c->d, clang_getCursorLocation(call), &r,
+				       "'%s' on map '%s' stays a call: it is spelled in a macro body",
+				       fe_helper__name(h), fe_map__name(m));
 		return 0;
-	n = clang_Cursor_getNumArguments(call);
-	if (n < 0 || n > 5)
-		return 0;
-	rc.nr_args = n;
-	for (n = 0; n < rc.nr_args; n++)
-		rc.args[n] = clang_Cursor_getArgument(call, (unsigned)n);
+	}
+	rc.why = &why;
 	err = inline_rules[i].fn(&rc, &text, &values_of);
+	if (!err && why && m)
+		fe_diag_remark(c->d, clang_getCursorLocation(call), &r,
+			       "'%s' on map '%s' stays a call: %s", fe_helper__name(h),
+			       fe_map__name(m), why);
 	if (err <= 0)
 		return err;
 	err = rw_edits__replace(c->e, rc.start, rc.end - rc.start, text);
@@ -391,7 +408,14 @@ static void write_untyped(FILE *f, struct fe_helper *const *hs, size_t k)
 	}
 }
 
-/* Value 0 of each inlined array map, bound by the runtime's linker. */
+static bool map_is_read_only(const struct ctx *c, size_t i)
+{
+	return c->o->map_uses && c->o->map_uses[i].read_only;
+}
+
+/* Value 0 of each inlined array map, bound by the runtime's linker. A
+ * configuration map's values are const: no program writes them, so the
+ * optimiser may keep what it read across helper calls and stores. */
 static void write_map_values(struct ctx *c, FILE *f)
 {
 	struct fe_map *m;
@@ -406,7 +430,49 @@ static void write_map_values(struct ctx *c, FILE *f)
 			      "__bpfaot_map_values_M + i * stride (docs/object-format.md) */\n",
 			      f);
 		any = true;
-		fprintf(f, "extern char __bpfaot_map_values_%s[];\n", fe_map__name(m));
+		fprintf(f, "extern %schar __bpfaot_map_values_%s[];%s\n",
+			map_is_read_only(c, i) ? "const " : "", fe_map__name(m),
+			map_is_read_only(c, i) ? " /* a configuration map: only read */" : "");
+	}
+}
+
+/* [-Raot]: for each map a helper call takes, whether its calls became
+ * inline code, and why not. */
+static void remark_maps(struct ctx *c)
+{
+	struct fe_map *m;
+	size_t i;
+
+	fe_unit__for_each_map(m, c->u, i) {
+		CXCursor mc = fe_map__cursor(m);
+		CXSourceLocation loc = clang_getCursorLocation(mc);
+		const struct rw_map_use *mu = c->o->map_uses ? &c->o->map_uses[i] : NULL;
+		const char *why = rw_map_not_inlinable_why(m);
+
+		if (!c->map_called[i])
+			continue;
+		if (c->values_used[i] && mu && mu->read_only)
+			fe_diag_remark(c->d, loc, NULL,
+				       "map '%s' is inlined: a configuration map (only read by the "
+				       "programs of this file); lookups are address computations in its "
+				       "values, which the runtime's linker places",
+				       fe_map__name(m));
+		else if (c->values_used[i])
+			fe_diag_remark(c->d, loc, NULL,
+				       "map '%s' is inlined: lookups and updates index its values, which "
+				       "the runtime's linker places; not a configuration map: %s (line %u)",
+				       fe_map__name(m), mu ? mu->why : "unknown", mu ? mu->line : 0);
+		else if (why)
+			fe_diag_remark(c->d, loc, NULL, "map '%s' is not inlined: %s", fe_map__name(m),
+				       why);
+		else if (c->o->no_inline_maps)
+			fe_diag_remark(c->d, loc, NULL, "map '%s' is not inlined: --aot-no-inline-maps",
+				       fe_map__name(m));
+		else
+			fe_diag_remark(c->d, loc, NULL,
+				       "map '%s' is not inlined: no call on it could be (see the remarks "
+				       "at its calls)",
+				       fe_map__name(m));
 	}
 }
 
@@ -502,7 +568,8 @@ int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_ed
 	c.src = fe_unit__source(u, &c.len);
 	c.used = calloc(n + 1, sizeof(bool));
 	c.values_used = calloc(fe_unit__nr_maps(u) + 1, sizeof(bool));
-	if (!c.used || !c.values_used) {
+	c.map_called = calloc(fe_unit__nr_maps(u) + 1, sizeof(bool));
+	if (!c.used || !c.values_used || !c.map_called) {
 		err = -ENOMEM;
 		goto out_free;
 	}
@@ -523,9 +590,12 @@ int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_ed
 			c.err = rewrite_decl(&c, fe_unit__helper(u, i));
 	err = c.err;
 	if (!err)
+		remark_maps(&c);
+	if (!err)
 		err = write_prelude(&c, prelude);
 out_free:
 	free(c.used);
 	free(c.values_used);
+	free(c.map_called);
 	return err;
 }

@@ -46,11 +46,31 @@ unsigned rw_map_values_stride(const struct fe_map *m)
 	return (fe_map__value_size(m) + 7u) & ~7u;
 }
 
+const char *rw_map_not_inlinable_why(const struct fe_map *m)
+{
+	switch (fe_map__type(m)) {
+	case MAP_TYPE_ARRAY:
+		break;
+	case 1:
+		return "a hash map: lookups hash the key in the runtime";
+	case 5:
+	case 6:
+		return "a per-CPU map: each CPU's value is the runtime's to choose";
+	default:
+		return "not a plain array: its helpers are the runtime's";
+	}
+	if (fe_map__key_size(m) != 4)
+		return "its key is not 4 bytes";
+	if (fe_map__value_size(m) == 0 || fe_map__value_size(m) > (1u << 30))
+		return "its value size is out of range";
+	if (fe_map__max_entries(m) == 0)
+		return "its max_entries is unknown";
+	return NULL;
+}
+
 bool rw_map_is_inlinable(const struct fe_map *m)
 {
-	return fe_map__type(m) == MAP_TYPE_ARRAY && fe_map__key_size(m) == 4 &&
-	       fe_map__value_size(m) > 0 && fe_map__value_size(m) <= (1u << 30) &&
-	       fe_map__max_entries(m) > 0;
+	return !rw_map_not_inlinable_why(m);
 }
 
 static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
@@ -67,8 +87,8 @@ static CXCursor only_child(CXCursor c)
 	return r;
 }
 
-/* The inlinable map that arg is `&M` of, or NULL. */
-static const struct fe_map *map_arg(const struct rw_call *c, CXCursor arg)
+/* The map of the file that arg is `&M` of, or NULL. */
+static const struct fe_map *any_map_arg(const struct rw_call *c, CXCursor arg)
 {
 	CXCursor e = rw_expr_strip(arg), ref;
 	CXTranslationUnit tu = fe_unit__tu(c->u);
@@ -101,7 +121,27 @@ static const struct fe_map *map_arg(const struct rw_call *c, CXCursor arg)
 	name = fe_strdup_cx(clang_getCursorSpelling(ref));
 	m = name ? fe_unit__find_map(c->u, name) : NULL;
 	free(name);
+	return m;
+}
+
+const struct fe_map *rw_call_map(const struct rw_call *c)
+{
+	return c->nr_args ? any_map_arg(c, c->args[0]) : NULL;
+}
+
+/* The inlinable map that arg is `&M` of, or NULL. */
+static const struct fe_map *map_arg(const struct rw_call *c, CXCursor arg)
+{
+	const struct fe_map *m = any_map_arg(c, arg);
+
 	return m && rw_map_is_inlinable(m) ? m : NULL;
+}
+
+static int stays_call(const struct rw_call *c, const char *why)
+{
+	if (c->why)
+		*c->why = why;
+	return 0;
 }
 
 /* The text of a key argument that points to a 4-byte integer, or NULL. */
@@ -110,13 +150,19 @@ static char *key_arg(const struct rw_call *c, CXCursor arg)
 	CXCursor e = rw_expr_strip(arg);
 	CXType t = clang_getCanonicalType(clang_getCursorType(e)), pt;
 
-	if (t.kind != CXType_Pointer)
+	if (t.kind != CXType_Pointer) {
+		stays_call(c, "the key is not a pointer");
 		return NULL;
+	}
 	pt = clang_getCanonicalType(clang_getPointeeType(t));
-	if ((pt.kind != CXType_UInt && pt.kind != CXType_Int) || clang_Type_getSizeOf(pt) != 4)
+	if ((pt.kind != CXType_UInt && pt.kind != CXType_Int) || clang_Type_getSizeOf(pt) != 4) {
+		stays_call(c, "the key does not point to a 4-byte integer");
 		return NULL;
-	if (!rw_expr_is_pure(c->u, e))
+	}
+	if (!rw_expr_is_pure(c->u, e)) {
+		stays_call(c, "the key expression has a side effect or is spelled in a macro");
 		return NULL;
+	}
 	return rw_expr_text(c->u, e);
 }
 
@@ -220,27 +266,31 @@ int rw_inline_map_update(const struct rw_call *c, char **text, const struct fe_m
 	CXCursor v;
 	int n;
 
-	if (c->nr_args != 4 || !(m = map_arg(c, c->args[0])) || map_value_may_lock(m))
+	if (c->nr_args != 4 || !(m = map_arg(c, c->args[0])))
 		return 0;
+	if (map_value_may_lock(m))
+		return stays_call(c, "the value type is unknown or holds a bpf_spin_lock");
 	ev = clang_Cursor_Evaluate(c->args[3]);
 	if (!ev)
-		return 0;
+		return stays_call(c, "the flags are not a constant");
 	if (clang_EvalResult_getKind(ev) != CXEval_Int) {
 		clang_EvalResult_dispose(ev);
-		return 0;
+		return stays_call(c, "the flags are not a constant");
 	}
 	flags = clang_EvalResult_getAsLongLong(ev);
 	clang_EvalResult_dispose(ev);
 	if (flags != MAP_ANY && flags != MAP_EXIST && flags != MAP_NOEXIST)
-		return 0;
+		return stays_call(c, "the flags are not BPF_ANY, BPF_NOEXIST or BPF_EXIST");
 	if (!rw_expr_is_pure(c->u, c->args[3]))
-		return 0;
+		return stays_call(c, "the flags expression has a side effect");
 	v = rw_expr_strip(c->args[2]);
 	key = key_arg(c, c->args[1]);
-	if (!key || clang_getCanonicalType(clang_getCursorType(v)).kind != CXType_Pointer ||
+	if (!key)
+		return 0;
+	if (clang_getCanonicalType(clang_getCursorType(v)).kind != CXType_Pointer ||
 	    !rw_expr_is_pure(c->u, v) || !(val = rw_expr_text(c->u, v))) {
 		free(key);
-		return 0;
+		return stays_call(c, "the value is not a pointer expression without side effects");
 	}
 	if (flags == MAP_NOEXIST)
 		n = asprintf(text,

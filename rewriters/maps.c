@@ -20,9 +20,26 @@
 
 #include "rw_internal.h"
 
-int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d)
+/* The verdict of rw_map_usage() on map k, for the comment: "" without. */
+static void use_of(const struct rw_opts *opts, size_t k, char *use, size_t size)
+{
+	const struct rw_map_use *mu = opts && opts->map_uses ? &opts->map_uses[k] : NULL;
+
+	if (mu && mu->read_only)
+		snprintf(use, size, "; a configuration map: only read by the programs");
+	else if (mu && mu->line)
+		snprintf(use, size, "; not a configuration map: %s (line %u)", mu->why, mu->line);
+	else if (mu)
+		snprintf(use, size, "; not a configuration map: %s", mu->why);
+	else
+		use[0] = '\0';
+}
+
+int rw_maps(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
+	    struct fe_diags *d)
 {
 	unsigned start, end, semi, s2, e2;
+	char use[160];
 	size_t i, j, k, n = fe_unit__nr_maps(u), len;
 	const char *src;
 	char *buf = NULL;
@@ -62,10 +79,11 @@ int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d)
 			return -ENOMEM;
 		for (k = i; k < j; k++) {
 			m = fe_unit__map(u, k);
+			use_of(opts, k, use, sizeof(use));
 			fprintf(f, "/* bpfaot: map '%s' (type %u, key %u, value %u, max_entries %u) is "
-				   "the runtime's */ ",
+				   "the runtime's%s */ ",
 				fe_map__name(m), fe_map__type(m), fe_map__key_size(m),
-				fe_map__value_size(m), fe_map__max_entries(m));
+				fe_map__value_size(m), fe_map__max_entries(m), use);
 		}
 		fputs("extern struct bpfaot_map ", f);
 		for (k = i; k < j; k++)

@@ -16,6 +16,7 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 {
 	struct rw_edits *e = rw_edits__new();
 	struct rw_opts o = { 0 };
+	struct rw_map_use *uses = NULL;
 	char *head = NULL, *hp = NULL, *ep = NULL;
 	const char *src;
 	size_t len;
@@ -39,11 +40,14 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 		err = -ENOMEM;
 		goto out_free_edits;
 	}
-	err = rw_edits__insert(e, 0, head);
+	err = rw_map_usage(u, &uses);
+	o.map_uses = uses;
 	if (!err)
-		err = rw_globals(u, opts && opts->only_located_globals, e, d);
+		err = rw_edits__insert(e, 0, head);
 	if (!err)
-		err = rw_maps(u, e, d);
+		err = rw_globals(u, &o, e, d);
+	if (!err)
+		err = rw_maps(u, &o, e, d);
 	if (!err)
 		err = rw_helpers(u, &o, e, d, &hp);
 	if (!err)
@@ -66,6 +70,7 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 	free(hp);
 	free(ep);
 	free(head);
+	free(uses);
 out_free_edits:
 	rw_edits__free(e);
 	return err;

@@ -67,13 +67,16 @@ struct rw_opts;
  * frees; NULL when empty). */
 int rw_helpers(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
 	       struct fe_diags *d, char **prelude);
-/* Map definitions become `extern struct bpfaot_map NAME;`. */
-int rw_maps(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
-/* Global data definitions become `extern` declarations of the same type;
- * with only_located, only those fe_global__set_location() placed (the others
+/* Map definitions become `extern struct bpfaot_map NAME;`, with a comment
+ * saying whether the map is a configuration map (opts->map_uses). */
+int rw_maps(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
+	    struct fe_diags *d);
+/* Global data definitions become `extern` declarations of the same type
+ * (a global of opts->consts: a static const of its value); with
+ * opts->only_located_globals, only those fe_global__set_location() placed (the others
  * keep their definition: the BPF object has no storage for them).
  * Variables of other sections (license, version) become static. */
-int rw_globals(const struct fe_unit *u, bool only_located, struct rw_edits *e,
+int rw_globals(const struct fe_unit *u, const struct rw_opts *opts, struct rw_edits *e,
 	       struct fe_diags *d);
 
 /* Options of the whole rewrite; zero (or a NULL pointer) is the default. */
@@ -84,6 +87,13 @@ struct rw_opts {
 	bool no_types;			/* --aot-no-types: helpers through 5 x u64 */
 	bool preview;			/* fold unchanged system-header text (rw_edits__apply_folded) */
 	const struct fe_prog *prog;	/* rw_helpers(): whose source (rw_rewrite() sets it) */
+	/* --aot-const: "NAME=VALUE" strings (borrowed), .rodata integers
+	 * compiled in as constants (rewriters/consts.c) */
+	const char *const *consts;
+	size_t nr_consts;
+	/* set by rw_rewrite() for the passes (callers leave it NULL): the
+	 * rw_map_usage() verdicts of the unit's maps */
+	const struct rw_map_use *map_uses;
 };
 
 /* The distance in bytes between two values of array map m in the runtime's
@@ -94,6 +104,24 @@ unsigned rw_map_values_stride(const struct fe_map *m);
  * (BPF_MAP_TYPE_ARRAY, not per-CPU, not map-in-map) with 4-byte keys. */
 bool rw_map_is_inlinable(const struct fe_map *m);
 
+/* Whether opts->consts compiles g in: then bytes gets its fe_global__size()
+ * bytes as the native code has them (little-endian). */
+bool rw_global_const(const struct rw_opts *opts, const struct fe_global *g, uint8_t *bytes);
+/* Checks every opts->consts entry: a const integer global of .rodata of u,
+ * a value that fits its type. 0 or -EINVAL (diagnosed in d), -ENOMEM. */
+int rw_consts_check(const struct fe_unit *u, const struct rw_opts *opts, struct fe_diags *d);
+/* How the programs of a file use one map (rewriters/map_usage.c). */
+struct rw_map_use {
+	/* a configuration map: an array or hash that programs only read, through
+	 * bpf_map_lookup_elem(), never writing through or leaking its pointers */
+	bool read_only;
+	unsigned line;		/* where the first write or escape is; 0: none */
+	char why[112];		/* when not read_only: the reason, a phrase */
+};
+/* The verdict for every map of u, indexed as fe_unit__map(): *out is an
+ * array of fe_unit__nr_maps(u) entries (caller frees with free()).
+ * Returns 0 or -ENOMEM. */
+int rw_map_usage(const struct fe_unit *u, struct rw_map_use **out);
 /* The native source of program p (NULL: no entry), with every rewrite
  * applied. *out is malloc'ed (caller frees). 0 or -errno (diagnosed in d). */
 int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw_opts *opts,

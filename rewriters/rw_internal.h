@@ -42,6 +42,9 @@ struct rw_call {
 	unsigned start, end;	/* the call's extent, main-file offsets */
 	int nr_args;
 	CXCursor args[5];	/* as written (implicit conversions included) */
+	/* a rule that could apply but leaves the call a call may say why here
+	 * (static text), for the [-Raot] remark at the call */
+	const char **why;
 };
 
 /*
@@ -54,6 +57,10 @@ struct rw_call {
 typedef int (*rw_inline_fn)(const struct rw_call *c, char **text,
 			    const struct fe_map **values_of);
 
+/* The map of the file that a call's first argument is `&M` of, or NULL. */
+const struct fe_map *rw_call_map(const struct rw_call *c);
+/* Why lookups in m cannot index its values (a phrase), or NULL when they can. */
+const char *rw_map_not_inlinable_why(const struct fe_map *m);
 /* bpf_map_lookup_elem(&ARRAY, &key): bounds-checked indexing. */
 int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_map **values_of);
 /* bpf_map_update_elem(&ARRAY, &key, &value, CONST): bounds-checked copy. */
@@ -61,6 +68,9 @@ int rw_inline_map_update(const struct rw_call *c, char **text, const struct fe_m
 /* Helpers whose value is a constant of the runtime (CPU 0, node 0). */
 int rw_inline_helper_const(const struct rw_call *c, char **text, const struct fe_map **values_of);
 
+/* The declaration of a global of opts->consts: 1 with *text (malloc'ed,
+ * one line, no ';'), 0 when g is not compiled in, -ENOMEM. */
+int rw_const_decl(const struct fe_global *g, const struct rw_opts *opts, char **text);
 /* The expression under implicit conversions and parentheses. */
 CXCursor rw_expr_strip(CXCursor c);
 /* True when the expression can be evaluated once more, or once elsewhere,

@@ -394,6 +394,22 @@ static void *value0(struct rt_map *m)
 	return rt_map__lookup(m, &zero);
 }
 
+/* The code assumes the values of globals compiled in (const=, checked by
+ * rt_manifest__check()): from now on the host may not change them, as
+ * libbpf freezes .rodata when it loads an object. */
+static void freeze_consts(struct linker *lk)
+{
+	size_t i;
+
+	for (i = 0; lk->mf && i < lk->mf->nr_globals; i++) {
+		struct rt_map *m = lk->mf->globals[i].cval ? obj_map(lk, lk->mf->globals[i].section) :
+							      NULL;
+
+		if (m)
+			rt_map__freeze(m);
+	}
+}
+
 /* Binds one undefined symbol; see docs/object-format.md. */
 static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym *ls)
 {
@@ -956,6 +972,7 @@ struct rt_native *rt_native__link(const void *data, size_t size, const char *pat
 		err = protect(&lk);
 	if (err)
 		goto out_unmap;
+	freeze_consts(&lk);
 	nat = calloc(1, sizeof(*nat));
 	if (!nat) {
 		err = -ENOMEM;

@@ -382,12 +382,36 @@ static int rec_map(struct mf_parser *ps, const struct mf_line *ln)
 	return 0;
 }
 
+/* The optional field `key=HEX` of a global line: size bytes into *out. */
+static int global_bytes(struct mf_parser *ps, const struct mf_line *ln, struct rt_mf_global *g,
+			const char *key, uint8_t **out)
+{
+	const char *v;
+	size_t n, k;
+
+	if (field(ps, ln, key, &v, &n) != 0)
+		return 0;
+	if (n != (size_t)g->size * 2)
+		return MF_ERR(ps, ln, "global '%s': '%s' has %zu hex digits, %llu expected", g->name,
+			      key, n, (unsigned long long)g->size * 2);
+	*out = malloc(g->size);
+	if (!*out)
+		return -ENOMEM;
+	for (k = 0; k < g->size; k++) {
+		int hi = rt_hexval(v[2 * k]), lo = rt_hexval(v[2 * k + 1]);
+
+		if (hi < 0 || lo < 0)
+			return MF_ERR(ps, ln, "global '%s': '%s' is not hexadecimal", g->name, key);
+		(*out)[k] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 static int rec_global(struct mf_parser *ps, const struct mf_line *ln)
 {
 	struct rt_manifest *mf = ps->mf;
 	struct rt_mf_global *g;
-	const char *v;
-	size_t n, k;
+	size_t k;
 	int err;
 
 	err = rt_ensure_mem((void **)&mf->globals, &ps->globals_cap, sizeof(*g),
@@ -411,23 +435,13 @@ static int rec_global(struct mf_parser *ps, const struct mf_line *ln)
 	if ((uint64_t)g->offset + g->size > UINT32_MAX)
 		return MF_ERR(ps, ln, "global '%s': offset %u + size %u overflows", g->name,
 			      g->offset, g->size);
-	/* optional initial value: 2 * size hex digits */
-	if (field(ps, ln, "init", &v, &n) == 0) {
-		if (n != (size_t)g->size * 2)
-			return MF_ERR(ps, ln, "global '%s': 'init' has %zu hex digits, %llu expected",
-				      g->name, n, (unsigned long long)g->size * 2);
-		g->init = malloc(g->size);
-		if (!g->init)
-			return -ENOMEM;
-		for (k = 0; k < g->size; k++) {
-			int hi = rt_hexval(v[2 * k]), lo = rt_hexval(v[2 * k + 1]);
-
-			if (hi < 0 || lo < 0)
-				return MF_ERR(ps, ln, "global '%s': 'init' is not hexadecimal",
-					      g->name);
-			g->init[k] = (uint8_t)(hi << 4 | lo);
-		}
-	}
+	/* optional: the initial value, and the value native code has compiled
+	 * in (--aot-const); 2 * size hex digits each */
+	err = global_bytes(ps, ln, g, "init", &g->init);
+	if (!err)
+		err = global_bytes(ps, ln, g, "const", &g->cval);
+	if (err)
+		return err;
 	for (k = 0; k + 1 < mf->nr_globals; k++)
 		if (!strcmp(mf->globals[k].name, g->name))
 			return MF_ERR(ps, ln, "global '%s' listed twice (first on line %u)", g->name,
@@ -588,6 +602,7 @@ void rt_manifest__free(struct rt_manifest *mf)
 		free(mf->globals[i].name);
 		free(mf->globals[i].section);
 		free(mf->globals[i].init);
+		free(mf->globals[i].cval);
 	}
 	free(mf->helpers);
 	free(mf->maps);
@@ -800,6 +815,36 @@ static int check_map(const struct rt_mf_map *m, const struct rt_object *obj, con
 	return 0;
 }
 
+static void hex(char *out, const uint8_t *b, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n && i < 32; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	if (n > 32)
+		strcpy(out + 64, "...");
+}
+
+/* A global compiled in (const=) must hold, when the code is linked, the
+ * bytes the code assumes: the host sets .rodata before the first run. */
+static int check_const(const struct rt_mf_global *g, const struct rt_object *obj,
+		       const char *path, struct rt_log *log)
+{
+	struct rt_map *rm = (struct rt_map *)find_map(obj, g->section);
+	uint32_t zero = 0;
+	const uint8_t *v = rm ? rt_map__lookup(rm, &zero) : NULL;
+	char want[72], have[72];
+
+	if (!g->cval || !v || !memcmp(v + g->offset, g->cval, g->size))
+		return 0;
+	hex(want, g->cval, g->size);
+	hex(have, v + g->offset, g->size);
+	rt_log__err(log, "%s: global '%s' was compiled in as %s (bpfaot-cc --aot-const) but is %s "
+		    "in '%s': set the same value before the first run, rebuild, or run the "
+		    "bytecode", path, g->name, want, have, g->section);
+	return -EINVAL;
+}
+
 static int check_global(const struct rt_mf_global *g, const struct rt_object *obj,
 			const char *path, struct rt_log *log)
 {
@@ -878,6 +923,8 @@ int rt_manifest__check(const struct rt_manifest *mf, const struct rt_object *obj
 	}
 	for (i = 0; i < mf->nr_globals; i++) {
 		err = check_global(&mf->globals[i], obj, path, log);
+		if (!err && prog)
+			err = check_const(&mf->globals[i], obj, path, log);
 		if (err)
 			return err;
 	}

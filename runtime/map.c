@@ -199,6 +199,9 @@ struct map_state {
 	uint32_t lru_head, lru_tail;	/* most / least recently used, index + 1 */
 	uint32_t q_head, q_tail;
 	uint32_t retired_head;	/* replaced hash elements, index + 1, until the run ends */
+	/* set once native code has compiled in the contents (rt_map__freeze()):
+	 * the host's updates are refused from then on, in every process */
+	uint32_t frozen;
 };
 _Static_assert(sizeof(struct map_state) <= RT_MAP_STATE_SIZE, "map_state outgrew its room");
 
@@ -1466,7 +1469,20 @@ int rt_map__update(struct rt_map *map, const void *key, const void *value, uint6
 
 int rt_map__user_update(struct rt_map *map, const void *key, const void *value, uint64_t flags)
 {
+	if (rt_map__is_frozen(map))
+		return -EPERM;
 	return map_update(map, key, value, flags, true);
+}
+
+void rt_map__freeze(struct rt_map *map)
+{
+	if (map->st)
+		__atomic_store_n(&map->st->frozen, 1u, __ATOMIC_RELEASE);
+}
+
+bool rt_map__is_frozen(const struct rt_map *map)
+{
+	return map->st && __atomic_load_n(&map->st->frozen, __ATOMIC_ACQUIRE);
 }
 
 int rt_map__delete(struct rt_map *map, const void *key)

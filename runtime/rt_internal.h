@@ -167,7 +167,14 @@ int rt_map__peek(struct rt_map *map, void *value);
  * CPUs (value_size rounded up to 8, times rt_map__nr_cpus), as bpf(2). */
 int rt_map__get_next_key(struct rt_map *map, const void *key, void *next_key);
 int rt_map__user_lookup(struct rt_map *map, const void *key, void *value);
+/* -EPERM once the map is frozen. */
 int rt_map__user_update(struct rt_map *map, const void *key, const void *value, uint64_t flags);
+/* Refuses the host's updates from now on (BPF_MAP_FREEZE): native code
+ * linked with the contents compiled in (bpfaot-cc --aot-const). The flag
+ * lives in the map's bookkeeping, so every process attached to shared
+ * memory sees it. A map without bookkeeping (ring buffer) stays as is. */
+void rt_map__freeze(struct rt_map *map);
+bool rt_map__is_frozen(const struct rt_map *map);
 size_t rt_map__user_value_size(const struct rt_map *map);
 unsigned int rt_map__nr_cpus(const struct rt_map *map);
 void rt_map__set_cpu(struct rt_map *map, unsigned int cpu);
@@ -636,6 +643,7 @@ struct rt_mf_global {
 	char *section;		/* the global-data map: ".rodata", ".data", ".bss", ... */
 	uint32_t offset, size;
 	uint8_t *init;		/* size bytes of initial value (init=HEX), or NULL */
+	uint8_t *cval;		/* size bytes native code has compiled in (const=HEX), or NULL */
 	unsigned int line;
 };
 

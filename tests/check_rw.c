@@ -122,10 +122,61 @@ static const struct golden goldens[] = {
 	{ "inline", PASS_PREVIEW, "prog", "no-inline-helpers", NO_HELPERS },
 	{ "inline", PASS_PREVIEW, "prog", "no-types", NO_TYPES },
 	{ "inline", PASS_PREVIEW, "prog", "none", NONE },
+	/* configuration maps: const values for the ones only read */
+	{ "config_maps", PASS_PREVIEW, "prog", NULL, DEFAULT },
 	/* the ubpf convention: global functions of .text, (mem, len) */
 	{ "ubpf", PASS_PREVIEW, "sum", NULL, DEFAULT },
 	{ "ubpf", PASS_ENTRY, "seven", NULL, DEFAULT },
 };
+
+/* rw_map_usage() on tests/data/rw/config_maps.bpf.c, verdicts by hand:
+ * the reason and the line of the first write or escape. */
+START_TEST(test_map_usage)
+{
+	static const struct {
+		const char *map;
+		bool read_only;
+		const char *why;
+		unsigned line;
+	} want[] = {
+		{ "cfg_const", true, "", 0 },
+		{ "cfg_plain", true, "", 0 },
+		{ "unused", true, "", 0 },
+		{ "w_member", false, "the program writes into its values", 138 },
+		{ "w_inc", false, "the program writes into its values", 141 },
+		{ "w_atomic", false, "an atomic operation writes into its values", 144 },
+		{ "w_update", false, "bpf_map_update_elem() takes it", 145 },
+		{ "w_call", false, "a pointer into its values is passed to 'touch'", 148 },
+		{ "w_alias", false, "the program writes into its values", 152 },
+		{ "w_deref", false, "the program writes into its values", 155 },
+		{ "w_ret", false, "a pointer into its values is stored or returned", 116 },
+		{ "cfg_hash", true, "", 0 },
+		{ "jmp", false, "its type (3) is not an array or a hash", 0 },
+	};
+	struct fe_diags *d = fe_diags__new();
+	struct rw_map_use *uses = NULL;
+	struct fe_unit *u;
+	size_t i, k;
+
+	u = fe_unit__parse(DATA "config_maps.bpf.c", parse_args, 3, d);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(rw_map_usage(u, &uses), 0);
+	ck_assert_uint_eq(fe_unit__nr_maps(u), sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (k = 0; k < fe_unit__nr_maps(u); k++)
+			if (!strcmp(fe_map__name(fe_unit__map(u, k)), want[i].map))
+				break;
+		ck_assert_msg(k < fe_unit__nr_maps(u), "no map %s", want[i].map);
+		ck_assert_msg(uses[k].read_only == want[i].read_only, "%s: read_only %d", want[i].map,
+			      uses[k].read_only);
+		ck_assert_str_eq(uses[k].why, want[i].why);
+		ck_assert_uint_eq(uses[k].line, want[i].line);
+	}
+	free(uses);
+	fe_unit__free(u);
+	fe_diags__free(d);
+}
+END_TEST
 
 START_TEST(test_golden)
 {
@@ -158,10 +209,10 @@ START_TEST(test_golden)
 		err = rw_helpers(u, &g->opts, e, d, &pre);
 		break;
 	case PASS_MAPS:
-		err = rw_maps(u, e, d);
+		err = rw_maps(u, NULL, e, d);
 		break;
 	case PASS_GLOBALS:
-		err = rw_globals(u, false, e, d);
+		err = rw_globals(u, NULL, e, d);
 		break;
 	case PASS_PREVIEW:
 		opts = g->opts;
@@ -295,6 +346,7 @@ static Suite *rw_suite(void)
 	TCase *limits = tcase_create("limits");
 
 	tcase_add_loop_test(core, test_golden, 0, sizeof(goldens) / sizeof(goldens[0]));
+	tcase_add_test(core, test_map_usage);
 	tcase_set_timeout(core, 60);
 	tcase_add_loop_test(errors, test_diag, 0, sizeof(diag_cases) / sizeof(diag_cases[0]));
 	tcase_add_test(errors, test_edits_overlap);

@@ -166,7 +166,7 @@ static int do_update(struct map_cli *c)
 	if (!err) {
 		err = rt_map__user_update(m, key, val, flags);
 		if (err)
-			tool_err("cannot update map '%s': %s", rt_map__name(m), strerror(-err));
+			tool_map_update_err("", m, err);
 	}
 	free(key);
 	free(val);

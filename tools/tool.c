@@ -128,12 +128,20 @@ int tool_map_sets__apply(struct rt_object *obj, const struct tool_map_set *sets,
 		}
 		err = rt_map__user_update(m, sets[i].key, sets[i].val, BPF_ANY);
 		if (err) {
-			tool_err("--map-set: cannot update map '%s': %s", sets[i].map,
-				 strerror(-err));
+			tool_map_update_err("--map-set: ", m, err);
 			return err;
 		}
 	}
 	return 0;
+}
+
+void tool_map_update_err(const char *prefix, struct rt_map *m, int err)
+{
+	if (err == -EPERM && rt_map__is_frozen(m))
+		tool_err("%scannot update map '%s': it is frozen: linked native code has its values "
+			 "compiled in (bpfaot-cc --aot-const)", prefix, rt_map__name(m));
+	else
+		tool_err("%scannot update map '%s': %s", prefix, rt_map__name(m), strerror(-err));
 }
 
 int tool_map_sets__apply_kernel(struct rt_kernel *k, const struct tool_map_set *sets, size_t n,

@@ -39,6 +39,9 @@ int tool_map_set__parse(struct tool_map_set *ms, const char *arg);
 void tool_map_set__free(struct tool_map_set *ms);
 /* Applies n entries to the runtime's maps of obj (reports failures). */
 int tool_map_sets__apply(struct rt_object *obj, const struct tool_map_set *sets, size_t n);
+/* Reports a failed host update of m (err < 0), saying so when the map is
+ * frozen by compiled-in native code; prefix starts the message. */
+void tool_map_update_err(const char *prefix, struct rt_map *m, int err);
 /* Queues n entries for the kernel engine (before or after its load). */
 int tool_map_sets__apply_kernel(struct rt_kernel *k, const struct tool_map_set *sets, size_t n,
 				struct rt_log *log);

@@ -18,9 +18,9 @@ extern __u64 bpf_get_current_pid_tgid(void) __asm__("_bpf_helper_ext_0014");
 /* bpfaot: 13 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
 # 5 "tests/data/rw/helpers.bpf.c" 2
 
-/* bpfaot: map 'counts' (type 2, key 4, value 8, max_entries 1) is the runtime's */ extern struct bpfaot_map counts;
+/* bpfaot: map 'counts' (type 2, key 4, value 8, max_entries 1) is the runtime's; not a configuration map: the program writes into its values (line 36) */ extern struct bpfaot_map counts;
 
-/* bpfaot: map 'progs' (type 3, key 4, value 4, max_entries 2) is the runtime's */ extern struct bpfaot_map progs;
+/* bpfaot: map 'progs' (type 3, key 4, value 4, max_entries 2) is the runtime's; not a configuration map: its type (3) is not an array or a hash */ extern struct bpfaot_map progs;
 
 static void jump(void *ctx)
 {

@@ -32,15 +32,15 @@ struct locked {
  __u64 v;
 };
 
-/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's */ extern struct bpfaot_map arr;
+/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 84) */ extern struct bpfaot_map arr;
 
-/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's */ extern struct bpfaot_map hash;
+/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 96) */ extern struct bpfaot_map hash;
 
-/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's */ extern struct bpfaot_map pcpu;
+/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's; not a configuration map: the program writes into its values (line 92) */ extern struct bpfaot_map pcpu;
 
-/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's */ extern struct bpfaot_map lk;
+/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 89) */ extern struct bpfaot_map lk;
 
-/* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's */ extern struct bpfaot_map outer;
+/* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's; not a configuration map: its type (12) is not an array or a hash */ extern struct bpfaot_map outer;
 
 #pragma GCC diagnostic push
 # 65 "tests/data/rw/inline.bpf.c"

@@ -19,7 +19,7 @@ struct datarec {
  __u64 bytes;
 };
 
-/* bpfaot: map 'xdp_stats' (type 2, key 4, value 16, max_entries 5) is the runtime's */ extern struct bpfaot_map xdp_stats;
+/* bpfaot: map 'xdp_stats' (type 2, key 4, value 16, max_entries 5) is the runtime's; not a configuration map: an atomic operation writes into its values (line 32) */ extern struct bpfaot_map xdp_stats;
 
 static inline __attribute__((always_inline)) __u32 account(struct xdp_md *ctx, __u32 action)
 {

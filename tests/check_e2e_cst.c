@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Compiled-in configuration, end to end (issue 9): programs built with
+ * bpfaot-cc and run through the API and bpfaot-run, with values worked out
+ * by hand, never taken from an engine.
+ *
+ * core: a configuration map is inlined (its values a global the runtime's
+ *   linker places) and the host's updates after the first run, through the
+ *   API and through bpfaot-map on shared memory, are what the next run of
+ *   the native code reads, as on the interpreter.
+ *
+ * const: --aot-const compiles .rodata integers in: the loads and the
+ *   branch on them are gone from the native code; the runtime runs it only
+ *   when .rodata holds the same bytes (the same result as the
+ *   interpreter), refuses it otherwise with a message, and refuses the
+ *   host's updates of .rodata once it has linked (API and bpfaot-map).
+ * errors: bad --aot-const names, values and syntax, in clang's words.
+ *
+ * Run from the repository root; BUILD names the build directory (default
+ * build).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpfaot/bpfaot.h"
+#include "testutil.h"
+
+#define OUT_SZ 16384
+#define CC_FLAGS "-O2 -g -target bpf -I/usr/include/x86_64-linux-gnu"
+#define DATA "tests/data/cst/"
+
+/* Set once in e2e_cst_suite(), before the tests fork; read-only after. */
+static char root[2048];	       /* the repository, absolute */
+static char cc_bin[PATH_MAX];  /* build/bin/bpfaot-cc, absolute */
+static char run_bin[PATH_MAX]; /* build/bin/bpfaot-run, absolute */
+static char map_bin[PATH_MAX]; /* build/bin/bpfaot-map, absolute */
+
+static char logbuf[4096];
+
+static void tmpdir_new(char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/bpfaot-e2e-cst-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void tmpdir_rm(const char *dir)
+{
+	ck_assert_int_eq(tu_sh(NULL, 0, "rm -rf '%s'", dir), 0);
+}
+
+/* bpfaot-cc CC_FLAGS extra -c root/DATA src -o dir/out */
+static void build(const char *dir, const char *src, const char *extra, const char *out)
+{
+	char buf[OUT_SZ];
+
+	ck_assert_msg(tu_sh(buf, sizeof(buf), "'%s' %s %s -c '%s/" DATA "%s' -o '%s/%s'", cc_bin,
+			    CC_FLAGS, extra, root, src, dir, out) == 0,
+		      "bpfaot-cc %s %s: %s", extra, src, buf);
+}
+
+static struct bpfaot_object *open_ok(const char *path, const char *shm)
+{
+	BPFAOT_OPTS(bpfaot_open_opts, o, .log_buf = logbuf, .log_size = sizeof(logbuf),
+		    .maps_shm = shm);
+	struct bpfaot_object *obj = bpfaot_object__open(path, &o);
+
+	ck_assert_msg(obj, "open %s: %s", path, logbuf);
+	return obj;
+}
+
+/* Runs prog on a packet of len bytes; returns the error, *ret the result. */
+static int run_len(struct bpfaot_object *obj, const char *prog, enum bpfaot_engine engine,
+		   uint32_t len, uint64_t *ret)
+{
+	static const uint8_t pkt[1500];
+	BPFAOT_OPTS(bpfaot_run_opts, o, .engine = engine, .data_in = pkt, .data_size_in = len,
+		    .log_buf = logbuf, .log_size = sizeof(logbuf));
+	struct bpfaot_prog *p = bpfaot_object__find_prog(obj, prog);
+	int err;
+
+	ck_assert_msg(p, "no program '%s'", prog);
+	logbuf[0] = '\0';
+	err = bpfaot_prog__run(p, &o);
+	*ret = o.retval;
+	return err;
+}
+
+static uint64_t run_ok(struct bpfaot_object *obj, enum bpfaot_engine engine, uint32_t len)
+{
+	uint64_t r = 0;
+	int err = run_len(obj, "prog", engine, len, &r);
+
+	ck_assert_msg(err == 0, "run on %s: %d %s", bpfaot_engine__name(engine), err, logbuf);
+	return r;
+}
+
+static int set_cfg(struct bpfaot_object *obj, uint32_t mul, uint32_t add)
+{
+	uint32_t k = 0, v[2] = { mul, add };
+
+	return bpfaot_map__update(bpfaot_object__find_map(obj, "cfg"), &k, v, 0);
+}
+
+/* --------------------------------------------------- configuration maps */
+
+/* cfg is inlined as a configuration map: the manifest says inlined=1, and
+ * the preview declares its values const. */
+START_TEST(test_config_map_inlined)
+{
+	char dir[64], out[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' %s --aot-emit=source --aot-prog=prog '%s/" DATA
+			       "config.bpf.c'", cc_bin, CC_FLAGS, root), 0);
+	ck_assert_msg(strstr(out, "extern const char __bpfaot_map_values_cfg[]; /* a configuration "
+			     "map: only read */"), "%s", out);
+	ck_assert_msg(strstr(out, "extern char __bpfaot_map_values_out[];"), "%s", out);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s -Raot -c " DATA "config.bpf.c "
+			       "-o '%s/x.o' 2>&1 >/dev/null", root, cc_bin, CC_FLAGS, dir), 0);
+	ck_assert_str_eq(out,
+		"tests/data/cst/config.bpf.c:19:3: remark: map 'cfg' is inlined: a configuration map "
+		"(only read by the programs of this file); lookups are address computations in its "
+		"values, which the runtime's linker places [-Raot]\n"
+		"} cfg SEC(\".maps\");\n"
+		"  ^\n"
+		"tests/data/cst/config.bpf.c:26:3: remark: map 'out' is inlined: lookups and updates "
+		"index its values, which the runtime's linker places; not a configuration map: the "
+		"program writes into its values (line 39) [-Raot]\n"
+		"} out SEC(\".maps\");\n"
+		"  ^\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* The host changes cfg between runs: through the API (the inlined values
+ * are the map's storage), and from another process with bpfaot-map on
+ * shared memory. By hand, 64-byte packet: {3, 5} gives 64 * 3 + 5 = 197,
+ * {2, 1} 129, {7, 0} 448; the interpreter agrees on each. */
+START_TEST(test_config_map_host_updates)
+{
+	static const enum bpfaot_engine engines[] = { BPFAOT_ENGINE_AOT, BPFAOT_ENGINE_INTERP };
+	char dir[64], path[PATH_MAX], shm[64], out[OUT_SZ];
+	struct bpfaot_object *obj;
+	size_t e;
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "config.bpf.c", "", "x.o");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (e = 0; e < 2; e++) {
+		obj = open_ok(path, NULL);
+		ck_assert_int_eq(set_cfg(obj, 3, 5), 0);
+		ck_assert_uint_eq(run_ok(obj, engines[e], 64), 197);
+		ck_assert_int_eq(set_cfg(obj, 2, 1), 0);
+		ck_assert_uint_eq(run_ok(obj, engines[e], 64), 129);
+		bpfaot_object__close(obj);
+	}
+	snprintf(shm, sizeof(shm), "bpfaot-cst-%d", (int)getpid());
+	for (e = 0; e < 2; e++) {
+		obj = open_ok(path, shm);
+		ck_assert_int_eq(set_cfg(obj, 3, 5), 0);
+		ck_assert_uint_eq(run_ok(obj, engines[e], 64), 197);
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --shm=%s update cfg 00000000 0700000000000000",
+				    map_bin, shm) == 0, "%s", out);
+		ck_assert_uint_eq(run_ok(obj, engines[e], 64), 448);
+		bpfaot_object__close(obj);
+		ck_assert_int_eq(tu_sh(NULL, 0, "rm -f /dev/shm/%s", shm), 0);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------ --aot-const */
+
+#define CONSTS "--aot-const=target=64 --aot-const=scale=3"
+#define RODATA_64_3 "--map-set=.rodata:00000000=4000000003000000"
+
+/* The IR of the native compile: without --aot-const, target (twice) and
+ * scale are volatile loads and the compare is against a loaded value; with them, no
+ * load of either is left, and len * mul * scale with len == 64 and
+ * scale == 3 is mul * 192. The native object no longer refers to target. */
+START_TEST(test_const_folds)
+{
+	char dir[64], out[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' %s --aot-emit=llvm --aot-prog=prog '%s/" DATA
+			       "config.bpf.c' -o '%s/x.ll' && '%s' %s " CONSTS " --aot-emit=llvm "
+			       "--aot-prog=prog '%s/" DATA "config.bpf.c' -o '%s/c.ll'", cc_bin, CC_FLAGS,
+			       root, dir, cc_bin, CC_FLAGS, root, dir), 0);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && grep -c 'load volatile i32, i32\\* "
+			       "@target\\|load volatile i32, i32\\* @scale' x.ll", dir), 0);
+	ck_assert_str_eq(out, "3\n");	/* volatile: `target && len != target` loads it twice */
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && grep -c '@target\\|@scale' c.ll", dir), 1);
+	ck_assert_str_eq(out, "0\n");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && grep -c ', 192$' c.ll && "
+			       "grep -c 'icmp eq i32 %%4, 64$' c.ll", dir), 0);
+	ck_assert_str_eq(out, "1\n1\n");
+	build(dir, "config.bpf.c", "", "x.o");
+	build(dir, "config.bpf.c", CONSTS, "c.o");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && llvm-objcopy-14 --dump-section=.aot.prog=xn "
+			       "x.o && llvm-objcopy-14 --dump-section=.aot.prog=cn c.o && nm xn && "
+			       "echo -- && nm cn", dir), 0);
+	ck_assert_msg(strstr(out, "U target\n") && strstr(out, "U scale\n"), "%s", out);
+	ck_assert_msg(!strstr(strstr(out, "--"), "target") && !strstr(strstr(out, "--"), "scale"),
+		      "%s", out);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && llvm-objcopy-14 "
+			       "--dump-section=.bpfaot.manifest=mf cn && grep ^global mf", dir), 0);
+	ck_assert_str_eq(out, "global name=target section=.rodata offset=0 size=4 init=00000000 "
+			 "const=40000000\n"
+			 "global name=scale section=.rodata offset=4 size=4 init=01000000 "
+			 "const=03000000\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* .rodata as compiled in: 64-byte packet, cfg {2, 5}: 64 * 2 * 3 + 5 =
+ * 389; a 60-byte packet is not the target: 1. The interpreter agrees.
+ * .rodata left as built (target 0, scale 1): refused, naming the global. */
+START_TEST(test_const_link_check)
+{
+	static const char *const engines[] = { "aot", "interp" };
+	char dir[64], out[OUT_SZ], want[1024];
+	size_t e;
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "config.bpf.c", CONSTS, "x.o");
+	ck_assert_int_eq(tu_sh(NULL, 0, "head -c 64 /dev/zero > '%s/p64' && head -c 60 /dev/zero > "
+			       "'%s/p60'", dir, dir), 0);
+	for (e = 0; e < 2; e++) {
+		ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=%s --data-in='%s/p64' " RODATA_64_3
+				       " --map-set=cfg:00000000=0200000005000000 '%s/x.o'", run_bin,
+				       engines[e], dir, dir), 0);
+		ck_assert_str_eq(out, "retval: 389\n");
+		ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=%s --data-in='%s/p60' " RODATA_64_3
+				       " --map-set=cfg:00000000=0200000005000000 '%s/x.o'", run_bin,
+				       engines[e], dir, dir), 0);
+		ck_assert_str_eq(out, "retval: 1\n");
+	}
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/p64' '%s/x.o'",
+			       run_bin, dir, dir), 1);
+	snprintf(want, sizeof(want), "bpfaot-run: error: %s/x.o(.aot.prog): global 'target' was compiled "
+		 "in as 40000000 (bpfaot-cc --aot-const) but is 00000000 in '.rodata': set the same value "
+		 "before the first run, rebuild, or run the bytecode\n", dir);
+	ck_assert_str_eq(out, want);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* Once the native code has linked, .rodata is frozen: the API's update is
+ * -EPERM, bpfaot-map from another process says why; the next run still
+ * gives 389. Before the link the host may set it. */
+START_TEST(test_const_frozen)
+{
+	static const uint32_t rodata[2] = { 64, 3 }, other[2] = { 64, 4 };
+	char dir[64], path[PATH_MAX], shm[64], out[OUT_SZ];
+	struct bpfaot_object *obj;
+	struct bpfaot_map *ro;
+	uint32_t zero = 0;
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "config.bpf.c", CONSTS, "x.o");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	snprintf(shm, sizeof(shm), "bpfaot-cst-ro-%d", (int)getpid());
+	obj = open_ok(path, shm);
+	ro = bpfaot_object__find_map(obj, ".rodata");
+	ck_assert_ptr_nonnull(ro);
+	ck_assert_int_eq(bpfaot_map__update(ro, &zero, other, 0), 0);
+	ck_assert_int_eq(bpfaot_map__update(ro, &zero, rodata, 0), 0);
+	ck_assert_int_eq(set_cfg(obj, 2, 5), 0);
+	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_AOT, 64), 389);
+	ck_assert_int_eq(bpfaot_map__update(ro, &zero, other, 0), -EPERM);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --shm=%s update .rodata 00000000 4000000004000000",
+			       map_bin, shm), 1);
+	ck_assert_str_eq(out, "bpfaot-map: error: cannot update map '.rodata': it is frozen: linked "
+			 "native code has its values compiled in (bpfaot-cc --aot-const)\n");
+	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_AOT, 64), 389);
+	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_INTERP, 64), 389);
+	bpfaot_object__close(obj);
+	ck_assert_int_eq(tu_sh(NULL, 0, "rm -f /dev/shm/%s", shm), 0);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+struct const_err {
+	const char *args;
+	const char *want;
+};
+
+static const struct const_err const_errs[] = {
+	{ "--aot-const=cfg=1",
+	  "bpfaot-cc: error: --aot-const: no global 'cfg' in 'tests/data/cst/config.bpf.c'\n" },
+	{ "--aot-const=target=-1",
+	  "tests/data/cst/config.bpf.c:28:22: error: --aot-const: '-1' is not a value of 'target' "
+	  "(const volatile __u32)\n"
+	  "const volatile __u32 target = 0;\n"
+	  "                     ^\n" },
+	{ "--aot-const=scale=0x100000000",
+	  "tests/data/cst/config.bpf.c:29:22: error: --aot-const: '0x100000000' is not a value of "
+	  "'scale' (const volatile __u32)\n"
+	  "const volatile __u32 scale = 1;\n"
+	  "                     ^\n" },
+	{ "--aot-const=target",
+	  "bpfaot-cc: error: invalid value 'target' in '--aot-const=' (NAME=VALUE)\n" },
+};
+
+START_TEST(test_const_errors)
+{
+	const struct const_err *c = &const_errs[_i];
+	char dir[64], out[OUT_SZ];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s %s -c " DATA "config.bpf.c -o "
+			       "'%s/x.o'", root, cc_bin, CC_FLAGS, c->args, dir), 1);
+	ck_assert_str_eq(out, c->want);
+	ck_assert_int_eq(tu_sh(NULL, 0, "test ! -e '%s/x.o'", dir), 0);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+Suite *e2e_cst_suite(void)
+{
+	Suite *s = suite_create("e2e_cst");
+	const char *b = getenv("BUILD");
+	TCase *tc;
+
+	if (!getcwd(root, sizeof(root)))
+		snprintf(root, sizeof(root), ".");
+	snprintf(cc_bin, sizeof(cc_bin), "%s/%s/bin/bpfaot-cc", root, b && *b ? b : "build");
+	snprintf(run_bin, sizeof(run_bin), "%s/%s/bin/bpfaot-run", root, b && *b ? b : "build");
+	snprintf(map_bin, sizeof(map_bin), "%s/%s/bin/bpfaot-map", root, b && *b ? b : "build");
+
+	tc = tcase_create("core");
+	tcase_add_test(tc, test_config_map_inlined);
+	tcase_add_test(tc, test_config_map_host_updates);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("const");
+	tcase_add_test(tc, test_const_folds);
+	tcase_add_test(tc, test_const_link_check);
+	tcase_add_test(tc, test_const_frozen);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_loop_test(tc, test_const_errors, 0,
+			    (int)(sizeof(const_errs) / sizeof(const_errs[0])));
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(e2e_cst_suite)
