@@ -48,6 +48,21 @@ const Elf64_Sym *be_elf__find_sym(const struct be_elf *elf, const char *name);
  * a NUL). false when the object has no function named prog. */
 bool be_bytecode_hash(const struct be_elf *elf, const char *prog, uint64_t *hash);
 
+/* --aot-no-types: the native source of program p lifted from its bytecode
+ * in bpf (backend/lift.c). */
+struct rw_opts;
+struct be_lift_opts {
+	const struct be_elf *bpf;	/* the BPF object (borrowed) */
+	const struct fe_unit *u;
+	const struct fe_prog *p;
+	const struct rw_opts *ropts;	/* the inlining switches */
+	struct fe_diags *d;
+};
+/* 0 with *out (malloc'ed, caller frees) and *out_len; 1 when p cannot be
+ * lifted (a [-Waot] warning in d says why: it keeps its bytecode only);
+ * -ENOENT (no such function in bpf), -ENOMEM. */
+int be_lift(const struct be_lift_opts *o, char **out, size_t *out_len);
+
 /* Reads a whole file; 0 or -errno (ENOENT, ENOMEM, EIO). *data malloc'ed. */
 int be_read_file(const char *path, void **data, size_t *size);
 /* Writes a whole file; 0 or -errno. */

@@ -796,7 +796,16 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 			    quote ? "'" : "", unsupported, quote ? "'" : "", name);
 		return 0;
 	}
-	err = rw_rewrite(j->u, p, &ropts, j->d, &src, &src_len);
+	if (o->no_types) {
+		const struct be_lift_opts lo = { .bpf = &j->elf, .u = j->u, .p = p, .ropts = &ropts,
+						 .d = j->d };
+
+		err = be_lift(&lo, &src, &src_len);
+		if (err == 1)
+			return 0;	/* bytecode only, with a [-Waot] warning */
+	} else {
+		err = rw_rewrite(j->u, p, &ropts, j->d, &src, &src_len);
+	}
 	if (err)
 		return err;
 	if (o->emit == BE_EMIT_SOURCE) {

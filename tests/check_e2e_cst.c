@@ -14,6 +14,11 @@
  *   when .rodata holds the same bytes (the same result as the
  *   interpreter), refuses it otherwise with a message, and refuses the
  *   host's updates of .rodata once it has linked (API and bpfaot-map).
+ * differential: samples, the map and config bench programs and two compute
+ *   ones, built with each optimisation switch (--aot-no-types,
+ *   --aot-no-inline-maps, --aot-no-inline-helpers, all three): the aot
+ *   engine gives the interpreter's result, packet and maps on every build,
+ *   and --aot-no-types builds other native code.
  * errors: bad --aot-const names, values and syntax, in clang's words.
  *
  * Run from the repository root; BUILD names the build directory (default
@@ -323,6 +328,121 @@ START_TEST(test_const_errors)
 }
 END_TEST
 
+/* ------------------------------------------------------ differential */
+
+/* A program: its source, the sample spec giving prog, input and map sets
+ * (samples/NAME.test), or the program and packet directly. */
+struct diff_prog {
+	const char *src;	/* relative to the root */
+	const char *test;	/* samples/X.test, or NULL */
+	const char *prog;	/* without a spec */
+	const char *input;	/* without a spec: --data-in */
+};
+
+static const struct diff_prog diff_progs[] = {
+	{ "samples/xdp_counter.bpf.c", "samples/xdp_counter.test", NULL, NULL },
+	{ "samples/xdp_firewall.bpf.c", "samples/xdp_firewall.test", NULL, NULL },
+	{ "samples/pkt_parser.bpf.c", "samples/pkt_parser.test", NULL, NULL },
+	{ "samples/csum_rewrite.bpf.c", "samples/csum_rewrite.test", NULL, NULL },
+	{ "samples/calls_globals.bpf.c", "samples/calls_globals.test", NULL, NULL },
+	{ "samples/loop_sum.bpf.c", "samples/loop_sum.test", NULL, NULL },
+	{ "samples/map_kinds.bpf.c", "samples/map_kinds.test", NULL, NULL },
+	{ "samples/tail_dispatch.bpf.c", "samples/tail_dispatch.test", NULL, NULL },
+	{ "samples/socket_filter.bpf.c", "samples/socket_filter.test", NULL, NULL },
+	{ "bench/maps/array_counts.bpf.c", NULL, "array_counts", "bench/suite/input.bin" },
+	{ "bench/maps/hash_counts.bpf.c", NULL, "hash_counts", "bench/suite/input.bin" },
+	{ "bench/maps/config_filter.bpf.c", NULL, "config_filter", "bench/suite/input.bin" },
+	{ "bench/suite/switch.bpf.c", NULL, "bench_xdp", "bench/suite/input.bin" },
+	{ "bench/suite/spill.bpf.c", NULL, "bench_xdp", "bench/suite/input.bin" },
+};
+
+/* Each build of every optimisation switch, alone and together. */
+static const char *const diff_flags[] = {
+	"",
+	"--aot-no-types",
+	"--aot-no-inline-maps",
+	"--aot-no-inline-helpers",
+	"--aot-no-types --aot-no-inline-maps --aot-no-inline-helpers",
+};
+
+/* The bpfaot-run arguments of a spec: --prog, --data-in/--ctx-in, --map-set. */
+static void spec_args(const struct diff_prog *dp, char *args, size_t size)
+{
+	char path[PATH_MAX], line[512];
+	size_t n = 0;
+	FILE *f;
+
+	if (!dp->test) {
+		ck_assert_int_lt(snprintf(args, size, "--prog=%s --data-in='%.1024s/%s'", dp->prog, root,
+					  dp->input), (int)size);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", root, dp->test);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	args[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		static const char *const keys[] = { "prog", "data-in", "ctx-in", "map-set" };
+		char *v, *e;
+		size_t k;
+
+		for (k = 0; k < 4; k++) {
+			size_t kl = strlen(keys[k]);
+
+			if (strncmp(line, keys[k], kl) || line[kl] != ':')
+				continue;
+			v = line + kl + 1 + strspn(line + kl + 1, " ");
+			e = v + strcspn(v, " \t\n#");
+			*e = '\0';
+			if (k == 1 || k == 2)
+				n += (size_t)snprintf(args + n, size - n, " --%s='%.1024s/samples/%s'",
+						      keys[k], root, v);
+			else
+				n += (size_t)snprintf(args + n, size - n, " --%s=%s", keys[k], v);
+			ck_assert_uint_lt(n, size);
+		}
+	}
+	fclose(f);
+}
+
+/* Every switch keeps the result, the packet and the maps the interpreter
+ * gives on the same object; --aot-no-types builds native code that differs
+ * from the default build's. */
+START_TEST(test_differential)
+{
+	const struct diff_prog *dp = &diff_progs[_i];
+	char dir[64], args[2048], want[OUT_SZ], got[OUT_SZ];
+	size_t k;
+
+	tmpdir_new(dir, sizeof(dir));
+	spec_args(dp, args, sizeof(args));
+	for (k = 0; k < sizeof(diff_flags) / sizeof(diff_flags[0]); k++) {
+		ck_assert_msg(tu_sh(got, sizeof(got), "cd '%s' && '%s' %s -D__TARGET_ARCH_x86 -Isamples "
+				    "-Ibench/suite %s -c %s -o '%s/x%zu.o'", root, cc_bin, CC_FLAGS,
+				    diff_flags[k], dp->src, dir, k) == 0,
+			      "%s %s: %s", dp->src, diff_flags[k], got);
+		ck_assert_int_eq(tu_sh(want, sizeof(want), "'%s' --engine=interp --dump-maps "
+				       "--data-out='%s/out-i' %s '%s/x%zu.o'", run_bin, dir, args, dir, k),
+				 0);
+		ck_assert_msg(tu_sh(got, sizeof(got), "'%s' --engine=aot --dump-maps --data-out='%s/out-a' "
+				    "%s '%s/x%zu.o'", run_bin, dir, args, dir, k) == 0,
+			      "%s %s: %s", dp->src, diff_flags[k], got);
+		ck_assert_msg(!strcmp(got, want), "%s %s: aot\n%s\ninterp\n%s", dp->src, diff_flags[k],
+			      got, want);
+		ck_assert_int_eq(tu_sh(NULL, 0, "cmp -s '%s/out-i' '%s/out-a'", dir, dir), 0);
+	}
+	/* the untyped build is another binary */
+	ck_assert_int_eq(tu_sh(got, sizeof(got), "cd '%s' && for o in x0.o x1.o; do for s in $(readelf "
+			       "-SW $o | sed -n 's/.*\\(\\.aot\\.[A-Za-z0-9_]*\\).*/\\1/p'); do "
+			       "llvm-objcopy-14 --dump-section=$s=$o$s $o; llvm-objcopy-14 -O binary "
+			       "--only-section=.text $o$s $o$s.text; done; done; cat x0.o.aot.*.text | "
+			       "md5sum; cat x1.o.aot.*.text | md5sum", dir), 0);
+	ck_assert_msg(strncmp(got, strchr(got, '\n') + 1, 32), "%s: --aot-no-types changed nothing",
+		      dp->src);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 Suite *e2e_cst_suite(void)
 {
 	Suite *s = suite_create("e2e_cst");
@@ -346,6 +466,12 @@ Suite *e2e_cst_suite(void)
 	tcase_add_test(tc, test_const_link_check);
 	tcase_add_test(tc, test_const_frozen);
 	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("differential");
+	tcase_add_loop_test(tc, test_differential, 0,
+			    (int)(sizeof(diff_progs) / sizeof(diff_progs[0])));
+	tcase_set_timeout(tc, 600);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
