@@ -54,6 +54,8 @@ struct be_opts {
 	bool no_types, no_inline_helpers, no_inline_maps;	/* --aot-no-*: see rw_opts */
 	const char *const *consts;	/* --aot-const=NAME=VALUE, each as given */
 	int nr_consts;
+	const char *const *const_maps;	/* --aot-const-map=MAP=FILE, each as given */
+	int nr_const_maps;
 	bool verbose;		/* -v: print each command to stderr */
 };
 

@@ -63,6 +63,14 @@ struct be_lift_opts {
  * -ENOENT (no such function in bpf), -ENOMEM. */
 int be_lift(const struct be_lift_opts *o, char **out, size_t *out_len);
 
+/* --aot-const-map: loads each "MAP=FILE" of specs (backend/const_map.c).
+ * 0 with *out (n entries, free with be_const_maps_free(); NULL for n 0), or
+ * -EINVAL/-ENOENT (diagnosed in d), -ENOMEM. */
+struct rw_const_map;
+int be_const_maps_load(const struct fe_unit *u, const char *const *specs, int n,
+		       struct fe_diags *d, struct rw_const_map **out);
+void be_const_maps_free(struct rw_const_map *cms, int n);
+
 /* Reads a whole file; 0 or -errno (ENOENT, ENOMEM, EIO). *data malloc'ed. */
 int be_read_file(const char *path, void **data, size_t *size);
 /* Writes a whole file; 0 or -errno. */

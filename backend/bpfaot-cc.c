@@ -36,6 +36,8 @@ static struct {
 	bool no_types, no_inline_helpers, no_inline_maps;
 	const char **consts;	/* --aot-const=NAME=VALUE */
 	int nr_consts;
+	const char **const_maps;	/* --aot-const-map=MAP=FILE */
+	int nr_const_maps;
 	bool verbose, werror_aot, no_aot, remarks_aot;
 	bool compile_only;	/* -c */
 	bool passthrough;	/* not an object compile: clang's alone */
@@ -107,6 +109,21 @@ static int parse_choice(const char *a, const char *const *names, size_t n)
 	return -EINVAL;
 }
 
+/* A repeatable --aot-X=A=B option (its prefix is n bytes): A and B must
+ * not be empty. Appends the A=B text to list. 0 or -EINVAL (printed). */
+static int add_pair(const char *a, size_t n, const char *form, const char **list, int *nr)
+{
+	const char *v = a + n, *eq = strchr(v, '=');
+
+	if (!eq || eq == v || !eq[1]) {
+		fprintf(stderr, "%s: error: invalid value '%s' in '%.*s' (%s)\n", cli.progname, v,
+			(int)n, a, form);
+		return -EINVAL;
+	}
+	list[(*nr)++] = v;
+	return 0;
+}
+
 /* --aot-* options; 0, or -EINVAL after printing the error. */
 static int parse_aot(const char *a)
 {
@@ -147,16 +164,10 @@ static int parse_aot(const char *a)
 		cli.opt_level = v[0] - '0';
 		return 0;
 	}
-	if (!strncmp(a, "--aot-const=", 12)) {
-		v = a + 12;
-		if (!strchr(v, '=') || v[0] == '=' || !strchr(v, '=')[1]) {
-			fprintf(stderr, "%s: error: invalid value '%s' in '--aot-const=' (NAME=VALUE)\n",
-				cli.progname, v);
-			return -EINVAL;
-		}
-		cli.consts[cli.nr_consts++] = v;
-		return 0;
-	}
+	if (!strncmp(a, "--aot-const-map=", 16))
+		return add_pair(a, 16, "MAP=FILE", cli.const_maps, &cli.nr_const_maps);
+	if (!strncmp(a, "--aot-const=", 12))
+		return add_pair(a, 12, "NAME=VALUE", cli.consts, &cli.nr_consts);
 	if (!strcmp(a, "--aot-no-types"))
 		cli.no_types = true;
 	else if (!strcmp(a, "--aot-no-inline-helpers"))
@@ -210,7 +221,8 @@ static int parse_args(int argc, char **argv)
 	cli.src_args = calloc((size_t)argc + 1, sizeof(char *));
 	cli.inputs = calloc((size_t)argc + 1, sizeof(char *));
 	cli.consts = calloc((size_t)argc + 1, sizeof(char *));
-	if (!cli.clang_args || !cli.src_args || !cli.inputs || !cli.consts)
+	cli.const_maps = calloc((size_t)argc + 1, sizeof(char *));
+	if (!cli.clang_args || !cli.src_args || !cli.inputs || !cli.consts || !cli.const_maps)
 		return -ENOMEM;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -315,6 +327,8 @@ static int compile_one(const char *input, const char *output)
 		.no_inline_maps = cli.no_inline_maps,
 		.consts = cli.consts,
 		.nr_consts = cli.nr_consts,
+		.const_maps = cli.const_maps,
+		.nr_const_maps = cli.nr_const_maps,
 		.verbose = cli.verbose,
 	};
 	struct fe_diags *d = fe_diags__new();
@@ -365,5 +379,6 @@ int main(int argc, char **argv)
 	free(cli.src_args);
 	free(cli.inputs);
 	free(cli.consts);
+	free(cli.const_maps);
 	return status;
 }

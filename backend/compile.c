@@ -80,6 +80,7 @@ struct job {
 	size_t bpf_size;
 	struct be_elf elf;
 	struct fe_unit *u;
+	struct rw_const_map *const_maps;	/* --aot-const-map, loaded */
 	/* fat: the native objects, one per program */
 	char **sec_names;
 	void **blobs;
@@ -654,8 +655,9 @@ static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 }
 
 /* The rewrite's options from the command line's. */
-static struct rw_opts rw_opts_of(const struct be_opts *o)
+static struct rw_opts rw_opts_of(const struct job *j)
 {
+	const struct be_opts *o = j->o;
 	struct rw_opts r = {
 		.only_located_globals = true,
 		.no_inline_maps = o->no_inline_maps,
@@ -664,6 +666,8 @@ static struct rw_opts rw_opts_of(const struct be_opts *o)
 		.preview = o->emit == BE_EMIT_SOURCE,
 		.consts = o->consts,
 		.nr_consts = (size_t)o->nr_consts,
+		.const_maps = j->const_maps,
+		.nr_const_maps = j->const_maps ? (size_t)o->nr_const_maps : 0,
 	};
 
 	return r;
@@ -771,7 +775,7 @@ static int write_out(struct job *j, const char *path, const void *data, size_t s
 static int do_prog(struct job *j, const struct fe_prog *p)
 {
 	const struct be_opts *o = j->o;
-	const struct rw_opts ropts = rw_opts_of(o);
+	const struct rw_opts ropts = rw_opts_of(j);
 	const char *name = fe_prog__name(p);
 	char *src = NULL, *src_path = NULL, *obj_path = NULL, *manifest = NULL, *err_path = NULL;
 	const char **undefs;
@@ -1098,6 +1102,8 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		goto out_free;
 	err = locate(&j);
 	if (!err)
+		err = be_const_maps_load(j.u, o->const_maps, o->nr_const_maps, d, &j.const_maps);
+	if (!err)
 		err = select_progs(&j, &one);
 	if (err)
 		goto out_free;
@@ -1114,7 +1120,7 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	} else if (o->emit == BE_EMIT_SOURCE) {
 		char *src = NULL;
 		size_t len;
-		const struct rw_opts ropts = rw_opts_of(o);
+		const struct rw_opts ropts = rw_opts_of(&j);
 
 		err = rw_rewrite(j.u, NULL, &ropts, d, &src, &len);
 		if (!err)
@@ -1151,6 +1157,7 @@ out_free:
 	free(j.sec_names);
 	free(j.blobs);
 	free(j.sizes);
+	be_const_maps_free(j.const_maps, o->nr_const_maps);
 	fe_unit__free(j.u);
 	free(parse_args);
 	free(i_path);

@@ -137,9 +137,13 @@ char *be_manifest(const struct be_manifest_opts *o)
 			fe_map__type(m), fe_map__key_size(m), fe_map__value_size(m),
 			fe_map__max_entries(m), fe_map__flags(m));
 		if (undefs && has_sym(undefs, BPFAOT_MAP_VALUES_PREFIX, fe_map__name(m)))
-			fprintf(f, "inlined=1 stride=%u\n", rw_map_values_stride(m));
+			fprintf(f, "inlined=1 stride=%u", rw_map_values_stride(m));
 		else
-			fprintf(f, "inlined=0\n");
+			fprintf(f, "inlined=0");
+		if (rw_const_map_of(o->ropts, fe_map__name(m)))
+			fprintf(f, " const=%016llx",
+				(unsigned long long)rw_const_map_of(o->ropts, fe_map__name(m))->hash);
+		fputc('\n', f);
 	}
 	fe_unit__for_each_global(g, u, i) {
 		if (!prog_has_global(p, g) || fe_global__offset(g) < 0)

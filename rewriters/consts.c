@@ -211,3 +211,13 @@ int rw_const_decl(const struct fe_global *g, const struct rw_opts *o, char **tex
 	free(type);
 	return r < 0 ? -ENOMEM : 1;
 }
+
+const struct rw_const_map *rw_const_map_of(const struct rw_opts *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; o && i < o->nr_const_maps; i++)
+		if (!strcmp(o->const_maps[i].name, name))
+			return &o->const_maps[i];
+	return NULL;
+}

@@ -222,7 +222,7 @@ static long map_index(const struct fe_unit *u, const struct fe_map *m)
 static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 {
 	const struct fe_helper *h = fe_unit__helper(c->u, (size_t)hi);
-	struct rw_call rc = { .u = c->u, .h = h, .call = call };
+	struct rw_call rc = { .u = c->u, .h = h, .call = call, .o = c->o };
 	const struct fe_map *values_of = NULL, *m;
 	CXSourceRange r = clang_getCursorExtent(call);
 	const char *why = NULL;
@@ -408,6 +408,21 @@ static void write_untyped(FILE *f, struct fe_helper *const *hs, size_t k)
 	}
 }
 
+/* A configuration array compiled in (--aot-const-map): its values as a
+ * constant table laid out as the runtime's (stride), on one line. */
+static void write_const_table(FILE *f, const struct fe_map *m, const struct rw_const_map *cm)
+{
+	unsigned stride = rw_map_values_stride(m), vsz = fe_map__value_size(m), i, k;
+
+	fprintf(f, "static const unsigned char __bpfaot_const_%s[%u] __attribute__((aligned(8))) = { ",
+		fe_map__name(m), fe_map__max_entries(m) * stride);
+	for (i = 0; i < fe_map__max_entries(m); i++)
+		for (k = 0; k < stride; k++)
+			fprintf(f, "%s%u", i || k ? "," : "",
+				k < vsz ? cm->values[(size_t)i * vsz + k] : 0);
+	fputs(" }; /* --aot-const-map */\n", f);
+}
+
 static bool map_is_read_only(const struct ctx *c, size_t i)
 {
 	return c->o->map_uses && c->o->map_uses[i].read_only;
@@ -430,6 +445,10 @@ static void write_map_values(struct ctx *c, FILE *f)
 			      "__bpfaot_map_values_M + i * stride (docs/object-format.md) */\n",
 			      f);
 		any = true;
+		if (rw_const_map_of(c->o, fe_map__name(m))) {
+			write_const_table(f, m, rw_const_map_of(c->o, fe_map__name(m)));
+			continue;
+		}
 		fprintf(f, "extern %schar __bpfaot_map_values_%s[];%s\n",
 			map_is_read_only(c, i) ? "const " : "", fe_map__name(m),
 			map_is_read_only(c, i) ? " /* a configuration map: only read */" : "");
@@ -451,7 +470,11 @@ static void remark_maps(struct ctx *c)
 
 		if (!c->map_called[i])
 			continue;
-		if (c->values_used[i] && mu && mu->read_only)
+		if (c->values_used[i] && rw_const_map_of(c->o, fe_map__name(m)))
+			fe_diag_remark(c->d, loc, NULL,
+				       "map '%s' is compiled in (--aot-const-map): lookups read a constant "
+				       "table", fe_map__name(m));
+		else if (c->values_used[i] && mu && mu->read_only)
 			fe_diag_remark(c->d, loc, NULL,
 				       "map '%s' is inlined: a configuration map (only read by the "
 				       "programs of this file); lookups are address computations in its "

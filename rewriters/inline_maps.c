@@ -179,8 +179,10 @@ int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_m
 		return 0;
 	n = asprintf(text,
 		     "({ unsigned int __bpfaot_key = *(%s); __bpfaot_key < %uu ? (void *)"
-		     "(__bpfaot_map_values_%s + (__SIZE_TYPE__)__bpfaot_key * %u) : (void *)0; })",
-		     key, fe_map__max_entries(m), fe_map__name(m), rw_map_values_stride(m));
+		     "(__bpfaot_%s_%s + (__SIZE_TYPE__)__bpfaot_key * %u) : (void *)0; })",
+		     key, fe_map__max_entries(m),
+		     rw_const_map_of(c->o, fe_map__name(m)) ? "const" : "map_values", fe_map__name(m),
+		     rw_map_values_stride(m));
 	free(key);
 	if (n < 0)
 		return -ENOMEM;

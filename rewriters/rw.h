@@ -91,6 +91,10 @@ struct rw_opts {
 	 * compiled in as constants (rewriters/consts.c) */
 	const char *const *consts;
 	size_t nr_consts;
+	/* --aot-const-map: configuration arrays compiled in as constant tables
+	 * (borrowed; backend/const_map.c loads them) */
+	const struct rw_const_map *const_maps;
+	size_t nr_const_maps;
 	/* set by rw_rewrite() for the passes (callers leave it NULL): the
 	 * rw_map_usage() verdicts of the unit's maps */
 	const struct rw_map_use *map_uses;
@@ -104,6 +108,15 @@ unsigned rw_map_values_stride(const struct fe_map *m);
  * (BPF_MAP_TYPE_ARRAY, not per-CPU, not map-in-map) with 4-byte keys. */
 bool rw_map_is_inlinable(const struct fe_map *m);
 
+/* The contents of a configuration array compiled in (--aot-const-map). */
+struct rw_const_map {
+	const char *name;	/* the map */
+	const uint8_t *values;	/* max_entries * value_size bytes, entry i at i * value_size */
+	size_t size;
+	uint64_t hash;		/* FNV-1a 64 of values: the manifest's `const=` */
+};
+/* The compiled-in contents of map name in opts, or NULL. */
+const struct rw_const_map *rw_const_map_of(const struct rw_opts *opts, const char *name);
 /* Whether opts->consts compiles g in: then bytes gets its fe_global__size()
  * bytes as the native code has them (little-endian). */
 bool rw_global_const(const struct rw_opts *opts, const struct fe_global *g, uint8_t *bytes);

@@ -42,6 +42,7 @@ struct rw_call {
 	unsigned start, end;	/* the call's extent, main-file offsets */
 	int nr_args;
 	CXCursor args[5];	/* as written (implicit conversions included) */
+	const struct rw_opts *o;	/* the rewrite's options */
 	/* a rule that could apply but leaves the call a call may say why here
 	 * (static text), for the [-Raot] remark at the call */
 	const char **why;

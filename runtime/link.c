@@ -394,9 +394,9 @@ static void *value0(struct rt_map *m)
 	return rt_map__lookup(m, &zero);
 }
 
-/* The code assumes the values of globals compiled in (const=, checked by
- * rt_manifest__check()): from now on the host may not change them, as
- * libbpf freezes .rodata when it loads an object. */
+/* The code assumes the values of globals and maps compiled in (const=,
+ * checked by rt_manifest__check()): from now on the host may not change
+ * them, as libbpf freezes .rodata when it loads an object. */
 static void freeze_consts(struct linker *lk)
 {
 	size_t i;
@@ -404,6 +404,13 @@ static void freeze_consts(struct linker *lk)
 	for (i = 0; lk->mf && i < lk->mf->nr_globals; i++) {
 		struct rt_map *m = lk->mf->globals[i].cval ? obj_map(lk, lk->mf->globals[i].section) :
 							      NULL;
+
+		if (m)
+			rt_map__freeze(m);
+	}
+	for (i = 0; lk->mf && i < lk->mf->nr_maps; i++) {
+		struct rt_map *m = lk->mf->maps[i].has_const ? obj_map(lk, lk->mf->maps[i].def.name) :
+							       NULL;
 
 		if (m)
 			rt_map__freeze(m);

@@ -375,6 +375,21 @@ static int rec_map(struct mf_parser *ps, const struct mf_line *ln)
 		err = parse_u32(ps, ln, "stride", v, n, &m->stride);
 	if (err && err != -ENOENT)
 		return err;
+	/* optional: the hash of the contents compiled in (--aot-const-map) */
+	if (field(ps, ln, "const", &v, &n) == 0) {
+		if (n != 16)
+			return MF_ERR(ps, ln, "map '%s': 'const' has %zu hex digits, 16 expected",
+				      m->def.name, n);
+		for (k = 0; k < 16; k++) {
+			int x = rt_hexval(v[k]);
+
+			if (x < 0)
+				return MF_ERR(ps, ln, "map '%s': 'const' is not hexadecimal",
+					      m->def.name);
+			m->const_hash = m->const_hash << 4 | (uint64_t)x;
+		}
+		m->has_const = true;
+	}
 	for (k = 0; k + 1 < mf->nr_maps; k++)
 		if (!strcmp(mf->maps[k].def.name, m->def.name))
 			return MF_ERR(ps, ln, "map '%s' listed twice (first on line %u)",
@@ -845,6 +860,37 @@ static int check_const(const struct rt_mf_global *g, const struct rt_object *obj
 	return -EINVAL;
 }
 
+/* An array whose contents native code has compiled in (const=) must hold,
+ * when the code is linked, the contents it was built with: the FNV-1a 64 of
+ * value_size bytes of each entry in index order (docs/object-format.md). */
+static int check_const_map(const struct rt_mf_map *m, const struct rt_object *obj,
+			   const char *path, struct rt_log *log)
+{
+	struct rt_map *rm = (struct rt_map *)find_map(obj, m->def.name);
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint32_t i, k;
+
+	if (!m->has_const || !rm)
+		return 0;
+	if (rt_map__def(rm)->type != BPF_MAP_TYPE_ARRAY) {
+		rt_log__err(log, "%s: map '%s' is compiled in but is not an array", path, m->def.name);
+		return -EINVAL;
+	}
+	for (i = 0; i < rt_map__def(rm)->max_entries; i++) {
+		const uint8_t *v = rt_map__lookup(rm, &i);
+
+		for (k = 0; v && k < rt_map__def(rm)->value_size; k++)
+			h = (h ^ v[k]) * 0x100000001b3ull;
+	}
+	if (h == m->const_hash)
+		return 0;
+	rt_log__err(log, "%s: map '%s' was compiled in with other contents (bpfaot-cc "
+		    "--aot-const-map; hash %016llx, the runtime's %016llx): set the same entries "
+		    "before the first run, rebuild, or run the bytecode", path, m->def.name,
+		    (unsigned long long)m->const_hash, (unsigned long long)h);
+	return -EINVAL;
+}
+
 static int check_global(const struct rt_mf_global *g, const struct rt_object *obj,
 			const char *path, struct rt_log *log)
 {
@@ -918,6 +964,8 @@ int rt_manifest__check(const struct rt_manifest *mf, const struct rt_object *obj
 	}
 	for (i = 0; i < mf->nr_maps; i++) {
 		err = check_map(&mf->maps[i], obj, path, log);
+		if (!err && prog)
+			err = check_const_map(&mf->maps[i], obj, path, log);
 		if (err)
 			return err;
 	}

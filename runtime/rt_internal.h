@@ -635,6 +635,8 @@ struct rt_mf_map {
 	struct rt_map_def def;	/* name, type, key/value size, max entries, flags */
 	bool inlined;		/* native code reads values through __bpfaot_map_values_NAME */
 	uint32_t stride;	/* bytes from one value to the next it assumes (stride=, else value size) */
+	bool has_const;		/* contents compiled in (const=): their hash */
+	uint64_t const_hash;
 	unsigned int line;
 };
 

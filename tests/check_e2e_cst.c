@@ -19,7 +19,11 @@
  *   --aot-no-inline-maps, --aot-no-inline-helpers, all three): the aot
  *   engine gives the interpreter's result, packet and maps on every build,
  *   and --aot-no-types builds other native code.
- * errors: bad --aot-const names, values and syntax, in clang's words.
+ * const: --aot-const-map compiles a configuration array's contents in: no
+ *   load of it is left; the runtime checks the contents' hash at link and
+ *   freezes the map.
+ * errors: bad --aot-const names, values and syntax; --aot-const-map on a
+ *   written map, a missing map, bad lines of its file; in clang's words.
  *
  * Run from the repository root; BUILD names the build directory (default
  * build).
@@ -283,7 +287,7 @@ START_TEST(test_const_frozen)
 	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --shm=%s update .rodata 00000000 4000000004000000",
 			       map_bin, shm), 1);
 	ck_assert_str_eq(out, "bpfaot-map: error: cannot update map '.rodata': it is frozen: linked "
-			 "native code has its values compiled in (bpfaot-cc --aot-const)\n");
+			 "native code has its values compiled in (bpfaot-cc --aot-const, --aot-const-map)\n");
 	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_AOT, 64), 389);
 	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_INTERP, 64), 389);
 	bpfaot_object__close(obj);
@@ -323,6 +327,121 @@ START_TEST(test_const_errors)
 	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s %s -c " DATA "config.bpf.c -o "
 			       "'%s/x.o'", root, cc_bin, CC_FLAGS, c->args, dir), 1);
 	ck_assert_str_eq(out, c->want);
+	ck_assert_int_eq(tu_sh(NULL, 0, "test ! -e '%s/x.o'", dir), 0);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* -------------------------------------------------- --aot-const-map */
+
+/* FNV-1a 64, as docs/object-format.md defines the contents hash. */
+static uint64_t fnv64(const uint8_t *b, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static void write_cfg_file(const char *dir, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cfg.txt", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* cfg compiled in as {mul 2, add 5}: no load of cfg is left in the IR
+ * (len * 2 * scale + 5); the manifest has the contents' hash; the runtime
+ * runs it when cfg holds those bytes (64 * 2 + 5 = 133, as the
+ * interpreter), refuses it otherwise, and freezes cfg after the link. */
+START_TEST(test_const_map)
+{
+	static const uint8_t cfg_bytes[8] = { 2, 0, 0, 0, 5, 0, 0, 0 }, zeros[8];
+	static const uint32_t other[2] = { 3, 3 };
+	char dir[64], out[OUT_SZ], want[1024], path[PATH_MAX], flag[PATH_MAX + 64];
+	struct bpfaot_object *obj;
+	uint32_t zero = 0;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_cfg_file(dir, "# mul 2, add 5\n00000000=0200000005000000\n");
+	snprintf(flag, sizeof(flag), "--aot-const-map=cfg=%s/cfg.txt", dir);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' %s %s --aot-emit=llvm --aot-prog=prog '%s/" DATA
+			       "config.bpf.c' -o '%s/c.ll' && grep -c '@__bpfaot_const_cfg\\|"
+			       "@__bpfaot_map_values_cfg' '%s/c.ll'", cc_bin, CC_FLAGS, flag, root, dir,
+			       dir), 1);
+	ck_assert_str_eq(out, "0\n");
+	build(dir, "config.bpf.c", flag, "x.o");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && llvm-objcopy-14 --dump-section=.aot.prog=n "
+			       "x.o && llvm-objcopy-14 --dump-section=.bpfaot.manifest=mf n && grep "
+			       "'^map name=cfg' mf", dir), 0);
+	/* not inlined=1: the code reads its own table, not the runtime's values */
+	snprintf(want, sizeof(want), "map name=cfg type=2 key=4 value=8 max=1 flags=0 inlined=0 "
+		 "const=%016llx\n", (unsigned long long)fnv64(cfg_bytes, 8));
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(tu_sh(NULL, 0, "head -c 64 /dev/zero > '%s/p64'", dir), 0);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/p64' "
+			       "--map-set=cfg:00000000=0200000005000000 '%s/x.o' && '%s' --engine=interp "
+			       "--data-in='%s/p64' --map-set=cfg:00000000=0200000005000000 '%s/x.o'",
+			       run_bin, dir, dir, run_bin, dir, dir), 0);
+	ck_assert_str_eq(out, "retval: 133\nretval: 133\n");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/p64' '%s/x.o'",
+			       run_bin, dir, dir), 1);
+	snprintf(want, sizeof(want), "bpfaot-run: error: %s/x.o(.aot.prog): map 'cfg' was compiled in "
+		 "with other contents (bpfaot-cc --aot-const-map; hash %016llx, the runtime's %016llx): "
+		 "set the same entries before the first run, rebuild, or run the bytecode\n", dir,
+		 (unsigned long long)fnv64(cfg_bytes, 8), (unsigned long long)fnv64(zeros, 8));
+	ck_assert_str_eq(out, want);
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	obj = open_ok(path, NULL);
+	ck_assert_int_eq(set_cfg(obj, 2, 5), 0);
+	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_AOT, 64), 133);
+	ck_assert_int_eq(bpfaot_map__update(bpfaot_object__find_map(obj, "cfg"), &zero, other, 0),
+			 -EPERM);
+	ck_assert_uint_eq(run_ok(obj, BPFAOT_ENGINE_INTERP, 64), 133);
+	bpfaot_object__close(obj);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+struct const_map_err {
+	const char *map;
+	const char *file;	/* contents of cfg.txt */
+	const char *want;	/* the first line of the report (after the dir for files) */
+};
+
+static const struct const_map_err const_map_errs[] = {
+	{ "out", "00000000=0100000000000000\n",
+	  "tests/data/cst/config.bpf.c:26:3: error: --aot-const-map: map 'out' is not a "
+	  "configuration map: the program writes into its values (line 39)" },
+	{ "nomap", "", "bpfaot-cc: error: --aot-const-map: no map 'nomap' in "
+	  "'tests/data/cst/config.bpf.c'" },
+	{ "cfg", "0000=01\n", "/cfg.txt:1:1: error: --aot-const-map: expected KEYHEX=VALHEX with a "
+	  "4-byte key" },
+	{ "cfg", "\n01000000=0100000000000000\n", "/cfg.txt:2:1: error: --aot-const-map: key 1 is "
+	  "past max_entries 1 of map 'cfg'" },
+	{ "cfg", "00000000=01\n", "/cfg.txt:1:1: error: --aot-const-map: the value of map 'cfg' is "
+	  "8 bytes (16 hex digits)" },
+};
+
+START_TEST(test_const_map_errors)
+{
+	const struct const_map_err *c = &const_map_errs[_i];
+	char dir[64], out[OUT_SZ], want[1024];
+
+	tmpdir_new(dir, sizeof(dir));
+	write_cfg_file(dir, c->file);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s --aot-const-map=%s=%s/cfg.txt -c "
+			       DATA "config.bpf.c -o '%s/x.o'", root, cc_bin, CC_FLAGS, c->map, dir,
+			       dir), 1);
+	snprintf(want, sizeof(want), "%s%s\n", c->want[0] == '/' ? dir : "", c->want);
+	ck_assert_msg(!strncmp(out, want, strlen(want)), "got %s\nwant %s", out, want);
 	ck_assert_int_eq(tu_sh(NULL, 0, "test ! -e '%s/x.o'", dir), 0);
 	tmpdir_rm(dir);
 }
@@ -465,6 +584,7 @@ Suite *e2e_cst_suite(void)
 	tcase_add_test(tc, test_const_folds);
 	tcase_add_test(tc, test_const_link_check);
 	tcase_add_test(tc, test_const_frozen);
+	tcase_add_test(tc, test_const_map);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 
@@ -477,6 +597,8 @@ Suite *e2e_cst_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_loop_test(tc, test_const_errors, 0,
 			    (int)(sizeof(const_errs) / sizeof(const_errs[0])));
+	tcase_add_loop_test(tc, test_const_map_errors, 0,
+			    (int)(sizeof(const_map_errs) / sizeof(const_map_errs[0])));
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

@@ -139,7 +139,7 @@ void tool_map_update_err(const char *prefix, struct rt_map *m, int err)
 {
 	if (err == -EPERM && rt_map__is_frozen(m))
 		tool_err("%scannot update map '%s': it is frozen: linked native code has its values "
-			 "compiled in (bpfaot-cc --aot-const)", prefix, rt_map__name(m));
+			 "compiled in (bpfaot-cc --aot-const, --aot-const-map)", prefix, rt_map__name(m));
 	else
 		tool_err("%scannot update map '%s': %s", prefix, rt_map__name(m), strerror(-err));
 }

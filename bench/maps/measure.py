@@ -38,7 +38,11 @@ CONSTS = ["--aot-const=target_port=0", "--aot-const=enable_stats=0", "--aot-cons
 PROGS = {
     "array_counts": ("bench/maps/array_counts.bpf.c", {}, []),
     "hash_counts": ("bench/maps/hash_counts.bpf.c", {}, []),
-    "config_filter": ("bench/maps/config_filter.bpf.c", {"--aot-const (the defaults)": CONSTS},
+    "config_filter": ("bench/maps/config_filter.bpf.c",
+                      {"--aot-const (the defaults)": CONSTS,
+                       "--aot-const + --aot-const-map (the defaults)":
+                           CONSTS + ["--aot-const-map=filter_cfg=" +
+                                     os.path.join(ROOT, "bench", "maps", "filter_cfg.txt")]},
                       []),
     "switch": ("bench/suite/switch.bpf.c", {}, []),
     "checksum": ("bench/suite/checksum.bpf.c", {}, []),
