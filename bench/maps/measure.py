@@ -40,6 +40,9 @@ PROGS = {
     "hash_counts": ("bench/maps/hash_counts.bpf.c", {}, []),
     "config_filter": ("bench/maps/config_filter.bpf.c",
                       {"--aot-const (the defaults)": CONSTS,
+                       "--aot-const-map (the defaults)":
+                           ["--aot-const-map=filter_cfg=" +
+                            os.path.join(ROOT, "bench", "maps", "filter_cfg.txt")],
                        "--aot-const + --aot-const-map (the defaults)":
                            CONSTS + ["--aot-const-map=filter_cfg=" +
                                      os.path.join(ROOT, "bench", "maps", "filter_cfg.txt")]},
