@@ -109,7 +109,7 @@ LLVM_ENGINE_CFLAGS := $(CFLAGS) -fvisibility=hidden -fPIC $(shell $(LLVM_CONFIG)
 TEST_SRCS := $(wildcard tests/check_*.c)
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps deps-check test demo bench bench-deps install clean format samples difftest lto-tools corpus
+.PHONY: all deps deps-check test demo bench bench-peers bench-deps install clean format samples difftest lto-tools corpus
 all: deps-check $(RT_LIB) $(LLVM_ENGINE_LIB) $(LLVM_PLUGIN) $(RUN_BIN) $(MAP_BIN) samples $(if $(wildcard backend/bpfaot-cc.c),$(CC_BIN))
 
 # Installs the Debian packages $(1) when any is missing: apt-get as root, sudo otherwise.
@@ -127,8 +127,9 @@ endef
 deps:
 	$(call install_debs,$(DEB_PKGS))
 
-# Only `make bench` needs these: rsvg-convert turns the chart's SVG into a PNG.
-BENCH_DEB_PKGS := librsvg2-bin python3
+# Only `make bench` needs these: rsvg-convert turns the chart's SVG into a PNG,
+# valgrind counts instructions for the peer comparison (bench/peers.py).
+BENCH_DEB_PKGS := librsvg2-bin python3 valgrind
 bench-deps:
 	$(call install_debs,$(BENCH_DEB_PKGS))
 
@@ -303,6 +304,13 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory LTO=1 lto-tools
 	@BUILD=$(BUILD) BENCH_LTO_BUILD=$(BUILD)/lto python3 bench/run.py
+	@$(MAKE) --no-print-directory bench-peers
+
+# Our bytecode engines against ubpf and llvmbpf on the same bytecode, when
+# PEERS names a folder holding their builds (bench/README.md); skipped with a
+# message otherwise.
+bench-peers: all
+	@BUILD=$(BUILD) PEERS=$(PEERS) python3 bench/peers.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/bpfaot

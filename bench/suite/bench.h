@@ -10,6 +10,12 @@
  * file, not in a macro or this header: bpfaot-cc builds native code only for
  * programs defined in the main file. Both must return the same value: the
  * runner checks it before timing anything.
+ *
+ * Built with `clang -target bpf -DBENCH_MEM` the entry is instead
+ * `bench_mem(mem, len)` in section "mem": the calling convention of the
+ * userspace runtimes (ubpf, llvmbpf), r1 = the input, r2 = its length, no
+ * context and no bounds check; bench/peers.py runs it on our engines and on
+ * theirs.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -24,13 +30,20 @@ typedef uint32_t __u32;
 typedef uint64_t __u64;
 #undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
-#define BENCH_NATIVE_ENTRY                 \
+#define BENCH_ENTRY                 \
 	__u32 bench_native(const __u8 *p);  \
 	__u32 bench_native(const __u8 *p) { return compute(p); }
 #else
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 char LICENSE[] SEC("license") = "GPL";
+#ifdef BENCH_MEM
+#define BENCH_ENTRY                                          \
+	SEC("mem") __u64 bench_mem(const __u8 *mem, __u64 len) \
+	{                                                    \
+		return compute(mem);                         \
+	}
+#endif
 #endif
 
 /* Little-endian loads from the input, the same on both builds. */

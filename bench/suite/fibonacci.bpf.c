@@ -25,8 +25,8 @@ static __always_inline __u32 compute(const __u8 *p)
 	return fold64(acc);
 }
 
-#ifdef BENCH_NATIVE
-BENCH_NATIVE_ENTRY
+#ifdef BENCH_ENTRY
+BENCH_ENTRY
 #else
 SEC("xdp")
 int bench_xdp(struct xdp_md *ctx)

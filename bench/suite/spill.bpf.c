@@ -31,8 +31,8 @@ static __always_inline __u32 compute(const __u8 *p)
 	return a0 ^ a1 ^ a2 ^ a3 ^ a4 ^ a5 ^ a6 ^ a7 ^ a8 ^ a9 ^ a10 ^ a11 ^ a12 ^ a13;
 }
 
-#ifdef BENCH_NATIVE
-BENCH_NATIVE_ENTRY
+#ifdef BENCH_ENTRY
+BENCH_ENTRY
 #else
 SEC("xdp")
 int bench_xdp(struct xdp_md *ctx)
