@@ -280,7 +280,7 @@ def main():
                 if e in p.skip:
                     continue
                 ns = BATCH_MS * 1e6 / p.repeat[e]
-                k = 20 if QUICK else int(min(20000, max(100, 2e7 / max(ns * 3, 1.0))))
+                k = 20 if QUICK else int(min(2000, max(50, 2e6 / max(ns * 3, 1.0))))
                 try:
                     i, m = instructions(cmd(p, e, k, drivers))
                     p.instr[e] = i / k

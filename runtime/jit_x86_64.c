@@ -145,6 +145,7 @@ struct jit {
 	uint32_t *body;		/* per instruction: offset of its code */
 	uint32_t *entry;	/* per instruction: offset of its prologue, or NO_ENTRY */
 	uint8_t *is_entry;	/* per instruction: a function starts there */
+	uint8_t *is_target;	/* per instruction: a jump lands there */
 	struct fixup *fix;
 	size_t nr_fix, fix_cap;
 	struct stub *stubs;
@@ -809,7 +810,8 @@ static void emit_end_BSWAP(struct jit *j, const struct rt_insn *i)
 	emit_end_BE(j, i);
 }
 
-static void emit_jcond(struct jit *j, const struct rt_insn *i, enum x86_cc cc)
+/* if (dst OP src) goto target: cmp or test, then jcc cc */
+static void emit_jcond_to(struct jit *j, const struct rt_insn *i, enum x86_cc cc, uint32_t target)
 {
 	int w = rt_insn_class(i->code) == RT_CLASS_JMP ? W64 : 0, dst = reg_map[i->dst];
 	bool x = rt_insn_src(i->code) == RT_SRC_X, jset = rt_insn_op(i->code) == RT_OP_JSET;
@@ -822,7 +824,12 @@ static void emit_jcond(struct jit *j, const struct rt_insn *i, enum x86_cc cc)
 	} else {
 		emit_ri(j, w, 7, dst, i->imm); /* cmp */
 	}
-	emit_jcc(j, cc, FIX_BODY, (uint32_t)(j->pc + 1 + i->off));
+	emit_jcc(j, cc, FIX_BODY, target);
+}
+
+static void emit_jcond(struct jit *j, const struct rt_insn *i, enum x86_cc cc)
+{
+	emit_jcond_to(j, i, cc, (uint32_t)(j->pc + 1 + i->off));
 }
 
 static void emit_lddw(struct jit *j, const struct rt_insn *i)
@@ -1246,6 +1253,100 @@ static void emit_tail_stub(struct jit *j, const struct stub *s)
 	emit_epilogue(j);
 }
 
+/* The jump target of i at pc, or -1 when i is not a jump within the code. */
+static int64_t jump_target(const struct rt_insn *i, size_t pc)
+{
+	if (!rt_insn_is_jmp(i->code))
+		return -1;
+	switch (rt_insn_op(i->code)) {
+	case RT_OP_CALL:
+	case RT_OP_EXIT:
+		return -1;
+	case RT_OP_JA:
+		return (int64_t)pc + 1 + (rt_insn_class(i->code) == RT_CLASS_JMP32 ? i->imm : i->off);
+	default:
+		return (int64_t)pc + 1 + i->off;
+	}
+}
+
+/* Instructions a jump lands on: a pair of instructions whose second is
+ * not one may be fused into one template. */
+static void mark_targets(struct jit *j)
+{
+	const struct rt_insn *insns = j->prog->insns;
+	size_t n = j->prog->nr_insns, pc;
+
+	for (pc = 0; pc < n; pc++) {
+		int64_t t = jump_target(&insns[pc], pc);
+
+		if (t >= 0 && (size_t)t < n)
+			j->is_target[t] = 1;
+		if (rt_insn_is_lddw(insns[pc].code))
+			pc++;
+	}
+}
+
+/* x86 condition codes come in pairs that differ in the low bit */
+static enum x86_cc invert_cc(enum x86_cc cc)
+{
+	return (enum x86_cc)(cc ^ 1);
+}
+
+static enum x86_cc jcond_cc(uint8_t op)
+{
+	switch (op) {
+#define JMP(NAME, CODE, MNEM, OP, SIGN)                                                            \
+	case CODE:                                                                                 \
+		return X86_CC_##NAME;
+		RT_JMP_COND_OPS(JMP)
+#undef JMP
+	}
+	return CC_E;
+}
+
+static bool is_shift_k(const struct rt_insn *i, uint8_t op, uint8_t dst, int32_t imm)
+{
+	return i->code == (RT_CLASS_ALU64 | op | RT_SRC_K) && i->dst == dst && i->imm == imm;
+}
+
+/*
+ * Two instructions in one template, where the second is no jump target
+ * (nor a function entry) so nothing can start between them; returns true
+ * when it emitted both. The pairs are clang's idioms for 32-bit values and
+ * switches:
+ *   r <<= 32; r >>= 32          mov r32, r32     (zero-extension)
+ *   r <<= 32; r s>>= 32         movsxd r, r32    (sign-extension)
+ *   if (c) goto +1; goto L      if (!c) goto L   (one jump taken, not two)
+ */
+static bool emit_fused(struct jit *j, const struct rt_insn *i)
+{
+	const struct rt_insn *next = i + 1;
+	size_t pc = j->pc;
+	int dst = reg_map[i->dst];
+	int64_t t;
+
+	if (pc + 1 >= j->prog->nr_insns || j->is_target[pc + 1] || j->is_entry[pc + 1])
+		return false;
+	if (is_shift_k(i, RT_OP_LSH, i->dst, 32)) {
+		if (is_shift_k(next, RT_OP_RSH, i->dst, 32)) {
+			emit_mov(j, false, dst, dst);
+			return true;
+		}
+		if (is_shift_k(next, RT_OP_ARSH, i->dst, 32)) {
+			emit_rr(j, W64, movsx_opcode(32), dst, dst);
+			return true;
+		}
+		return false;
+	}
+	t = jump_target(next, pc + 1);
+	if (rt_insn_op(next->code) == RT_OP_JA && t >= 0 && jump_target(i, pc) == (int64_t)pc + 2 &&
+	    rt_insn_op(i->code) != RT_OP_JA) {
+		emit_jcond_to(j, i, invert_cc(jcond_cc(rt_insn_op(i->code))), (uint32_t)t);
+		return true;
+	}
+	return false;
+}
+
 static void emit_stubs(struct jit *j)
 {
 	size_t k;
@@ -1367,15 +1468,17 @@ struct rt_jit *rt_jit__compile(const struct rt_prog *prog, size_t max_code, stru
 	j.body = malloc(n * sizeof(*j.body));
 	j.entry = malloc(n * sizeof(*j.entry));
 	j.is_entry = calloc(n, 1);
+	j.is_target = calloc(n, 1);
 	j.cap = n * 16 + 1024 < j.max ? n * 16 + 1024 : j.max;
 	j.buf = malloc(j.cap);
-	if (!j.body || !j.entry || !j.is_entry || !j.buf) {
+	if (!j.body || !j.entry || !j.is_entry || !j.is_target || !j.buf) {
 		jit_fail(&j, -ENOMEM, "jit: out of memory");
 		goto out;
 	}
 	memset(j.body, 0xff, n * sizeof(*j.body));
 	memset(j.entry, 0xff, n * sizeof(*j.entry));
 	mark_entries(&j);
+	mark_targets(&j);
 	emit_trampoline(&j);
 	for (j.pc = 0; j.pc < n && !j.err; j.pc++) {
 		const struct rt_insn *i = &prog->insns[j.pc];
@@ -1388,6 +1491,12 @@ struct rt_jit *rt_jit__compile(const struct rt_prog *prog, size_t max_code, stru
 			emit_prologue(&j, j.pc);
 		}
 		j.body[j.pc] = (uint32_t)j.len;
+		if (emit_fused(&j, i)) {
+			j.pc++;
+			j.body[j.pc] = j.body[j.pc - 1];
+			falls = true;
+			continue;
+		}
 		falls = emit_insn(&j, i);
 		if (rt_insn_is_lddw(i->code))
 			j.pc++;
@@ -1406,6 +1515,7 @@ out:
 	free(j.body);
 	free(j.entry);
 	free(j.is_entry);
+	free(j.is_target);
 	free(j.fix);
 	free(j.stubs);
 	if (j.err)

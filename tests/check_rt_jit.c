@@ -245,6 +245,65 @@ START_TEST(test_atomics)
 }
 END_TEST
 
+START_TEST(test_fused_pairs)
+{
+	/* lsh 32 + rsh 32 is a zero-extension, lsh 32 + arsh 32 a sign-extension:
+	 * 0xffffffff80000005 -> 0x80000005 and -0x7ffffffb; their sum
+	 * 0x80000005 - 0x7ffffffb = 10 */
+	expect_both("-- asm\n"
+		    "lddw %r1, 0xffffffff80000005\n"
+		    "mov %r2, %r1\n"
+		    "lsh %r1, 32\n"
+		    "rsh %r1, 32\n"
+		    "lsh %r2, 32\n"
+		    "arsh %r2, 32\n"
+		    "mov %r0, %r1\n"
+		    "add %r0, %r2\n"
+		    "exit\n",
+		    10);
+	/* the same pair, but a jump lands on the rsh: on that path only the
+	 * rsh runs, 0x300000000 >> 32 = 3 */
+	expect_both("-- asm\n"
+		    "mov %r0, 0x3\n"
+		    "lsh %r0, 32\n"
+		    "jeq %r1, 0, +1\n"
+		    "lsh %r0, 32\n"
+		    "rsh %r0, 32\n"
+		    "exit\n",
+		    3);
+	/* if (c) goto +1; goto L, with r1 = 0 (no memory): jeq skips its ja
+	 * (1 + 2 = 3), jne runs its ja (no + 100), jset 3 & 4 = 0 runs its ja
+	 * past the mov: 3 * 5 + 5 = 20 */
+	expect_both("-- asm\n"
+		    "mov %r0, 1\n"
+		    "jeq %r1, 0, +1\n"
+		    "ja +1\n"
+		    "add %r0, 2\n"
+		    "jne %r1, 0, +1\n"
+		    "ja +1\n"
+		    "add %r0, 100\n"
+		    "jset %r0, 4, +1\n"
+		    "ja +2\n"
+		    "mov %r0, 1000\n"
+		    "exit\n"
+		    "mul %r0, 5\n"
+		    "add %r0, 5\n"
+		    "exit\n",
+		    20);
+	/* the ja is itself a jump target: not fused; the first jeq lands on
+	 * the ja, which exits with 7 (a fused pair would test r1 == 0 again
+	 * and fall into the mov) */
+	expect_both("-- asm\n"
+		    "mov %r0, 7\n"
+		    "jeq %r1, 0, +1\n"
+		    "jeq %r1, 0, +1\n"
+		    "ja +1\n"
+		    "mov %r0, 9\n"
+		    "exit\n",
+		    7);
+}
+END_TEST
+
 START_TEST(test_callx_code_address)
 {
 	/* lddw r2, code_addr(f); mov r1, 5; callx r2; add r0, 1; exit;
@@ -548,6 +607,7 @@ Suite *rt_jit_suite(void)
 	tcase_add_loop_test(tc, test_sample_fat_jit, 0, (int)tests.gl_pathc);
 	tcase_add_test(tc, test_bpf_to_bpf_frames);
 	tcase_add_test(tc, test_atomics);
+	tcase_add_test(tc, test_fused_pairs);
 	tcase_add_test(tc, test_callx_code_address);
 	tcase_add_test(tc, test_legacy_loads);
 	tcase_add_test(tc, test_unwind_stops);
