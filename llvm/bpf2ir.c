@@ -431,6 +431,178 @@ static LLVMBasicBlockRef block_at(struct tr *t, size_t pc, int64_t target)
 	return t->blocks[target];
 }
 
+/*
+ * Switch recovery. clang lowers a C switch to BPF as a tree (or a chain) of
+ * compares of one register with constants, since BPF has no indirect jump;
+ * -O3 does not turn such a tree back into a switch, so the native code
+ * would test its way down the tree on every dispatch. A tree here is a
+ * set of blocks, each one conditional jump of the same register against an
+ * immediate (a block of a lone `ja` is passed through): no block of it
+ * writes anything, so jumping straight to the leaf a value reaches is what
+ * the tree does. At the root, an LLVM switch on the register lists every
+ * value from the smallest constant of the tree less one to the largest plus
+ * one (a compare splits the values around its constant) with the leaf it
+ * reaches, evaluated here as the interpreter would; its default is the
+ * original tree, so values outside the range take the tree's own path.
+ * LLVM lowers the switch to a jump table or a balanced search, and drops
+ * the tree when it can prove it unreachable.
+ */
+#define SW_MIN_NODES 4		/* fewer compares: leave the branches */
+#define SW_MAX_NODES 256
+#define SW_MAX_SPAN 1024	/* values listed in one switch */
+
+struct sw_tree {
+	size_t nodes[SW_MAX_NODES];
+	size_t nr_nodes;
+	int64_t lo, hi;
+};
+
+/* Does jump i, a compare against its immediate, jump for value v? */
+static bool cmp_taken(const struct rt_insn *i, uint64_t v)
+{
+	bool is64 = rt_insn_class(i->code) == RT_CLASS_JMP;
+
+	switch (rt_insn_op(i->code)) {
+#define JMP(NAME, CODE, MNEM, OP, SIGN)                                                            \
+	case CODE:                                                                                 \
+		return is64 ? ((RT_TYPE(SIGN, 64))v OP(RT_TYPE(SIGN, 64))(int64_t)i->imm) != 0       \
+			    : ((RT_TYPE(SIGN, 32))v OP(RT_TYPE(SIGN, 32))i->imm) != 0;
+		RT_JMP_COND_OPS(JMP)
+#undef JMP
+	}
+	return false;
+}
+
+/* The block a jump to pc really starts: lone `ja` blocks passed through. */
+static size_t skip_ja(const struct tr *t, size_t pc)
+{
+	int n;
+
+	for (n = 0; n < 8 && pc < t->cur->end && t->blocks[pc]; n++) {
+		const struct rt_insn *i = &t->insns[pc];
+		int64_t to;
+
+		if (i->code == (RT_CLASS_JMP | RT_OP_JA))
+			to = (int64_t)pc + 1 + i->off;
+		else if (i->code == (RT_CLASS_JMP32 | RT_OP_JA))
+			to = (int64_t)pc + 1 + i->imm;
+		else
+			break;
+		if (to < (int64_t)t->cur->start || to >= (int64_t)t->cur->end)
+			break;
+		pc = (size_t)to;
+	}
+	return pc;
+}
+
+/* A node of reg's tree: a block that is one compare of reg with an
+ * immediate (jset is no boundary: left as a leaf). */
+static bool is_sw_node(const struct tr *t, size_t pc, uint8_t reg)
+{
+	const struct rt_insn *i = &t->insns[pc];
+	uint8_t cls = rt_insn_class(i->code), op = rt_insn_op(i->code);
+
+	if (pc < t->cur->start || pc >= t->cur->end || !t->blocks[pc])
+		return false;
+	return (cls == RT_CLASS_JMP || cls == RT_CLASS_JMP32) && rt_insn_src(i->code) == RT_SRC_K &&
+	       i->dst == reg && reg < 10 && op != RT_OP_JA && op != RT_OP_CALL &&
+	       op != RT_OP_EXIT && op != RT_OP_JSET;
+}
+
+static bool sw_has(const struct sw_tree *sw, size_t pc)
+{
+	size_t k;
+
+	for (k = 0; k < sw->nr_nodes; k++)
+		if (sw->nodes[k] == pc)
+			return true;
+	return false;
+}
+
+/* Collects the tree below the compare at root; false if it is no tree
+ * worth a switch. */
+static bool sw_collect(const struct tr *t, size_t root, struct sw_tree *sw)
+{
+	uint8_t reg = t->insns[root].dst;
+	size_t k;
+
+	sw->nodes[0] = root;
+	sw->nr_nodes = 1;
+	for (k = 0; k < sw->nr_nodes; k++) {
+		const struct rt_insn *i = &t->insns[sw->nodes[k]];
+		size_t succ[2] = { sw->nodes[k] + 1, (size_t)((int64_t)sw->nodes[k] + 1 + i->off) };
+		int64_t v = rt_insn_class(i->code) == RT_CLASS_JMP ? (int64_t)i->imm : (int32_t)i->imm;
+		int e;
+
+		if (k == 0 || v < sw->lo)
+			sw->lo = v;
+		if (k == 0 || v > sw->hi)
+			sw->hi = v;
+		for (e = 0; e < 2; e++) {
+			size_t s = skip_ja(t, succ[e]);
+
+			if (!is_sw_node(t, s, reg) || sw_has(sw, s))
+				continue;
+			if (sw->nr_nodes == SW_MAX_NODES)
+				return false;
+			sw->nodes[sw->nr_nodes++] = s;
+		}
+	}
+	/* immediates are 32-bit: no overflow */
+	sw->lo--;
+	sw->hi++;
+	return sw->nr_nodes >= SW_MIN_NODES && sw->hi - sw->lo < SW_MAX_SPAN;
+}
+
+/* The leaf value v reaches from the root, or SIZE_MAX (a cycle, or a
+ * target outside the function: no switch then). */
+static size_t sw_leaf(const struct tr *t, const struct sw_tree *sw, uint64_t v)
+{
+	size_t pc = sw->nodes[0], steps;
+
+	for (steps = 0; steps <= sw->nr_nodes; steps++) {
+		const struct rt_insn *i = &t->insns[pc];
+		int64_t to = (int64_t)pc + 1 + (cmp_taken(i, v) ? i->off : 0);
+
+		if (to < (int64_t)t->cur->start || to >= (int64_t)t->cur->end)
+			return SIZE_MAX;
+		pc = skip_ja(t, (size_t)to);
+		if (!sw_has(sw, pc))
+			return t->blocks[pc] ? pc : SIZE_MAX;
+	}
+	return SIZE_MAX;
+}
+
+/* At the root compare i (pc): a switch over the tree's range whose default
+ * is a new block, where the builder is left for the compare itself. */
+static void emit_switch_tree(struct tr *t, size_t pc, const struct rt_insn *i)
+{
+	struct sw_tree sw;
+	LLVMBasicBlockRef tree;
+	LLVMValueRef s;
+	size_t *leaf;
+	int64_t v;
+
+	if (!is_sw_node(t, pc, i->dst) || !sw_collect(t, pc, &sw))
+		return;
+	leaf = malloc((size_t)(sw.hi - sw.lo + 1) * sizeof(*leaf));
+	if (!leaf)
+		return; /* the tree alone is correct too */
+	for (v = sw.lo; v <= sw.hi; v++) {
+		leaf[v - sw.lo] = sw_leaf(t, &sw, (uint64_t)v);
+		if (leaf[v - sw.lo] == SIZE_MAX)
+			goto out_free;
+	}
+	tree = new_block(t, "");
+	s = LLVMBuildSwitch(t->b, get_reg(t, i->dst), tree, (unsigned int)(sw.hi - sw.lo + 1));
+	for (v = sw.lo; v <= sw.hi; v++)
+		LLVMAddCase(s, c64(t, (uint64_t)v), t->blocks[leaf[v - sw.lo]]);
+	LLVMPositionBuilderAtEnd(t->b, tree);
+	t->info->nr_switches++;
+out_free:
+	free(leaf);
+}
+
 static void emit_cond_jump(struct tr *t, size_t pc, const struct rt_insn *i)
 {
 	bool is64 = rt_insn_class(i->code) == RT_CLASS_JMP;
@@ -919,6 +1091,8 @@ static void emit_function(struct tr *t, struct fn *f)
 				break;
 			}
 			default:
+				if (t->o->switches)
+					emit_switch_tree(t, pc, i);
 				emit_cond_jump(t, pc, i);
 				open = false;
 			}
@@ -977,6 +1151,7 @@ int le_bpf2ir(struct LLVMOpaqueContext *ctx, const struct rt_insn *insns, size_t
 	t.main_ty = LLVMFunctionType(t.i64, params, 2, false);
 	info->nr_callbacks = 0;
 	info->callbacks = NULL;
+	info->nr_switches = 0;
 
 	ret = find_functions(&t);
 	if (ret)

@@ -130,8 +130,10 @@ static int build_module(struct rt_prog *prog, LLVMContextRef ctx, LLVMTargetMach
 		.ctx_is_mem = prog->ctx_kind == RT_CTX_MEM,
 		.symbolic = symbolic,
 		.nr_maps = obj->nr_maps,
+		.switches = true,
 	};
 	LLVMPassBuilderOptionsRef po;
+	LLVMTargetDataRef td;
 	LLVMModuleRef mod = NULL;
 	LLVMErrorRef e;
 	char err[256], *msg = NULL;
@@ -173,6 +175,11 @@ static int build_module(struct rt_prog *prog, LLVMContextRef ctx, LLVMTargetMach
 	}
 	LLVMDisposeMessage(msg);
 	msg = NULL;
+	/* the target's data layout before -O3: legal integer widths, pointer
+	 * size and alignments guide instcombine and the vectorisers */
+	td = LLVMCreateTargetDataLayout(tm);
+	LLVMSetModuleDataLayout(mod, td);
+	LLVMDisposeTargetData(td);
 	po = LLVMCreatePassBuilderOptions();
 	e = LLVMRunPasses(mod, "default<O3>", tm, po);
 	LLVMDisposePassBuilderOptions(po);

@@ -47,6 +47,7 @@ struct le_ir_opts {
 	bool symbolic;		/* maps as symbols (native objects), else constants */
 	const struct le_ir_map *maps;	/* borrowed, nr_maps entries */
 	size_t nr_maps;
+	bool switches;		/* compare trees on one register become switches */
 };
 
 /* What a translated module refers to, for the manifest and the JIT's
@@ -58,6 +59,7 @@ struct le_ir_info {
 	size_t nr_callbacks;
 	bool uses_map_val;	/* calls __lddw_helper_map_val */
 	bool uses_code_addr;	/* calls __lddw_helper_code_addr (a bad callx target) */
+	size_t nr_switches;	/* compare trees turned into switches */
 };
 
 /*

@@ -225,6 +225,117 @@ START_TEST(test_callback_is_function)
 }
 END_TEST
 
+/* A switch as clang lowers it for BPF: a tree of compares of r2 (read from
+ * the memory) with constants, signed, unsigned, 32-bit, eq/ne, a lone ja on
+ * a path. The translator makes it a switch over 0..50 whose default is the
+ * tree itself. */
+static const char switch_tree[] = "-- asm\n"
+				  "ldxdw %r2, [%r1]\n"
+				  "mov %r0, 0\n"
+				  "jsgt %r2, 10, big\n"
+				  "jeq %r2, 1, one\n"
+				  "jeq32 %r2, 2, two\n"
+				  "jslt %r2, 0, neg\n"
+				  "jne %r2, 3, other\n"
+				  "mov %r0, 3\n"
+				  "exit\n"
+				  "big:\n"
+				  "jgt %r2, 40, huge\n"
+				  "jeq %r2, 20, twenty\n"
+				  "ja other\n"
+				  "huge:\n"
+				  "jle %r2, 50, mid\n"
+				  "mov %r0, 60\n"
+				  "exit\n"
+				  "one:\n"
+				  "mov %r0, 1\n"
+				  "exit\n"
+				  "two:\n"
+				  "mov %r0, 2\n"
+				  "exit\n"
+				  "neg:\n"
+				  "mov %r0, 100\n"
+				  "exit\n"
+				  "twenty:\n"
+				  "mov %r0, 20\n"
+				  "exit\n"
+				  "mid:\n"
+				  "mov %r0, 45\n"
+				  "exit\n"
+				  "other:\n"
+				  "mov %r0, 7\n"
+				  "exit\n";
+
+static size_t count_switches(const struct rt_prog *prog, bool switches)
+{
+	struct le_ir_opts o = { .conformance = true, .ctx_is_mem = true, .switches = switches };
+	struct le_ir_info info = { 0 };
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMModuleRef mod = NULL;
+	char err[256], *msg = NULL;
+
+	ck_assert_msg(!le_bpf2ir(ctx, prog->insns, prog->nr_insns, &o, &mod, &info, err,
+				 sizeof(err)),
+		      "%s", err);
+	ck_assert_msg(!LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg), "%s", msg);
+	LLVMDisposeMessage(msg);
+	LLVMDisposeModule(mod);
+	LLVMContextDispose(ctx);
+	free(info.callbacks);
+	return info.nr_switches;
+}
+
+START_TEST(test_switch_tree)
+{
+	/* hand-computed: in the switch's range, below it, above it, and
+	 * values whose low 32 bits alone fall in it */
+	static const struct {
+		int64_t v;
+		uint64_t want;
+	} cases[] = {
+		{ 1, 1 },	{ 2, 2 },   { 3, 3 },	 { 5, 7 },    { 10, 7 },
+		{ 20, 20 },	{ 30, 7 },  { 45, 45 }, { 50, 45 },  { 51, 60 },
+		{ -5, 100 },	{ 0, 7 },   { 0x100000002ll, 60 },
+		{ (int64_t)0xffffffff00000002ull, 2 }, { INT64_MIN, 100 },
+	};
+	char log[512] = "";
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	struct rt_object *obj = rt_object__open_mem(switch_tree, strlen(switch_tree), "t.data", NULL,
+						    &l);
+	uint64_t want, got;
+	size_t k, e;
+	int64_t v;
+
+	ck_assert_msg(obj, "open failed: %s", log);
+	ck_assert_uint_eq(count_switches(&obj->progs[0], true), 1);
+	ck_assert_uint_eq(count_switches(&obj->progs[0], false), 0);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+			ck_assert_int_eq(run_prog(&obj->progs[0], engines[e], &cases[k].v, 8, &got, log,
+						  sizeof(log)),
+					 0);
+			ck_assert_msg(got == cases[k].want, "%s: v = %" PRId64 ": got %" PRIu64
+				      ", expected %" PRIu64, bpfaot_engine__name(engines[e]),
+				      cases[k].v, got, cases[k].want);
+		}
+	}
+	/* every value around the range: the interpreter's answer */
+	for (v = -3; v <= 60; v++) {
+		ck_assert_int_eq(run_prog(&obj->progs[0], BPFAOT_ENGINE_INTERP, &v, 8, &want, log,
+					  sizeof(log)),
+				 0);
+		for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+			ck_assert_int_eq(run_prog(&obj->progs[0], engines[e], &v, 8, &got, log,
+						  sizeof(log)),
+					 0);
+			ck_assert_msg(got == want, "%s: v = %" PRId64 ": got %" PRIu64 ", interp %" PRIu64,
+				      bpfaot_engine__name(engines[e]), v, got, want);
+		}
+	}
+	rt_object__free(obj);
+}
+END_TEST
+
 /* --------------------------------------------------------------- errors */
 
 /* Runs conformance-format text on both engines; both must refuse with msg. */
@@ -412,6 +523,7 @@ Suite *llvm_suite(void)
 	tcase_add_loop_test(tc, test_sample_llvm_aot, 0, (int)tests.gl_pathc);
 	tcase_add_test(tc, test_ir_verifies);
 	tcase_add_test(tc, test_callback_is_function);
+	tcase_add_test(tc, test_switch_tree);
 	tcase_add_test(tc, test_random_differential);
 	tcase_set_timeout(tc, 600);
 	suite_add_tcase(s, tc);
