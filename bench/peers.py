@@ -30,6 +30,7 @@ Every engine first runs every program once: the return values must agree, or
 the program is an ERROR row, never measured, and the script exits non-zero.
 
 Environment: PEERS (folder of the peers; required), BUILD (build),
+BENCH_LABEL (a line of text for the result: which build this is),
 BENCH_ONLY="name ...", BENCH_ROUNDS (7), BENCH_BATCH_MS (20), BENCH_QUICK=1
 (1 round, short batches, small K: numbers meaningless), PEERS_CALLGRIND=0
 (skip the instruction counts), BENCH_OUT (bench/results): writes
@@ -354,7 +355,9 @@ def write(progs, engines, start, end, absent):
     os.makedirs(OUT, exist_ok=True)
     pairs = [(a, b) for a, b in PAIRS if a in engines and b in engines]
     L = ["# bpfaot engines against their peers (bench/peers.py)", ""]
-    L.append("- commit: %s; peers: %s" % (commit, ", ".join("%s %s" % kv for kv in sorted(peers_rev.items()))
+    if os.environ.get("BENCH_LABEL"):
+        L.append("- " + os.environ["BENCH_LABEL"])
+    L.append("- commit: %s (BUILD %s); peers: %s" % (commit, BUILD, ", ".join("%s %s" % kv for kv in sorted(peers_rev.items()))
                                          or "none"))
     L.append("- start %s: `%s`" % (start["time"], start["uptime"]))
     L.append("- end %s: `%s`" % (end["time"], end["uptime"]))
