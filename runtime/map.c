@@ -34,18 +34,22 @@
  * (htab_lru_map_lookup_elem_sys). There is no user-side delete in the
  * interface; rt_map__delete serves both.
  *
- * A program's update of an existing key of a hash or LRU hash map swaps in
- * a fresh element, as the kernel does (htab_map_update_elem): the new one
- * goes to the head of its bucket and the old one is retired, not freed, so
- * that a pointer the program still holds to it stays valid memory until
- * the run ends (rt_map__end_run() puts retired elements on the free list)
- * and a write through it is lost, as in the kernel. The kernel has spare
- * elements for this; here, when no element is free (the map full of live
- * and retired ones), the value is replaced in place, so updating an
- * existing key never fails with -E2BIG. Updates from user space, with
- * BPF_F_LOCK, of per-CPU, map-of-maps and devmap hashes, and of maps in
- * shared memory replace values in place (the kernel does too for
- * BPF_F_LOCK and per-CPU values; user space holds no pointers).
+ * A program's update of an existing key swaps in a fresh element, as the
+ * kernel does (htab_map_update_elem): the new one goes to the head of its
+ * bucket and the old one stays valid memory, so a write through a pointer
+ * the program still holds is lost, as in the kernel. A hash map has one
+ * spare element beyond max_entries, as the kernel's per-CPU extra element
+ * (alloc_htab_elem): an update takes the spare and the replaced element
+ * becomes the spare, so updates never use up room that new keys need and
+ * every other update of the same key reuses the element a stale pointer
+ * points at, exactly as on one CPU of the kernel. An LRU hash swaps in a
+ * free element when there is one and frees the old one at once (the
+ * kernel's htab_lru_push_free), and otherwise updates in place: it never
+ * evicts for an existing key (the kernel may, from its per-CPU free lists).
+ * Updates from user space, with BPF_F_LOCK, of per-CPU, map-of-maps and
+ * devmap hashes, and of maps in shared memory replace values in place (the
+ * kernel does too for BPF_F_LOCK and per-CPU values; user space holds no
+ * pointers).
  * BPF_F_NO_PREALLOC and BPF_F_MMAPABLE are accepted (storage is always
  * preallocated and contiguous); the access flags (BPF_F_RDONLY_PROG, ...)
  * are checked for consistency but left to the verifier to enforce, as the
@@ -198,7 +202,7 @@ struct map_state {
 	uint32_t count;
 	uint32_t lru_head, lru_tail;	/* most / least recently used, index + 1 */
 	uint32_t q_head, q_tail;
-	uint32_t retired_head;	/* replaced hash elements, index + 1, until the run ends */
+	uint32_t spare;		/* hash maps: the spare element, index + 1 (0: max_entries) */
 	/* set once native code has compiled in the contents (rt_map__freeze()):
 	 * the host's updates are refused from then on, in every process */
 	uint32_t frozen;
@@ -591,7 +595,22 @@ static int array_init(struct rt_map *map, struct rt_log *log)
 	return 0;
 }
 
-/* Layout: values | nodes (links + key) | buckets. */
+/* Whether updates of an existing key swap in a fresh element (see the top
+ * of the file); shared maps are known only later and update in place. */
+static bool htab_swaps_kind(const struct rt_map *map)
+{
+	return !map_has(map, MT_PERCPU | MT_ID | MT_DEV);
+}
+
+/* Plain hash maps keep one spare element at index max_entries, as the
+ * kernel's per-CPU extra element. */
+static bool htab_has_spare(const struct rt_map *map)
+{
+	return htab_swaps_kind(map) && !map_has(map, MT_LRU);
+}
+
+/* Layout: values | nodes (links + key) | buckets; the nodes and values of
+ * plain hash maps have one more element, the spare. */
 static int htab_init(struct rt_map *map, struct rt_log *log)
 {
 	uint64_t n = map->def.max_entries, nb = 1;
@@ -602,6 +621,8 @@ static int htab_init(struct rt_map *map, struct rt_log *log)
 	while (nb < n)
 		nb <<= 1;
 	map->node_sz = sizeof(struct htab_node) + (size_t)round_up8(map->def.key_size);
+	if (htab_has_spare(map))
+		n++;
 	vals = n * map->val_stride;
 	nodes = n * map->node_sz;
 	err = alloc_storage(map, vals + nodes + nb * sizeof(uint32_t), log);
@@ -988,6 +1009,12 @@ static void htab_unlink(struct rt_map *map, uint32_t *link)
 	map->st->count--;
 }
 
+static void htab_free_elem(struct rt_map *map, uint32_t idx)
+{
+	node_at(map, idx)->next = map->st->free_head;
+	map->st->free_head = idx + 1;
+}
+
 static int htab_alloc_elem(struct rt_map *map, uint32_t *idx)
 {
 	if (map->st->free_head) {
@@ -1024,7 +1051,8 @@ static void htab_rebuild(struct rt_map *map)
 
 	memset(map->buckets, 0, ((size_t)map->bucket_mask + 1) * sizeof(*map->buckets));
 	st->nr_fresh = nr;
-	st->free_head = st->count = st->lru_head = st->lru_tail = st->retired_head = 0;
+	/* shared maps update in place: the spare is still index max_entries */
+	st->free_head = st->count = st->lru_head = st->lru_tail = st->spare = 0;
 	for (i = nr; i-- > 0;) {
 		struct htab_node *n = node_at(map, i);
 		uint32_t *head;
@@ -1110,8 +1138,7 @@ static void htab_insert(struct rt_map *map, uint32_t idx, const void *key, uint3
  * (see the top of the file). */
 static bool htab_swaps(const struct rt_map *map, uint64_t flags, bool all_cpus)
 {
-	return !all_cpus && !(flags & BPF_F_LOCK) && !map->shared &&
-	       !map_has(map, MT_PERCPU | MT_ID | MT_DEV);
+	return !all_cpus && !(flags & BPF_F_LOCK) && !map->shared && htab_swaps_kind(map);
 }
 
 static int htab_update(struct rt_map *map, const void *key, const void *value, uint64_t flags,
@@ -1119,7 +1146,6 @@ static int htab_update(struct rt_map *map, const void *key, const void *value, u
 {
 	uint32_t hash, *link, idx;
 	uint64_t op = flags & ~(uint64_t)BPF_F_LOCK;
-	struct htab_node *n;
 	int err;
 
 	if (op > BPF_EXIST)
@@ -1138,17 +1164,23 @@ static int htab_update(struct rt_map *map, const void *key, const void *value, u
 	/* the kernel's devmap hash inserts on BPF_EXIST too */
 	if (!link && op == BPF_EXIST && !map_has(map, MT_DEV))
 		return -ENOENT;
-	if (link && htab_swaps(map, flags, all_cpus) &&
-	    (map->st->free_head || map->st->nr_fresh < map->def.max_entries)) {
+	if (link && htab_swaps(map, flags, all_cpus)) {
 		uint32_t old = *link - 1;
 
-		htab_alloc_elem(map, &idx);	/* a free one: cannot fail, evicts nothing */
-		htab_unlink(map, link);
-		n = node_at(map, old);
-		n->next = map->st->retired_head;
-		map->st->retired_head = old + 1;
-		htab_insert(map, idx, key, hash, value, flags, all_cpus);
-		return 0;
+		if (htab_has_spare(map)) {
+			idx = map->st->spare ? map->st->spare - 1 : map->def.max_entries;
+			htab_unlink(map, link);
+			map->st->spare = old + 1;
+			htab_insert(map, idx, key, hash, value, flags, all_cpus);
+			return 0;
+		}
+		if (map->st->free_head || map->st->nr_fresh < map->def.max_entries) {
+			htab_alloc_elem(map, &idx);	/* a free one: cannot fail, evicts nothing */
+			htab_unlink(map, link);
+			htab_free_elem(map, old);
+			htab_insert(map, idx, key, hash, value, flags, all_cpus);
+			return 0;
+		}
 	}
 	if (link) {
 		idx = *link - 1;
@@ -1164,22 +1196,6 @@ static int htab_update(struct rt_map *map, const void *key, const void *value, u
 	return 0;
 }
 
-void rt_map__end_run(struct rt_map *map)
-{
-	uint32_t idx;
-
-	if (map->info->kind != KIND_HASH)
-		return;
-	map_lock(map);
-	while (map->st->retired_head) {
-		idx = map->st->retired_head - 1;
-		map->st->retired_head = node_at(map, idx)->next;
-		node_at(map, idx)->next = map->st->free_head;
-		map->st->free_head = idx + 1;
-	}
-	map_unlock(map);
-}
-
 static int htab_delete(struct rt_map *map, const void *key)
 {
 	uint32_t *link = htab_find(map, key, hash_key(key, map->def.key_size));
@@ -1189,8 +1205,7 @@ static int htab_delete(struct rt_map *map, const void *key)
 		return -ENOENT;
 	idx = *link - 1;
 	htab_unlink(map, link);
-	node_at(map, idx)->next = map->st->free_head;
-	map->st->free_head = idx + 1;
+	htab_free_elem(map, idx);
 	return 0;
 }
 

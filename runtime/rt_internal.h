@@ -157,7 +157,6 @@ void *rt_map__lookup(struct rt_map *map, const void *key);
 int rt_map__update(struct rt_map *map, const void *key, const void *value, uint64_t flags);
 /* After a program run: the hash elements its updates replaced become free
  * (until then a stale pointer to one stays valid memory, as in the kernel). */
-void rt_map__end_run(struct rt_map *map);
 int rt_map__delete(struct rt_map *map, const void *key);
 int rt_map__push(struct rt_map *map, const void *value, uint64_t flags);
 int rt_map__pop(struct rt_map *map, void *value);

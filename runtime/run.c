@@ -421,10 +421,6 @@ static bool keep_spare(struct rt_run *run)
 
 void rt_run__release(struct rt_run *run)
 {
-	size_t m;
-
-	for (m = 0; run->obj && m < run->obj->nr_maps; m++)
-		rt_map__end_run(run->obj->maps[m]);
 	if (run->prog && run->prog->ctx_kind != RT_CTX_MEM)
 		free(run->ctx);
 	if (run->pkt_buf && !keep_spare(run))

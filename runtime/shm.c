@@ -29,7 +29,7 @@
 #include "rt_internal.h"
 
 #define SHM_MAGIC "BPFAOTSH"
-#define SHM_VERSION 2u
+#define SHM_VERSION 3u
 #define SHM_MAX_SLOTS 256u
 #define SHM_ALIGN 64u
 /* how long an attacher waits for the creator to finish */

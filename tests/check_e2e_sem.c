@@ -212,6 +212,20 @@ START_TEST(test_callback_frame_in_subprog)
 }
 END_TEST
 
+/* tests/data/sem/hashswap.bpf.c: the values by hand are in its comment */
+START_TEST(test_hash_update_spare)
+{
+	char dir[64], args[96];
+
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "hashswap.bpf.c");
+	snprintf(args, sizeof(args), "--data-in='%s/pkt'", dir);
+	check_engines(dir, args, "retval: ", "retval: 0");
+	check_engines(dir, args, "out = ", "out = (long long[4])[6,98,0,-7,]");
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* ------------------------------------------ helpers 46 and 50 (skbroom) */
 
 /* tests/data/sem/skbroom.bpf.c's packet: Ethernet, IPv4, bytes 34..63 */
@@ -578,6 +592,7 @@ Suite *e2e_sem_suite(void)
 			    (int)(sizeof(divshift_cases) / sizeof(divshift_cases[0])));
 	tcase_add_test(tc, test_tail_call_sub);
 	tcase_add_test(tc, test_callback_frame_in_subprog);
+	tcase_add_test(tc, test_hash_update_spare);
 	tcase_add_test(tc, test_skb_adjust_room);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);

@@ -217,11 +217,19 @@ END_TEST
  * value, a write through it is lost, and the old element is free again
  * only when the run ends. When no element is free it is done in place.
  */
+/*
+ * A program's update of an existing key, as the kernel's prealloc hash map
+ * on one CPU (alloc_htab_elem's extra element): the update takes the spare
+ * element, the replaced one becomes the spare. So room for new keys is
+ * never used up by updates, and a stale pointer's element comes back live
+ * at every second update.
+ */
 START_TEST(test_hash_update_swaps)
 {
 	struct rt_map *m = mk(BPF_MAP_TYPE_HASH, 4, 8, 3, 0);
 	uint32_t k = 7, k2;
 	uint64_t v = 1, out, *old, *cur;
+	int i;
 
 	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
 	old = rt_map__lookup(m, &k);
@@ -234,25 +242,54 @@ START_TEST(test_hash_update_swaps)
 	*old = 99;			/* and a write through it is lost */
 	ck_assert_int_eq(rt_map__user_lookup(m, &k, &out), 0);
 	ck_assert_uint_eq(out, 2);
-	/* 3 elements: k's live one, its retired one, one free */
-	k2 = 8;
-	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), 0);
-	/* none free: k is updated in place (never -E2BIG for an existing key) */
+	/* a second update takes the old element back */
 	v = 3;
 	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
-	ck_assert_ptr_eq(rt_map__lookup(m, &k), cur);
-	ck_assert_uint_eq(*cur, 3);
-	ck_assert_uint_eq(*old, 99);
-	/* the run ends: the retired element is free for a new key */
-	rt_map__end_run(m);
+	ck_assert_ptr_eq(rt_map__lookup(m, &k), old);
+	ck_assert_uint_eq(*old, 3);
+	/* many updates use no room: max_entries new keys still fit */
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	k2 = 8;
+	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), 0);
 	k2 = 9;
 	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), 0);
-	ck_assert_ptr_eq(rt_map__lookup(m, &k2), old);
-	ck_assert_uint_eq(*old, 3);
-	/* user-space updates stay in place */
+	k2 = 10;
+	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), -E2BIG);
+	/* a full map still updates its keys */
 	v = 4;
+	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	ck_assert_int_eq(rt_map__user_lookup(m, &k, &out), 0);
+	ck_assert_uint_eq(out, 4);
+	/* user-space updates stay in place */
+	cur = rt_map__lookup(m, &k);
+	v = 5;
 	ck_assert_int_eq(rt_map__user_update(m, &k, &v, BPF_ANY), 0);
 	ck_assert_ptr_eq(rt_map__lookup(m, &k), cur);
+	rt_map__free(m);
+}
+END_TEST
+
+/* An LRU hash swaps in a free element and frees the old one at once; with
+ * none free it updates in place and evicts nothing. */
+START_TEST(test_lru_update_swaps)
+{
+	struct rt_map *m = mk(BPF_MAP_TYPE_LRU_HASH, 4, 8, 2, 0);
+	uint32_t k = 7, k2 = 8;
+	uint64_t v = 1, *cur;
+	int i;
+
+	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	ck_assert_ptr_nonnull(rt_map__lookup(m, &k));
+	ck_assert_int_eq(rt_map__update(m, &k2, &v, BPF_NOEXIST), 0);
+	/* full: in place, both keys stay */
+	cur = rt_map__lookup(m, &k);
+	v = 6;
+	ck_assert_int_eq(rt_map__update(m, &k, &v, BPF_ANY), 0);
+	ck_assert_ptr_eq(rt_map__lookup(m, &k), cur);
+	ck_assert_ptr_nonnull(rt_map__lookup(m, &k2));
 	rt_map__free(m);
 }
 END_TEST
@@ -1076,6 +1113,7 @@ Suite *rt_map_suite(void)
 	tcase_add_test(tc, test_percpu_array);
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_hash_update_swaps);
+	tcase_add_test(tc, test_lru_update_swaps);
 	tcase_add_test(tc, test_percpu_hash);
 	tcase_add_test(tc, test_lru);
 	tcase_add_test(tc, test_ringbuf);
