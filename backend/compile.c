@@ -691,7 +691,8 @@ static const char **undefined_syms(const struct be_elf *ne)
 	return r;
 }
 
-/* Undefined symbols must be helpers, maps or placed globals. */
+/* Undefined symbols must be helpers, maps, placed globals or __kconfig
+ * externs (the runtime's .kconfig map holds them). */
 static int check_native(struct job *j, const struct fe_prog *p, const struct be_elf *ne)
 {
 	const Elf64_Sym *entry = be_elf__find_sym(ne, "bpf_main");
@@ -728,7 +729,7 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 		    !strcmp(name, BPFAOT_TLS_PRANDOM))
 			continue;
 		g = fe_unit__find_global(j->u, name);
-		if (g && fe_global__offset(g) >= 0)
+		if ((g && fe_global__offset(g) >= 0) || fe_unit__is_kconfig(j->u, name))
 			continue;
 		fe_diag_aot(j->d, clang_getCursorLocation(fe_func__cursor(fe_prog__func(p))), NULL,
 			    "native code of program '%s' needs '%s', which the runtime does not "

@@ -140,6 +140,9 @@ struct fe_map *fe_unit__find_map(const struct fe_unit *u, const char *name);
 size_t fe_unit__nr_globals(const struct fe_unit *u);
 struct fe_global *fe_unit__global(const struct fe_unit *u, size_t i);
 struct fe_global *fe_unit__find_global(const struct fe_unit *u, const char *name);
+/* Whether name is an extern declared in section ".kconfig" (libbpf's
+ * __kconfig): the runtime gives it libbpf's value, natively too. */
+bool fe_unit__is_kconfig(const struct fe_unit *u, const char *name);
 size_t fe_unit__nr_helpers(const struct fe_unit *u);
 struct fe_helper *fe_unit__helper(const struct fe_unit *u, size_t i);
 struct fe_helper *fe_unit__find_helper(const struct fe_unit *u, const char *name);

@@ -84,6 +84,8 @@ struct fe_unit {
 	size_t nr_globals, globals_cap;
 	struct fe_helper **helpers;
 	size_t nr_helpers, helpers_cap;
+	char **kconfigs;	/* names of the unit's `__kconfig` externs */
+	size_t nr_kconfigs, kconfigs_cap;
 	struct fe_diags *diags;
 	int err;	/* sticky: first failure while reading the model */
 };

@@ -53,6 +53,8 @@ static const struct sec_def sec_defs[] = {
 	{ "flow_dissector", PT_FLOW_DISSECTOR, FE_CTX_RAW, true },
 	{ "kprobe", PT_KPROBE, FE_CTX_REGS, false },
 	{ "kretprobe", PT_KPROBE, FE_CTX_REGS, false },
+	{ "ksyscall", PT_KPROBE, FE_CTX_REGS, false },
+	{ "kretsyscall", PT_KPROBE, FE_CTX_REGS, false },
 	{ "uprobe", PT_KPROBE, FE_CTX_REGS, false },
 	{ "uretprobe", PT_KPROBE, FE_CTX_REGS, false },
 	{ "usdt", PT_KPROBE, FE_CTX_REGS, false },

@@ -535,6 +535,25 @@ static int add_global(struct fe_unit *u, CXCursor var, const char *name, const c
 	return 0;
 }
 
+/* Records c when it is a __kconfig extern (section ".kconfig"). */
+static int add_kconfig(struct fe_unit *u, CXCursor c, const char *name)
+{
+	char *sec = fe_cursor_section(c);
+	int err = 0;
+
+	if (sec && !strcmp(sec, ".kconfig") && !fe_unit__is_kconfig(u, name)) {
+		err = fe_ensure_mem((void **)&u->kconfigs, &u->kconfigs_cap, sizeof(*u->kconfigs),
+				    u->nr_kconfigs + 1);
+		if (!err) {
+			u->kconfigs[u->nr_kconfigs] = strdup(name);
+			err = u->kconfigs[u->nr_kconfigs] ? 0 : -ENOMEM;
+			u->nr_kconfigs += !err;
+		}
+	}
+	free(sec);
+	return err;
+}
+
 /* ----------------------------------------------------------- functions */
 
 static int add_func(struct fe_unit *u, CXCursor fn, const char *name)
@@ -697,8 +716,11 @@ static void add_decl(struct fe_unit *u, CXCursor c)
 			err = add_func(u, c, name);
 		goto out;
 	}
-	if (clang_Cursor_getStorageClass(c) == CX_SC_Extern)
+	if (clang_Cursor_getStorageClass(c) == CX_SC_Extern) {
+		if (k == CXCursor_VarDecl)
+			err = add_kconfig(u, c, name);
 		goto out;
+	}
 	if (helper_fn_type(c).kind != CXType_Invalid) {
 		size_t hi;
 
@@ -1000,6 +1022,9 @@ void fe_unit__free(struct fe_unit *u)
 	}
 	for (i = 0; i < u->nr_helpers; i++)
 		helper_free(u->helpers[i]);
+	for (i = 0; i < u->nr_kconfigs; i++)
+		free(u->kconfigs[i]);
+	free(u->kconfigs);
 	free(u->progs);
 	free(u->funcs);
 	free(u->maps);
@@ -1073,6 +1098,16 @@ struct fe_global *fe_unit__find_global(const struct fe_unit *u, const char *name
 	ssize_t i = FIND(u, globals, fe_global, name);
 
 	return i < 0 ? NULL : u->globals[i];
+}
+
+bool fe_unit__is_kconfig(const struct fe_unit *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nr_kconfigs; i++)
+		if (!strcmp(u->kconfigs[i], name))
+			return true;
+	return false;
 }
 
 struct fe_helper *fe_unit__find_helper(const struct fe_unit *u, const char *name)

@@ -526,6 +526,21 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_DATA;
 		return 0;
 	}
+	if (lk->obj->nr_globals) {
+		/* a __kconfig extern: its slot in the object's .kconfig map
+		 * (unknown ones without __weak are not there: unresolved) */
+		const struct rt_global *bg;
+		size_t n;
+
+		bg = rt_object__find_global(lk->obj, name, ".kconfig", &n);
+		m = bg ? lk->obj->maps[bg->map] : NULL;
+		p = m ? value0(m) : NULL;
+		if (p) {
+			ls->addr = (uintptr_t)p + bg->offset;
+			ls->kind = SYM_DATA;
+			return 0;
+		}
+	}
 	if (!strcmp(name, "_GLOBAL_OFFSET_TABLE_")) {
 		ls->kind = SYM_GOT; /* its address is known once the image is */
 		return 0;

@@ -67,6 +67,8 @@ static const struct sec_type sec_types[] = {
 	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, true },
 	{ "kprobe", BPF_PROG_TYPE_KPROBE, 0, false },
 	{ "kretprobe", BPF_PROG_TYPE_KPROBE, 0, false },
+	{ "ksyscall", BPF_PROG_TYPE_KPROBE, 0, false },
+	{ "kretsyscall", BPF_PROG_TYPE_KPROBE, 0, false },
 	{ "uprobe", BPF_PROG_TYPE_KPROBE, 0, false },
 	{ "uretprobe", BPF_PROG_TYPE_KPROBE, 0, false },
 	{ "usdt", BPF_PROG_TYPE_KPROBE, 0, false },
@@ -737,7 +739,8 @@ static bool kconfig_value(const char *name, uint64_t *val)
  * The object's .kconfig externs become one internal array map, ".kconfig",
  * with an 8-byte little-endian slot per extern, as libbpf fills them. An
  * extern unknown here is 0 when __weak; otherwise the programs that read it
- * are refused (libbpf refuses the object).
+ * are refused (libbpf refuses the object). The others are also globals of
+ * that map (obj->globals), which native code binds by name.
  */
 static int collect_kconfig(struct loader *ld)
 {
@@ -746,7 +749,7 @@ static int collect_kconfig(struct loader *ld)
 	const struct btf_type *t;
 	uint64_t *vals;
 	int id, err;
-	size_t i, k;
+	size_t i, k, cap;
 
 	ld->kcfg_map = -1;
 	if (!ld->btf)
@@ -790,6 +793,25 @@ static int collect_kconfig(struct loader *ld)
 	if (err)
 		return err;
 	ld->kcfg_map = (int)ld->obj->nr_maps - 1;
+	/* native code binds the externs it reads by name, as globals */
+	for (i = 0, cap = ld->obj->nr_globals; i < ld->nr_kcfg; i++) {
+		struct rt_global *g;
+
+		if (ld->kcfg_unknown[i] || !ld->kcfg_names[i][0])
+			continue;
+		err = rt_ensure_mem((void **)&ld->obj->globals, &cap, sizeof(*ld->obj->globals),
+				    ld->obj->nr_globals + 1);
+		if (err)
+			return err;
+		g = &ld->obj->globals[ld->obj->nr_globals];
+		g->name = xstrdup(ld->kcfg_names[i]);
+		if (!g->name)
+			return -ENOMEM;
+		g->map = ld->kcfg_map;
+		g->offset = (uint32_t)(i * sizeof(uint64_t));
+		g->size = sizeof(uint64_t);
+		ld->obj->nr_globals++;
+	}
 	return 0;
 }
 

@@ -499,7 +499,7 @@ enum rt_ret {
 	RT_RET_VOID,
 	RT_RET_INT,		/* long */
 	RT_RET_U64,
-	RT_RET_PTR_OR_NULL,	/* map value / ringbuf record */
+	RT_RET_PTR_OR_NULL,	/* map value / ringbuf record / task token */
 };
 
 struct rt_helper {

@@ -528,7 +528,8 @@ END_TEST
  * engines: stack trace, cgroup array and xskmap maps, .kconfig externs; a
  * kernel-function call refuses only its program. Expected values by hand:
  * -EFAULT (no kernel stack), -EAGAIN (empty cgroup slot), KERNEL_VERSION of
- * uname's release, 0 for an unknown __weak CONFIG_, -E2BIG past the end. */
+ * uname's release, 0 for an unknown __weak CONFIG_, -E2BIG past the end;
+ * the same on aot. */
 START_TEST(test_tracing_userspace)
 {
 	static const char *const engines[] = { "interp", "jit", "llvm-jit", "llvm-aot" };
@@ -568,6 +569,14 @@ START_TEST(test_tracing_userspace)
 		ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "%s: %s", engines[e], out);
 		ck_assert_str_eq(out, "retval: 2\n");
 	}
+	/* native code reads the same .kconfig slots (bpfaot-cc used to refuse
+	 * it: libbpf-tools' biosnoop, bitesize, capable) */
+	snprintf(cmd, sizeof(cmd),
+		 "$BUILD/bin/bpfaot-cc -target bpf -O2 -g -I/usr/include/x86_64-linux-gnu "
+		 "-c tests/data/e2e/tracing_userspace.c -o %s/fat.o 2>&1 && "
+		 "%s --engine=aot --prog=trace --dump-maps %s/fat.o 2>&1", dir, run_bin, dir);
+	ck_assert_msg(sh(cmd, out, sizeof(out)) == 0, "aot: %s", out);
+	ck_assert_msg(strstr(out, expect), "aot: %s\nexpected %s", out, expect);
 	snprintf(cmd, sizeof(cmd), "%s --list %s 2>&1", run_bin, obj);
 	ck_assert_int_eq(sh(cmd, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "prog 'uses_kfunc' section 'raw_tracepoint/sys_exit' (0 insns) engines: kernel\n"

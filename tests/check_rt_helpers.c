@@ -166,6 +166,12 @@ START_TEST(test_table)
 		ck_assert_int_eq(defs_lookup(defs, h->name, proto, sizeof(proto)), (int)h->id);
 		ck_assert_str_eq(h->proto, proto);
 		ck_assert_ptr_nonnull(h->fn);
+		/* the return class follows libbpf's prototype, as bpfaot-cc's
+		 * manifest does: a pointer return is "ptr" (filelife's helper 158
+		 * was "scalar", so the linker refused bpfaot-cc's native code) */
+		ck_assert_msg((h->ret == RT_RET_PTR_OR_NULL) ==
+				      (memchr(h->proto, '*', (size_t)(strstr(h->proto, h->name) - h->proto)) != NULL),
+			      "%s: return class %d, prototype %s", h->name, h->ret, h->proto);
 	}
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		ck_assert_msg(rt_helper__by_name(required[i]), "%s missing", required[i]);

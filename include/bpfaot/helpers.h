@@ -138,7 +138,7 @@
 	  "void bpf_ringbuf_discard(void *data, __u64 flags)", PTR, ANY)                           \
 	X(134, ringbuf_query, U64,                                                                 \
 	  "__u64 bpf_ringbuf_query(void *ringbuf, __u64 flags)", MAP, ANY)                         \
-	X(158, get_current_task_btf, U64, \
+	X(158, get_current_task_btf, PTR_OR_NULL, \
 	  "struct task_struct *bpf_get_current_task_btf(void)") \
 	X(160, ktime_get_coarse_ns, U64, "__u64 bpf_ktime_get_coarse_ns(void)")                    \
 	X(164, for_each_map_elem, INT,                                                             \
