@@ -93,6 +93,10 @@ static int rewrite_decl(struct ctx *c, CXCursor fn)
 			err = rw_edits__replace(c->e, ws, e - ws, "");
 		}
 	}
+	/* a static function cannot be weak (libbpf's usdt.bpf.h: `__weak
+	 * __hidden int bpf_usdt_arg(...)`); each program's unit has one copy */
+	if (!err && !is_static && rw_find_weak_attr(c->u, start, body, &s, &e))
+		err = rw_edits__replace(c->e, s, e - s, "");
 	/* no section attribute among its own tokens: inherited from an earlier
 	 * declaration (BPF_KPROBE's prototype), which loses it there */
 	if (!err && !is_static)

@@ -22,6 +22,10 @@ bool rw_cursor_range(const struct fe_unit *u, CXCursor c, unsigned *start, unsig
 /* Finds a section attribute spelled in [from, to): `SEC(...)`,
  * `__section(...)` or `__attribute__((section(...)...))`; its range in
  * [*s, *e). False when there is none. */
+/* The extent [*s, *e) of an `__attribute__((weak))` between offsets from
+ * and to of the main file; false if none. */
+bool rw_find_weak_attr(const struct fe_unit *u, unsigned from, unsigned to, unsigned *s,
+		       unsigned *e);
 bool rw_find_section_attr(const struct fe_unit *u, unsigned from, unsigned to, unsigned *s,
 			  unsigned *e);
 /* The offset of the ';' or ',' that ends the declarator starting at from:

@@ -137,6 +137,33 @@ bool rw_find_section_attr(const struct fe_unit *u, unsigned from, unsigned to, u
 	return found;
 }
 
+bool rw_find_weak_attr(const struct fe_unit *u, unsigned from, unsigned to, unsigned *s,
+		       unsigned *e)
+{
+	CXTranslationUnit tu = fe_unit__tu(u);
+	CXSourceRange r = clang_getRange(rw_offset_loc(u, from), rw_offset_loc(u, to));
+	CXToken *toks = NULL;
+	unsigned n = 0, i;
+	bool found = false;
+
+	clang_tokenize(tu, r, &toks, &n);
+	for (i = 0; i + 5 < n && !found; i++) {
+		if (tok_off(u, tu, toks[i], false) >= to)
+			break;
+		/* __attribute__((weak)): the spelling of libbpf's __weak */
+		if (tok_is(tu, toks[i], "__attribute__") && tok_is(tu, toks[i + 1], "(") &&
+		    tok_is(tu, toks[i + 2], "(") &&
+		    (tok_is(tu, toks[i + 3], "weak") || tok_is(tu, toks[i + 3], "__weak__")) &&
+		    tok_is(tu, toks[i + 4], ")") && tok_is(tu, toks[i + 5], ")")) {
+			*s = tok_off(u, tu, toks[i], false);
+			*e = tok_off(u, tu, toks[i + 5], true);
+			found = true;
+		}
+	}
+	clang_disposeTokens(tu, toks, n);
+	return found;
+}
+
 unsigned rw_scan_decl_end(const char *src, size_t len, unsigned from)
 {
 	int depth = 0;

@@ -1326,6 +1326,38 @@ START_TEST(test_tracing_macros)
 }
 END_TEST
 
+/* Writes dir/IN (INSZ zero bytes), runs dir/x.o on aot then interp with
+ * OPT=dir/IN and checks that both print expect. */
+static void check_aot_interp(const char *dir, const char *opt, const char *in, int insz,
+			     const char *expect)
+{
+	char out[OUT_SZ], both[256];
+
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "head -c %d /dev/zero > '%s/%s'", insz, dir, in), 0);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot %s='%s/%s' '%s/x.o' && "
+			       "'%s' --engine=interp %s='%s/%s' '%s/x.o'",
+			       run_bin, opt, dir, in, dir, run_bin, opt, dir, in, dir),
+			 0);
+	snprintf(both, sizeof(both), "%s%s", expect, expect);
+	ck_assert_str_eq(out, both);
+}
+
+/* A __weak function and map (libbpf's usdt.bpf.h style) keep native code;
+ * the value by hand is in weak.bpf.c. */
+START_TEST(test_weak_function)
+{
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(cc_data(dir, "weak.bpf.c", "", "", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	ck_assert(has_aot(path, "weak_user"));
+	check_aot_interp(dir, "--data-in", "pkt", 64, "retval: 128\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* Never silent: a program that cannot have native code says why, at the
  * construct, in clang's format; the others of the file keep theirs. */
 START_TEST(test_no_native_reasons)
@@ -1365,12 +1397,7 @@ START_TEST(test_no_native_reasons)
 	ck_assert_str_eq(out, "");
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	ck_assert(has_aot(path, "ksys"));
-	ck_assert_int_eq(tu_sh(out, sizeof(out), "head -c 256 /dev/zero > '%s/ctx'", dir), 0);
-	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --ctx-in='%s/ctx' '%s' && "
-			       "'%s' --engine=interp --ctx-in='%s/ctx' '%s'",
-			       run_bin, dir, path, run_bin, dir, path),
-			 0);
-	ck_assert_str_eq(out, "retval: 14\nretval: 14\n");
+	check_aot_interp(dir, "--ctx-in", "ctx", 256, "retval: 14\n");
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -2181,6 +2208,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_macro_section);
 	tcase_add_test(tc, test_header_rodata);
 	tcase_add_test(tc, test_tracing_macros);
+	tcase_add_test(tc, test_weak_function);
 	tcase_add_test(tc, test_no_native_reasons);
 	tcase_add_test(tc, test_unsupported_ksym);
 	tcase_add_test(tc, test_missing_helper);
