@@ -354,8 +354,11 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 		const uint8_t *start = run->data;
 		size_t n;
 
-		/* socket filters see the packet past L2; the output has it back */
-		if (run->prog->ctx_kind == RT_CTX_SKB && !rt_run__skb_is_l2(run->prog->type))
+		bool l3 = run->prog->ctx_kind == RT_CTX_SKB && !rt_run__skb_is_l2(run->prog->type);
+
+		/* socket filters see the packet past L2; the output has room for
+		 * it back, zeroed, as bpf_prog_test_run_skb() pushes it */
+		if (l3)
 			start -= ETH_HLEN;
 		n = (size_t)(run->data_end - start);
 		if (n > opts->data_size_out) {
@@ -364,6 +367,8 @@ int rt_run__finish(struct rt_run *run, struct bpfaot_run_opts *opts, uint64_t re
 			return -ENOSPC;
 		}
 		memcpy(opts->data_out, start, n);
+		if (l3)
+			memset(opts->data_out, 0, ETH_HLEN);
 		opts->data_size_out = (uint32_t)n;
 	} else if (opts->data_out) {
 		opts->data_size_out = 0;

@@ -275,8 +275,8 @@ static int side_run(struct side *s, const struct tool_replay_opts *o, const uint
 	s->retval = (uint32_t)ro.retval;
 	s->out_sz = ro.data_size_out;
 	/* a socket filter sees the packet from L3 and cannot write it; the
-	 * kernel's test run hands back its Ethernet header zeroed, the
-	 * runtime's as it was: the capture gets the original */
+	 * test run hands back its Ethernet header zeroed (the kernel's and
+	 * the runtime's alike): the capture gets the original */
 	if (s->type == BPF_PROG_TYPE_SOCKET_FILTER && s->out_sz >= ETH_HLEN)
 		memcpy(s->out, pkt, ETH_HLEN);
 	s->total_ns += ro.duration_ns;
