@@ -610,21 +610,19 @@ static bool runtime_has_helper(uint32_t id, const char **why)
 #define HELPER_ID(ID, ...) ID,
 	static const uint32_t ids[] = { BPFAOT_HELPERS(HELPER_ID) };
 #undef HELPER_ID
-#define REFUSED(ID, NAME, TEXT) { ID, TEXT },
-	static const struct {
-		uint32_t id;
-		const char *why;
-	} refused[] = { BPFAOT_HELPERS_REFUSED(REFUSED) };
-#undef REFUSED
 	size_t i;
 
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (ids[i] == id)
 			return true;
 	*why = NULL;
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-		if (refused[i].id == id)
-			*why = refused[i].why;
+#define REFUSED(ID, NAME, TEXT) case ID: *why = TEXT; break;
+	switch (id) {
+	BPFAOT_HELPERS_REFUSED(REFUSED)
+	default:
+		break;
+	}
+#undef REFUSED
 	return false;
 }
 

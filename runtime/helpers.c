@@ -566,6 +566,7 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 #define FN_get_func_ip rt_helper_get_func_ip
 #define FN_get_attach_cookie rt_helper_get_attach_cookie
 #define FN_xdp_get_buff_len rt_helper_xdp_get_buff_len
+#define FN_fib_lookup rt_helper_fib_lookup
 #define FN_map_lookup_elem map_lookup_elem
 #define FN_map_update_elem map_update_elem
 #define FN_map_delete_elem map_delete_elem

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "rt_helpers.h"
 #include "rt_inline.h"
@@ -620,4 +621,47 @@ uint64_t rt_helper_xdp_get_buff_len(uint64_t r1, uint64_t r2, uint64_t r3, uint6
 	struct rt_run *run = rt_run__current();
 
 	return run && run->data ? (uint64_t)(run->data_end - run->data) : 0;
+}
+
+/*
+ * bpf_fib_lookup (69) in the runtime's world: one network device, ifindex
+ * 1 (the loopback of the kernel's test run, which the contexts name),
+ * which does not forward. So the kernel's answers on a host whose loopback
+ * does not forward (forwarding is off on lo by default), in the kernel's
+ * order (bpf_xdp_fib_lookup, bpf_ipv4/6_fib_lookup): -EINVAL for a short
+ * params or an unknown flag, -EAFNOSUPPORT for a family other than
+ * AF_INET and AF_INET6, BPF_FIB_LKUP_RET_NOT_FWDED for IPv6 link-local,
+ * loopback or multicast addresses, -ENODEV for any other ifindex, and
+ * BPF_FIB_LKUP_RET_FWD_DISABLED for ifindex 1. No route is ever found:
+ * a program's forwarding path does not run in user space.
+ */
+#define FIB_FLAGS 0x3fu		/* DIRECT OUTPUT SKIP_NEIGH TBID SRC MARK (6.10) */
+
+/* ipv6_addr_type() & (MULTICAST | LINKLOCAL | LOOPBACK): rt6_need_strict */
+static bool ipv6_strict(const uint32_t *a32)
+{
+	static const uint8_t loopback[16] = { [15] = 1 };
+	const uint8_t *a = (const uint8_t *)a32;
+
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) ||
+	       !memcmp(a, loopback, sizeof(loopback));
+}
+
+uint64_t rt_helper_fib_lookup(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct bpf_fib_lookup *p = (struct bpf_fib_lookup *)(uintptr_t)r2;
+	uint32_t plen = (uint32_t)r3;
+
+	if (!rt_helper_mem_ok(run, "bpf_fib_lookup", "params", p, plen, true))
+		return -EFAULT;
+	if (plen < sizeof(*p) || ((uint32_t)r4 & ~FIB_FLAGS))
+		return -EINVAL;
+	if (p->family == AF_INET6) {
+		if (ipv6_strict(p->ipv6_dst) || ipv6_strict(p->ipv6_src))
+			return BPF_FIB_LKUP_RET_NOT_FWDED;
+	} else if (p->family != AF_INET) {
+		return -EAFNOSUPPORT;
+	}
+	return p->ifindex == 1 ? BPF_FIB_LKUP_RET_FWD_DISABLED : (uint64_t)-ENODEV;
 }

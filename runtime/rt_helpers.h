@@ -33,6 +33,7 @@ RT_HELPER_DECL(get_attach_cookie)
 RT_HELPER_DECL(get_func_ip)
 
 /* helpers_net.c */
+RT_HELPER_DECL(fib_lookup)
 RT_HELPER_DECL(xdp_adjust_head)
 RT_HELPER_DECL(xdp_adjust_tail)
 RT_HELPER_DECL(xdp_adjust_meta)

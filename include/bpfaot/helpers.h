@@ -104,6 +104,9 @@
 	  "long bpf_xdp_adjust_tail(struct xdp_md *xdp_md, int delta)", CTX, ANY)                  \
 	X(67, get_stack, INT, \
 	  "long bpf_get_stack(void *ctx, void *buf, __u32 size, __u64 flags)", CTX, PTR, SIZE, ANY) \
+	X(69, fib_lookup, INT, \
+	  "long bpf_fib_lookup(void *ctx, struct bpf_fib_lookup *params, int plen, __u32 flags)", \
+	  CTX, PTR, SIZE, ANY) \
 	X(80, get_current_cgroup_id, U64, \
 	  "__u64 bpf_get_current_cgroup_id(void)") \
 	X(87, map_push_elem, INT,                                                                  \
@@ -167,8 +170,7 @@
 	X(208, ktime_get_tai_ns, U64, "__u64 bpf_ktime_get_tai_ns(void)")                          \
 	/* end of BPFAOT_HELPERS */
 
-#define BPFAOT_HELPERS_REFUSED(X)                                                                  \
-	X(69, fib_lookup, "it needs the kernel's routing and neighbour tables")
-	/* end of BPFAOT_HELPERS_REFUSED */
+#define BPFAOT_HELPERS_REFUSED(X) /* none today; e.g.                                      \
+	X(69, fib_lookup, "it needs the kernel's routing and neighbour tables") */
 
 #endif /* BPFAOT_HELPERS_H */

@@ -106,6 +106,23 @@ TCP = struct.pack(">HHIIBBHHH", 12345, 80, 1, 0, 5 << 4, 0x02, 65535, 0, 0) + b"
 UDP = struct.pack(">HHHH", 5353, 53, 8 + 12, 0) + b"hello world!"
 ICMP = struct.pack(">BBHHH", 8, 0, 0, 1, 1) + b"ping" * 4
 VLAN = b"\x00\x64\x08\x00"  # VID 100, then IPv4
+V4_SRC, V4_DST = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+V6_SRC, V6_DST = bytes(15) + b"\x01", bytes(15) + b"\x02"
+
+
+def l4_csum(pseudo, seg, at):
+    """seg with its checksum (the 16 bits at offset at) filled in."""
+    c = csum(pseudo + seg)
+    return seg[:at] + struct.pack(">H", c) + seg[at + 2:]
+
+
+# a SYN with MSS, SACK permitted, timestamps, NOP and window scale (data offset 10)
+TCP_OPTS = (b"\x02\x04\x05\xb4" + b"\x04\x02" + b"\x08\x0a" + struct.pack(">II", 1000, 0) +
+            b"\x01" + b"\x03\x03\x07")
+TCP_SYN = struct.pack(">HHIIBBHHH", 40000, 443, 0x1000, 0, 10 << 4, 0x02, 64240, 0, 0) + TCP_OPTS
+TCP_SYN = l4_csum(V4_SRC + V4_DST + struct.pack(">BBH", 0, 6, len(TCP_SYN)), TCP_SYN, 16)
+ICMP6 = struct.pack(">BBHHH", 128, 0, 0, 7, 1) + b"ping" * 4  # echo request
+ICMP6 = l4_csum(V6_SRC + V6_DST + struct.pack(">IxxxB", len(ICMP6), 58), ICMP6, 2)
 PACKETS = {
     "ipv4-tcp": eth(0x0800) + ipv4(6, TCP),
     "ipv4-udp": eth(0x0800) + ipv4(17, UDP),
@@ -114,6 +131,9 @@ PACKETS = {
     "ipv6-udp": eth(0x86DD) + ipv6(17, UDP),
     "vlan-ipv4-udp": eth(0x8100) + VLAN + ipv4(17, UDP),
     "short": eth(0x0800)[:10],
+    "ipv4-tcp-options": eth(0x0800) + ipv4(6, TCP_SYN),
+    "ipv4-truncated": eth(0x0800) + ipv4(6, TCP)[:12],  # 12 of the 20 bytes of the IPv4 header
+    "ipv6-icmpv6": eth(0x86DD) + ipv6(58, ICMP6),
 }
 
 
@@ -168,38 +188,187 @@ def link_native(runner, obj, prog, tmp):
     return "links"
 
 
-def run_engines(runner, obj, prog, tmp):
-    """'agree (N packets)', 'differ on P', 'aot fails on P: ...', or 'cannot run: ...'
-    (the interpreter refuses every packet) over PACKETS."""
-    ran, why = 0, ""
+ENGINES = ("interp", "jit", "llvm-aot", "aot")
+
+
+def pin_cpu0():
+    """The kernel's test run lands on the caller's CPU; pinned to CPU 0, per-CPU
+    maps fill slot 0 as the runtime's engines do (docs/runtime.md)."""
+    try:
+        os.sched_setaffinity(0, {0})
+    except OSError:
+        pass
+
+
+def err_line(r, obj):
+    """The first `error:` line of a failed run (the verifier's log follows it)."""
+    lines = r.stderr.strip().splitlines()
+    msg = next((l for l in lines if "error:" in l), lines[-1] if lines else "status %d" % r.returncode)
+    return msg.replace("bpfaot-run: error: ", "").replace(obj, "OBJ")
+
+
+def run_one(runner, eng, obj, prog, pin, tmp, timeout):
+    """(output, None) or (None, error): output is stdout without durations plus
+    the packet out in hex, so that two runs compare as strings."""
+    pout = os.path.join(tmp, "out-%s.bin" % eng)
+    if os.path.exists(pout):
+        os.unlink(pout)
+    try:
+        r = run([runner, "--engine=" + eng, "--prog=" + prog, "--data-in=" + pin,
+                 "--data-out=" + pout, "--dump-maps", obj], timeout=timeout,
+                preexec_fn=pin_cpu0 if eng == "kernel" else None)
+    except subprocess.TimeoutExpired:
+        return None, "timeout (%ds)" % timeout
+    if r.returncode:
+        return None, err_line(r, obj)
+    out = re.sub(r"duration.*\n?", "", r.stdout)
+    if os.path.exists(pout):
+        with open(pout, "rb") as f:
+            out += "packet out: " + f.read().hex() + "\n"
+        os.unlink(pout)
+    return out, None
+
+
+def what_differs(ref, got, refname):
+    """A short account of the first difference between two outputs."""
+    def parse(o):
+        d, cur = {}, None
+        for l in o.splitlines():
+            if l.startswith("retval:"):
+                d["retval"] = l.split(":", 1)[1].strip()
+            elif l.startswith("packet out:"):
+                d["packet"] = l.split(":", 1)[1].strip()
+            elif l.startswith("map '") or l.startswith("ringbuf '"):
+                cur = l.split("'")[1]
+                d.setdefault("map " + cur, [])
+                if l.startswith("ringbuf '"):
+                    d["map " + cur].append(l)
+            elif cur and l.startswith("  ") and not l.startswith("    "):
+                d["map " + cur].append(l.strip())
+        return d
+    a, b = parse(ref), parse(got)
+    if a.get("retval") != b.get("retval"):
+        return "retval %s, %s %s" % (b.get("retval"), refname, a.get("retval"))
+    pa, pb = a.get("packet"), b.get("packet")
+    if pa != pb:
+        if pa is None or pb is None:
+            return "packet out %s, %s's %s" % ("absent" if pb is None else "present", refname,
+                                               "absent" if pa is None else "present")
+        if len(pa) != len(pb):
+            return "packet out %d bytes, %s's %d" % (len(pb) // 2, refname, len(pa) // 2)
+        off = next(i for i in range(0, len(pa), 2) if pa[i:i + 2] != pb[i:i + 2]) // 2
+        return "packet out byte %d: %s, %s's %s" % (off, pb[2 * off:2 * off + 2], refname,
+                                                     pa[2 * off:2 * off + 2])
+    for k in sorted(set(a) | set(b)):
+        if not k.startswith("map ") or a.get(k) == b.get(k):
+            continue
+        ea, eb = a.get(k) or [], b.get(k) or []
+        extra = [e for e in eb if e not in ea]
+        miss = [e for e in ea if e not in eb]
+        return "%s: %s%s" % (k, ("has %s" % extra[0]) if extra else "",
+                             ("%s%s has %s" % ("; " if extra else "", refname, miss[0])) if miss else "")
+    return "output differs"
+
+
+def unstable_only(ref, ref2, got):
+    """True when every line where got differs from ref also differs between
+    two runs of the reference (values that change from run to run: clocks,
+    random numbers)."""
+    r1, r2, g = ref.splitlines(), ref2.splitlines(), got.splitlines()
+    if not (len(r1) == len(r2) == len(g)):
+        return False
+    return all(x == z or x != y for x, y, z in zip(r1, r2, g))
+
+
+def run_engines(runner, obj, prog, tmp, native, kernel_ok, timeout=30):
+    """Runs prog on every packet on the kernel and on ENGINES (aot only with
+    native code) and compares each engine with the kernel; where the kernel
+    cannot serve (unavailable, program refused, packet refused by its test
+    run) the interpreter is the reference. Returns a dict:
+    ref: 'kernel' | 'interp' (for the whole program), note: why not the
+    kernel, pkts: packets compared, engines: those run, diffs: [(engine,
+    packet, what)], unstable: [(engine, packet)], fails, kpkt_refused:
+    [packet], cannot: why nothing ran."""
+    engines = [e for e in ENGINES if e != "aot" or native]
+    res = dict(ref="kernel" if kernel_ok is True else "interp", note="" if kernel_ok is True else kernel_ok,
+               pkts=0, kpkts=0, engines=engines, diffs=[], unstable=[], kpkt_refused=[], cannot="")
+    dead = {}  # engine -> reason it stopped being run (a timeout)
+    why = ""
     for name, pkt in PACKETS.items():
         pin = os.path.join(tmp, "pkt.bin")
         with open(pin, "wb") as f:
             f.write(pkt)
-        res = {}
-        for eng in ("interp", "aot"):
-            pout = os.path.join(tmp, "out-%s.bin" % eng)
-            r = run([runner, "--engine=" + eng, "--prog=" + prog, "--data-in=" + pin,
-                     "--data-out=" + pout, "--dump-maps", obj], timeout=60)
-            out = r.stdout
-            if os.path.exists(pout):
-                with open(pout, "rb") as f:
-                    out += f.read().hex()
-                os.unlink(pout)
-            if r.returncode:
-                msg = (r.stderr.strip().splitlines() or ["status %d" % r.returncode])[-1]
-                res = None
-                if eng == "aot":
-                    return "aot fails on %s: %s" % (name, msg)
-                why = why or msg.replace(obj, "OBJ")
-                break
-            res[eng] = re.sub(r"duration.*", "", out)
-        if res is None:
-            continue
-        ran += 1
-        if res["interp"] != res["aot"]:
-            return "differ on %s" % name
-    return "agree (%d packets)" % ran if ran else "cannot run: " + why
+        ref, refname = None, "interp"
+        if res["ref"] == "kernel":
+            ref, err = run_one(runner, "kernel", obj, prog, pin, tmp, timeout)
+            if err is not None:
+                if "unavailable" in err or "not permitted" in err:
+                    res["ref"], res["note"] = "interp", "kernel unavailable: " + err
+                elif err.startswith("OBJ:") or "no test run" in err or "program type" in err:
+                    # the program: unloadable (verifier, maps, BTF); the rest on interp
+                    res["ref"], res["note"] = "interp", "kernel refuses: " + err
+                else:
+                    # this packet only (shorter than the test run takes, an error of the run)
+                    res["kpkt_refused"].append(name)
+                ref = None
+            else:
+                refname = "kernel"
+        outs = {}
+        for eng in engines:
+            if eng in dead:
+                continue
+            outs[eng] = run_one(runner, eng, obj, prog, pin, tmp, timeout)
+            if outs[eng][1] and outs[eng][1].startswith("timeout"):
+                dead[eng] = "%s on %s" % (outs[eng][1], name)
+        if refname != "kernel":
+            ref, err = outs.get("interp", (None, "not run"))
+            if ref is None:
+                why = why or err
+                continue  # neither the kernel nor the interpreter answers: nothing to compare
+        res["pkts"] += 1
+        res["kpkts"] += refname == "kernel"
+        ref2 = None
+        for eng in engines:
+            if eng == refname or eng not in outs:
+                continue
+            got, err = outs[eng]
+            if got is None:
+                res["diffs"].append((eng, name, "fails: " + err))
+                continue
+            if got == ref:
+                continue
+            if ref2 is None:
+                ref2, _ = run_one(runner, refname, obj, prog, pin, tmp, timeout)
+            if ref2 is not None and unstable_only(ref, ref2, got):
+                res["unstable"].append((eng, name, what_differs(ref, got, refname)))
+            else:
+                res["diffs"].append((eng, name, what_differs(ref, got, refname)))
+    if not res["pkts"]:
+        res["cannot"] = why or "no packet ran"
+    res["dead"] = dead
+    return res
+
+
+def describe(res):
+    """The line's verdict for run_engines' result."""
+    if res["cannot"]:
+        return "cannot run: " + res["cannot"]
+    head = "vs %s" % res["ref"]
+    if res["note"]:
+        head += " (%s)" % res["note"]
+    parts = []
+    if res["kpkt_refused"]:
+        parts.append("kernel's test run refuses %s (interp reference there)" % ",".join(res["kpkt_refused"]))
+    if res["diffs"]:
+        parts.append("differ: " + "; ".join("%s on %s: %s" % d for d in res["diffs"]))
+    else:
+        parts.append("agree: %s (%d packets%s)" % (
+            ",".join(e for e in res["engines"] if e != res["ref"]), res["pkts"],
+            ", %d on the kernel" % res["kpkts"] if res["ref"] == "kernel" else ""))
+    if res["unstable"]:
+        parts.append("run-to-run values only (the reference differs from itself there): " +
+                     "; ".join("%s on %s: %s" % d for d in res["unstable"]))
+    return head + ": " + "; ".join(parts)
 
 
 def main():
@@ -210,6 +379,8 @@ def main():
     ap.add_argument("--bpfaot-cc", default="build/bin/bpfaot-cc")
     ap.add_argument("--bpfaot-run", default="build/bin/bpfaot-run")
     ap.add_argument("--no-run", action="store_true", help="compile only")
+    ap.add_argument("--no-kernel", action="store_true",
+                    help="compare with the interpreter, not the kernel")
     ap.add_argument("--out")
     a = ap.parse_args()
     cc = os.path.abspath(a.bpfaot_cc)
@@ -219,7 +390,10 @@ def main():
     rows, lines = [], []
     n = dict(linked=0, linkfail=0,
              files=0, clang_fail=0, cc_fail=0, differ=0, progs=0, native=0, silent=0, ran=0,
-             agree=0, runfail=0)
+             agree4=0, runfail=0, kernel=0, vs_interp=0, agree_interp=0, unstable=0, kpkt=0)
+    per_eng = {e: [0, 0] for e in ENGINES}  # agree, compared with the kernel
+    fallback, differing = [], []
+    kernel_ok = True if not a.no_kernel else "kernel engine not asked for (--no-kernel)"
 
     def say(s):
         lines.append(s)
@@ -277,17 +451,33 @@ def main():
                     else:
                         reason = reason.replace(root + "/", "")
                 runres = refused
-                if native and not refused and not a.no_run and is_packet_section(sec):
-                    try:
-                        runres = run_engines(runner, fo, prog, tmp)
-                    except subprocess.TimeoutExpired:
-                        runres = "cannot run: timeout"
-                    if runres.startswith("agree"):
+                if not refused and not a.no_run and is_packet_section(sec):
+                    res = run_engines(runner, fo, prog, tmp, native, kernel_ok)
+                    runres = describe(res)
+                    if res["note"].startswith("kernel unavailable"):
+                        kernel_ok = res["note"]  # not asked again
+                    if not res["cannot"]:
                         n["ran"] += 1
-                        n["agree"] += 1
-                    elif not runres.startswith("cannot run"):
-                        n["ran"] += 1
-                        n["runfail"] += 1
+                        if res["ref"] == "kernel":
+                            n["kernel"] += 1
+                            if not res["diffs"] and native:
+                                n["agree4"] += 1
+                            for eng in res["engines"]:
+                                per_eng[eng][1] += 1
+                                if not any(d[0] == eng for d in res["diffs"]):
+                                    per_eng[eng][0] += 1
+                        else:
+                            n["vs_interp"] += 1
+                            fallback.append("%s (%s)" % (prog, res["note"]))
+                            if not res["diffs"]:
+                                n["agree_interp"] += 1
+                        if res["diffs"]:
+                            n["runfail"] += 1
+                            differing.extend("%s: %s on %s (vs %s)" % (prog, e, p, res["ref"])
+                                             for e, p, _ in res["diffs"])
+                        if res["unstable"]:
+                            n["unstable"] += 1
+                        n["kpkt"] += bool(res["kpkt_refused"])
                 elif native and not refused and not a.no_run:
                     runres = link_native(runner, fo, prog, tmp)
                     n["linked" if runres == "links" else "linkfail"] += 1
@@ -296,10 +486,19 @@ def main():
     pct = 100.0 * n["native"] / n["progs"] if n["progs"] else 0.0
     say("summary: %d files compile with clang (%d do not, left out); bpfaot-cc fails on %d; "
         "BPF sections differ on %d; %d programs, %d with native code (%.1f%%), %d without a "
-        "reason; %d packet programs ran, %d agree with the interpreter, %d do not; "
-        "%d other programs with native code link, %d are refused by the linker"
+        "reason; %d other programs with native code link, %d are refused by the linker"
         % (n["files"], n["clang_fail"], n["cc_fail"], n["differ"], n["progs"], n["native"], pct,
-           n["silent"], n["ran"], n["agree"], n["runfail"], n["linked"], n["linkfail"]))
+           n["silent"], n["linked"], n["linkfail"]))
+    say("summary: %d packet programs ran on %d packets; %d compared with the kernel, %d agree "
+        "with it on all four engines (interp, jit, llvm-aot, aot); per engine, agree with the "
+        "kernel: %s; %d compared with the interpreter instead (%s), %d of them agree; "
+        "%d differ%s; %d with values that change from run to run; %d with a packet the "
+        "kernel's test run refuses (compared with the interpreter there)"
+        % (n["ran"], len(PACKETS), n["kernel"], n["agree4"],
+           ", ".join("%s %d of %d" % (e, per_eng[e][0], per_eng[e][1]) for e in ENGINES),
+           n["vs_interp"], "; ".join(fallback) if fallback else "none", n["agree_interp"],
+           n["runfail"], (": " + "; ".join(differing)) if differing else "",
+           n["unstable"], n["kpkt"]))
     if a.out:
         with open(a.out, "w") as f:
             f.write("\n".join(lines) + "\n")
