@@ -85,7 +85,8 @@ FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
 RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
 BE_LIB  := $(BUILD)/lib/libbpfaot-be.a
 CC_BIN  := $(BUILD)/bin/bpfaot-cc
-CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h include/bpfaot/helpers.h
+CC_HDRS := $(wildcard frontend/*.h rewriters/*.h backend/*.h) include/bpfaot/abi.h include/bpfaot/helpers.h \
+	include/bpfaot/sections.h
 
 # llvm/: the llvm-jit and llvm-aot engines (LLVM-C, ORC LLJIT). They work
 # on the runtime's run state, so they see its private header; the runtime

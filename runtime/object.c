@@ -8,7 +8,8 @@
  * as libbpf's bpf_map__name() names them).
  *
  * Programs follow libbpf: every global function in an executable section
- * other than .text is a program, typed by its section name; .text holds
+ * other than .text is a program, typed by its section name (the list in
+ * include/bpfaot/sections.h, which the compiler shares); .text holds
  * subprograms. An object whose only code is .text follows the ubpf
  * convention instead: each global function there is a program over raw
  * memory (r1 = mem, r2 = len).
@@ -26,6 +27,7 @@
 #include <bpf/btf.h>
 
 #include "bpfaot/abi.h"
+#include "bpfaot/sections.h"
 #include "rt_insn.h"
 #include "rt_internal.h"
 
@@ -50,38 +52,18 @@ struct sec_type {
 	bool exact;	/* the whole name, or the prefix followed by '/' */
 };
 
-/* The section names libbpf knows (libbpf.c section_defs), most used first. */
-static const struct sec_type sec_types[] = {
-	{ "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, false },
-	{ "xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, false },
-	{ "tc", BPF_PROG_TYPE_SCHED_CLS, 0, false },
-	{ "classifier", BPF_PROG_TYPE_SCHED_CLS, 0, false },
-	{ "action", BPF_PROG_TYPE_SCHED_ACT, 0, false },
-	{ "socket", BPF_PROG_TYPE_SOCKET_FILTER, 0, false },
-	{ "sk_skb", BPF_PROG_TYPE_SK_SKB, 0, false },
-	{ "cgroup_skb/ingress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS, true },
-	{ "cgroup_skb/egress", BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS, true },
-	{ "lwt_in", BPF_PROG_TYPE_LWT_IN, 0, true },
-	{ "lwt_out", BPF_PROG_TYPE_LWT_OUT, 0, true },
-	{ "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, 0, true },
-	{ "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, true },
-	{ "kprobe", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "kretprobe", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "ksyscall", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "kretsyscall", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "uprobe", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "uretprobe", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "usdt", BPF_PROG_TYPE_KPROBE, 0, false },
-	{ "tracepoint", BPF_PROG_TYPE_TRACEPOINT, 0, false },
-	{ "tp", BPF_PROG_TYPE_TRACEPOINT, 0, false },
-	{ "raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, false },
-	{ "raw_tp", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, false },
-	{ "tp_btf", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, false },
-	{ "fentry", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, false },
-	{ "fexit", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, false },
-	{ "perf_event", BPF_PROG_TYPE_PERF_EVENT, 0, false },
-	{ "syscall", BPF_PROG_TYPE_SYSCALL, 0, true },
-};
+/* The section names libbpf knows: include/bpfaot/sections.h, the list the
+ * compiler types programs by too. Its numbers are the uapi's. */
+#define SEC_TYPE(PREFIX, TYPE, TYPE_NAME, ATTACH, ATTACH_NAME, CTX, EXACT) \
+	{ PREFIX, TYPE, ATTACH, EXACT },
+static const struct sec_type sec_types[] = { BPFAOT_SECTIONS(SEC_TYPE) };
+#undef SEC_TYPE
+
+#define SEC_CHECK(PREFIX, TYPE, TYPE_NAME, ATTACH, ATTACH_NAME, CTX, EXACT) \
+	_Static_assert(TYPE == TYPE_NAME, "program type of section " PREFIX);  \
+	_Static_assert(ATTACH == ATTACH_NAME, "attach type of section " PREFIX);
+BPFAOT_SECTIONS(SEC_CHECK)
+#undef SEC_CHECK
 
 static bool sec_matches(const char *sec, const struct sec_type *t)
 {
