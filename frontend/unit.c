@@ -783,6 +783,37 @@ static bool in_text(const struct fe_func *f)
 	return !f->section || !strcmp(f->section, ".text");
 }
 
+/* The context a program of an unknown section takes, from its first
+ * parameter's type: struct xdp_md *, struct __sk_buff *, struct pt_regs *;
+ * raw memory otherwise. */
+static enum fe_ctx_kind ctx_of_param(CXCursor fn)
+{
+	static const struct {
+		const char *type;
+		enum fe_ctx_kind ctx;
+	} kinds[] = {
+		{ "struct xdp_md", FE_CTX_XDP },
+		{ "struct __sk_buff", FE_CTX_SKB },
+		{ "struct pt_regs", FE_CTX_REGS },
+	};
+	enum fe_ctx_kind ctx = FE_CTX_MEM;
+	CXType t;
+	CXString sp;
+	size_t i;
+
+	if (clang_Cursor_getNumArguments(fn) < 1)
+		return ctx;
+	t = clang_getCanonicalType(clang_getCursorType(clang_Cursor_getArgument(fn, 0)));
+	if (t.kind != CXType_Pointer)
+		return ctx;
+	sp = clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(t)));
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(clang_getCString(sp), kinds[i].type))
+			ctx = kinds[i].ctx;
+	clang_disposeString(sp);
+	return ctx;
+}
+
 static int add_prog(struct fe_unit *u, struct fe_func *f)
 {
 	struct fe_prog *p;
@@ -795,8 +826,11 @@ static int add_prog(struct fe_unit *u, struct fe_func *f)
 	p->func = f;
 	p->unit = u;
 	if (in_text(f) || !fe_prog_type_from_sec(f->section, &p->type, &p->ctx)) {
+		/* a section libbpf does not know: its loader sets the type
+		 * (bpf_program__set_type, bpfaot-run --type); the context
+		 * follows the parameter, the type stays 0 */
 		p->type = 0;
-		p->ctx = FE_CTX_MEM;
+		p->ctx = in_text(f) ? FE_CTX_MEM : ctx_of_param(f->cursor);
 	}
 	u->progs[u->nr_progs++] = p;
 	return closure(u, p);

@@ -942,7 +942,9 @@ int rt_manifest__check(const struct rt_manifest *mf, const struct rt_object *obj
 			    path, mf->prog_name, mf->prog_sec, prog->sec_name);
 		return -EINVAL;
 	}
-	if (prog && prog->type != mf->prog_type) {
+	/* type 0: a section libbpf does not know, typed by its loader
+	 * (--type); the context above is what the native code relies on */
+	if (prog && mf->prog_type && prog->type != mf->prog_type) {
 		rt_log__err(log, "%s: program '%s': type %u in the manifest, %u in the object", path,
 			    mf->prog_name, mf->prog_type, prog->type);
 		return -EINVAL;

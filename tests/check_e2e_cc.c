@@ -1358,6 +1358,28 @@ START_TEST(test_weak_function)
 }
 END_TEST
 
+/* A section libbpf does not know, typed by the loader (--type): native
+ * code with the context of its parameter; the value by hand is in the
+ * source. Without --type the runtime says why it cannot use it. */
+START_TEST(test_legacy_section)
+{
+	char dir[96], out[OUT_SZ], path[PATH_MAX];
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_int_eq(cc_data(dir, "legacy_sec.bpf.c", "", "", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	ck_assert(has_aot(path, "legacy"));
+	check_aot_interp(dir, "--type=xdp --data-in", "pkt", 64, "retval: 1064\n");
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot --data-in='%s/pkt' '%s' 2>&1",
+			       run_bin, dir, path),
+			 1);
+	ck_assert_msg(strstr(out, "program 'legacy': context xdp in the object, mem in the runtime"),
+		      "%s", out);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* Never silent: a program that cannot have native code says why, at the
  * construct, in clang's format; the others of the file keep theirs. */
 START_TEST(test_no_native_reasons)
@@ -2229,6 +2251,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_header_rodata);
 	tcase_add_test(tc, test_tracing_macros);
 	tcase_add_test(tc, test_weak_function);
+	tcase_add_test(tc, test_legacy_section);
 	tcase_add_test(tc, test_no_native_reasons);
 	tcase_add_test(tc, test_unsupported_ksym);
 	tcase_add_test(tc, test_missing_helper);
