@@ -297,8 +297,9 @@ demo: deps
 	@BUILD=$(BUILD) sh samples/demo.sh
 
 # BENCH_QUICK=1 for a smoke run (1 round, short batches); bench/README.md says what is measured.
-# the tools again with LTO=1, for the bench's LTO on/off comparison
-lto-tools: $(RUN_BIN) $(MAP_BIN)
+# the tools again with LTO=1, for the bench's LTO on/off comparison (the
+# llvm engines' plugin too: bpfaot-run opens it beside itself)
+lto-tools: $(RUN_BIN) $(MAP_BIN) $(LLVM_PLUGIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory bench-deps || echo "bench: no librsvg2-bin: the chart will be SVG only" >&2
