@@ -813,6 +813,7 @@ static const struct conf_case conf_cases[] = {
 	{"big_struct.bpf.c", "", "big_copy", true, 3498},
 	{"big_struct.bpf.c", "--aot-opt=0", "big_copy", true, 3498},
 	{"helper_alias.bpf.c", "", "alias_prog", true, 11},
+	{"helper_alias.bpf.c", "", "alias_tail", true, 42},
 	/* helper ids written as enum bpf_func_id enumerators (katran's style) */
 	{"helper_enum.bpf.c", "", "enum_ids", true, 15},
 	/* CO-RE builtins answered from the program's types: the kernel's too */
