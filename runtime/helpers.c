@@ -588,6 +588,7 @@ static uint64_t perf_event_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 #define FN_perf_event_output perf_event_output
 #define FN_skb_load_bytes rt_helper_skb_load_bytes
 #define FN_csum_diff rt_helper_csum_diff
+#define FN_skb_change_proto rt_helper_skb_change_proto
 #define FN_get_current_task rt_helper_get_current_task
 #define FN_skb_pull_data rt_helper_skb_pull_data
 #define FN_csum_update rt_helper_csum_update

@@ -337,6 +337,47 @@ uint64_t rt_helper_skb_adjust_room(uint64_t r1, uint64_t r2, uint64_t r3, uint64
 	return (uint64_t)(int64_t)err;
 }
 
+/*
+ * bpf_skb_change_proto (net/core/filter.c, bpf_skb_proto_xlat): IPv4 to
+ * IPv6 inserts 20 zero bytes after the MAC header, IPv6 to IPv4 removes
+ * the 20 bytes there (-ENOMEM when the packet has not that many after
+ * it); the program writes the new header itself. Any other pair, the same
+ * protocol included, is -ENOTSUPP; flags must be 0. A tc program's data
+ * starts at the Ethernet header, the helper is tc's only.
+ */
+uint64_t rt_helper_skb_change_proto(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				    uint64_t r5)
+{
+	struct rt_run *run = rt_run__current();
+	struct __sk_buff *skb = pkt_ctx(run, "bpf_skb_change_proto", r1, true);
+	uint16_t from, to = (uint16_t)r2;
+	const uint32_t len_diff = 40 - 20, off = ETH_HLEN;
+	int err;
+
+	(void)r4;
+	(void)r5;
+	if (!skb)
+		return -EINVAL;
+	if (r3)
+		return -EINVAL;
+	from = (uint16_t)skb->protocol;
+	if (from == ETH_P_IP_BE && to == ETH_P_IPV6_BE) {
+		err = skb_grow(run, skb, off, len_diff, 0);
+	} else if (from == ETH_P_IPV6_BE && to == ETH_P_IP_BE) {
+		/* pskb_may_pull(skb, off + len_diff) */
+		if (pkt_len(run) < (size_t)off + len_diff)
+			return -ENOMEM;
+		err = skb_shrink(run, skb, off, len_diff, 0);
+	} else {
+		return -ENOTSUPP;
+	}
+	if (!err)
+		skb->protocol = to;
+	run->data_meta = run->data;
+	rt_run__sync_ctx(run);
+	return (uint64_t)(int64_t)err;
+}
+
 /* ---------------------------------------------------- socket cookies */
 
 /*

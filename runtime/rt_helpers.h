@@ -50,6 +50,7 @@ RT_HELPER_DECL(skb_set_tunnel_key)
 RT_HELPER_DECL(skb_get_tunnel_key)
 RT_HELPER_DECL(xdp_get_buff_len)
 RT_HELPER_DECL(skb_adjust_room)
+RT_HELPER_DECL(skb_change_proto)
 RT_HELPER_DECL(get_socket_cookie)
 
 /*

@@ -235,27 +235,15 @@ static const unsigned char ipv4_pkt[64] = {
 	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-/* the values by hand are in the source's comment */
-START_TEST(test_skb_adjust_room)
+/* Every engine's --data-out of the run of args (over dir/x.o) is want. */
+static void check_packet_out(const char *dir, const char *args, const unsigned char *want,
+			     size_t want_len)
 {
-	static const unsigned char want[54] = {
-		2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 34,
-		35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54,
-		55, 56, 57, 58, 59, 60, 61, 62, 63,
-	};
-	char dir[64], out[OUT_SZ], args[PATH_MAX + 64], path[PATH_MAX + 8], why[256];
+	char out[OUT_SZ], path[PATH_MAX + 8], why[256];
 	unsigned char got[128];
 	size_t e, n;
 	FILE *f;
 
-	tmpdir_new(dir, sizeof(dir));
-	write_file(dir, "pkt", ipv4_pkt, sizeof(ipv4_pkt));
-	compile(dir, "skbroom.bpf.c", out, sizeof(out));
-	snprintf(args, sizeof(args), "--prog=skbroom --data-in='%s/pkt'", dir);
-	check_engines(dir, args, "res = ",
-		      "res = (long long[12])[0,72,34,0,64034,-14,-524,0,84069,-114,0,54010,]");
-	check_engines(dir, args, "retval: ", "retval: 1");
-	/* the packet out: 20 bytes in after the MAC header, 30 out there */
 	for (e = 0; e < NR_ENGINES; e++) {
 		if (!strcmp(engines[e], "kernel") && !rt_kernel__available(why, sizeof(why)))
 			continue;
@@ -267,9 +255,37 @@ START_TEST(test_skb_adjust_room)
 		ck_assert_ptr_nonnull(f);
 		n = fread(got, 1, sizeof(got), f);
 		fclose(f);
-		ck_assert_msg(n == sizeof(want) && !memcmp(got, want, n), "%s: packet of %zu bytes",
+		ck_assert_msg(n == want_len && !memcmp(got, want, n), "%s: packet of %zu bytes",
 			      engines[e], n);
 	}
+}
+
+/* the values by hand are in the source's comment */
+START_TEST(test_skb_adjust_room)
+{
+	static const unsigned char want[54] = {
+		2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 34,
+		35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54,
+		55, 56, 57, 58, 59, 60, 61, 62, 63,
+	};
+	char dir[64], out[OUT_SZ], args[PATH_MAX + 64];
+	size_t e;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_file(dir, "pkt", ipv4_pkt, sizeof(ipv4_pkt));
+	compile(dir, "skbroom.bpf.c", out, sizeof(out));
+	snprintf(args, sizeof(args), "--prog=skbroom --data-in='%s/pkt'", dir);
+	check_engines(dir, args, "res = ",
+		      "res = (long long[12])[0,72,34,0,64034,-14,-524,0,84069,-114,0,54010,]");
+	check_engines(dir, args, "retval: ", "retval: 1");
+	/* the packet out: 20 bytes in after the MAC header, 30 out there */
+	check_packet_out(dir, args, want, sizeof(want));
+	/* bpf_skb_change_proto: there and back, the packet out is the packet in */
+	snprintf(args, sizeof(args), "--prog=skbproto --data-in='%s/pkt'", dir);
+	check_engines(dir, args, "pr = ",
+		      "pr = (long long[9])[-524,-22,0,84069,56710,0,64069,8,-524,]");
+	check_engines(dir, args, "retval: ", "retval: 1");
+	check_packet_out(dir, args, ipv4_pkt, sizeof(ipv4_pkt));
 	/* a tracing program's cookies: per socket pointer, from 1, NULL 0 */
 	write_file(dir, "ctx", "\0\x10\0\0\0\0\0\0\0\x20\0\0\0\0\0\0", 16);
 	snprintf(args, sizeof(args), "--prog=tracecookie --ctx-in='%s/ctx'", dir);

@@ -79,6 +79,9 @@
 	  "__s64 bpf_csum_diff(__be32 *from, __u32 from_size, __be32 *to, __u32 to_size, "         \
 	  "__wsum seed)",                                                                          \
 	  PTR0, SIZE, PTR0, SIZE, ANY)                                                             \
+	X(31, skb_change_proto, INT,                                                               \
+	  "long bpf_skb_change_proto(struct __sk_buff *skb, __be16 proto, __u64 flags)",           \
+	  CTX, ANY, ANY)                                                                           \
 	X(35, get_current_task, U64, "__u64 bpf_get_current_task(void)")                           \
 	X(37, current_task_under_cgroup, INT, \
 	  "long bpf_current_task_under_cgroup(void *map, __u32 index)", MAP, ANY) \

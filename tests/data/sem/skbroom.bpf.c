@@ -17,12 +17,21 @@
  *     40 left >= 20); res[11] len * 1000 + byte 20 (was byte 30 of the
  *     packet, 0x0a): 54010;
  *   retval: the socket's cookie is non-zero and the same twice: 1.
+ * skbproto, bpf_skb_change_proto (31) on the same packet: pr[0] IPv4 to
+ *   IPv4: -ENOTSUPP (-524); pr[1] flags 1: -EINVAL (-22); pr[2] to IPv6: 0;
+ *   pr[3] len * 1000 + byte 14 (new, zero) * 256 + byte 34 (the IPv4
+ *   header's first, 0x45): 84069; pr[4] the protocol, htons(ETH_P_IPV6)
+ *   read on little-endian: 0xdd86 = 56710; pr[5] back to IPv4: 0, the 20
+ *   bytes after the MAC header go; pr[6] len * 1000 + byte 14: 64069;
+ *   pr[7] protocol 8; pr[8] to ARP: -ENOTSUPP; retval 1; the packet out is
+ *   the packet in.
  * tracecookie (not for the kernel: the sockets are made up), with a context
  * of two socket pointers: cookies count from 1 per object, the same
  * pointer keeps its cookie, NULL has none: ck = [1, 2, 1, 0].
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 long long res[12];
 
@@ -55,6 +64,23 @@ int skbroom(struct __sk_buff *skb)
 	c1 = bpf_get_socket_cookie(skb);
 	c2 = bpf_get_socket_cookie(skb);
 	return c1 && c1 == c2;
+}
+
+long long pr[9];
+
+SEC("tc")
+int skbproto(struct __sk_buff *skb)
+{
+	pr[0] = bpf_skb_change_proto(skb, bpf_htons(0x0800), 0);
+	pr[1] = bpf_skb_change_proto(skb, bpf_htons(0x86dd), 1);
+	pr[2] = bpf_skb_change_proto(skb, bpf_htons(0x86dd), 0);
+	pr[3] = skb->len * 1000 + byte_at(skb, 14) * 256 + byte_at(skb, 34);
+	pr[4] = skb->protocol;
+	pr[5] = bpf_skb_change_proto(skb, bpf_htons(0x0800), 0);
+	pr[6] = skb->len * 1000 + byte_at(skb, 14);
+	pr[7] = skb->protocol;
+	pr[8] = bpf_skb_change_proto(skb, bpf_htons(0x0806), 0);
+	return 1;
 }
 
 __u64 ck[4];
