@@ -179,6 +179,7 @@ struct loader {
 	bool *kcfg_unknown;	/* neither known here nor __weak */
 	size_t nr_kcfg;
 	int kcfg_map;
+	size_t globals_cap;	/* of obj->globals (add_global()) */
 };
 
 static char *xstrdup(const char *s)
@@ -571,17 +572,39 @@ static int collect_legacy_maps(struct loader *ld)
 	return 0;
 }
 
+/* A variable native code binds by name: size bytes at offset of map. */
+static int add_global(struct loader *ld, const char *name, int map, uint32_t offset,
+		      uint32_t size)
+{
+	struct rt_object *obj = ld->obj;
+	struct rt_global *g;
+	int err;
+
+	err = rt_ensure_mem((void **)&obj->globals, &ld->globals_cap, sizeof(*obj->globals),
+			    obj->nr_globals + 1);
+	if (err)
+		return err;
+	g = &obj->globals[obj->nr_globals];
+	g->name = xstrdup(name);
+	if (!g->name)
+		return -ENOMEM;
+	g->map = map;
+	g->offset = offset;
+	g->size = size;
+	obj->nr_globals++;
+	return 0;
+}
+
 /* The variables of each global-data section, for binding native code. */
 static int collect_globals(struct loader *ld)
 {
 	struct rt_object *obj = ld->obj;
-	size_t i, cap = 0;
+	size_t i;
 	int err;
 
 	for (i = 0; i < ld->elf.nr_syms; i++) {
 		const struct rt_elf_sym *sym = &ld->elf.syms[i];
 		const struct rt_elf_sec *sec;
-		struct rt_global *g;
 
 		if (sym->type != STT_OBJECT || !sym->name[0] || sym->shndx == SHN_UNDEF ||
 		    sym->shndx >= ld->elf.nr_secs || ld->data_map[sym->shndx] < 0)
@@ -592,18 +615,10 @@ static int collect_globals(struct loader *ld)
 				    obj->path, sym->name, sec->name);
 			return -ENOEXEC;
 		}
-		err = rt_ensure_mem((void **)&obj->globals, &cap, sizeof(*obj->globals),
-				    obj->nr_globals + 1);
+		err = add_global(ld, sym->name, ld->data_map[sym->shndx], (uint32_t)sym->value,
+				 (uint32_t)sym->size);
 		if (err)
 			return err;
-		g = &obj->globals[obj->nr_globals];
-		g->name = xstrdup(sym->name);
-		if (!g->name)
-			return -ENOMEM;
-		g->map = ld->data_map[sym->shndx];
-		g->offset = (uint32_t)sym->value;
-		g->size = (uint32_t)sym->size;
-		obj->nr_globals++;
 	}
 	return 0;
 }
@@ -731,7 +746,7 @@ static int collect_kconfig(struct loader *ld)
 	const struct btf_type *t;
 	uint64_t *vals;
 	int id, err;
-	size_t i, k, cap;
+	size_t i, k;
 
 	ld->kcfg_map = -1;
 	if (!ld->btf)
@@ -776,23 +791,13 @@ static int collect_kconfig(struct loader *ld)
 		return err;
 	ld->kcfg_map = (int)ld->obj->nr_maps - 1;
 	/* native code binds the externs it reads by name, as globals */
-	for (i = 0, cap = ld->obj->nr_globals; i < ld->nr_kcfg; i++) {
-		struct rt_global *g;
-
+	for (i = 0; i < ld->nr_kcfg; i++) {
 		if (ld->kcfg_unknown[i] || !ld->kcfg_names[i][0])
 			continue;
-		err = rt_ensure_mem((void **)&ld->obj->globals, &cap, sizeof(*ld->obj->globals),
-				    ld->obj->nr_globals + 1);
+		err = add_global(ld, ld->kcfg_names[i], ld->kcfg_map,
+				 (uint32_t)(i * sizeof(uint64_t)), sizeof(uint64_t));
 		if (err)
 			return err;
-		g = &ld->obj->globals[ld->obj->nr_globals];
-		g->name = xstrdup(ld->kcfg_names[i]);
-		if (!g->name)
-			return -ENOMEM;
-		g->map = ld->kcfg_map;
-		g->offset = (uint32_t)(i * sizeof(uint64_t));
-		g->size = sizeof(uint64_t);
-		ld->obj->nr_globals++;
 	}
 	return 0;
 }
