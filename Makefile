@@ -75,12 +75,15 @@ RW_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard rewriters/*.c))
 BE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out backend/bpfaot-cc.c,$(wildcard backend/*.c)))
 # The inlinable helpers (runtime/inline/helpers.c): LLVM bitcode built with
 # the native compile's own target and flags (so that its module links into
-# a program's), embedded in bpfaot-cc by backend/helpers_bc.c.
+# a program's), embedded in bpfaot-cc by backend/helpers_bc.c. -fno-ident:
+# the program's module names the compiler already (.comment), and a
+# program's object must not depend on which other programs of its file
+# call an inlined helper (the shared native front end, backend/compile.c).
 INLINE_BC := $(BUILD)/lib/bpfaot-helpers.bc
 INLINE_BC_CFLAGS := -target x86_64-unknown-linux-gnu -O2 -fno-stack-protector \
 		    -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions -ffreestanding \
 		    -fPIC -fno-plt -fno-common -fwrapv -fno-strict-aliasing -Wall -Wextra \
-		    -Wno-unused-parameter -Iinclude -Iruntime
+		    -Wno-unused-parameter -fno-ident -Iinclude -Iruntime
 FE_LIB  := $(BUILD)/lib/libbpfaot-fe.a
 RW_LIB  := $(BUILD)/lib/libbpfaot-rw.a
 BE_LIB  := $(BUILD)/lib/libbpfaot-be.a

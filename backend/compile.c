@@ -17,7 +17,7 @@
  *
  *       clang -target x86_64-unknown-linux-gnu -O3 -fno-stack-protector
  *             -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions
- *             -ffreestanding -fPIC -fno-plt -fno-common -w
+ *             -ffreestanding -fPIC -fno-plt -fno-common -fno-addrsig -w
  *             -fwrapv -fno-strict-aliasing -Xclang -disable-llvm-optzns
  *             <-std=, -f[un]signed-char of the user> -emit-llvm -c -x c P.c
  *       be_ir_bpf_semantics() over P.bc (in process, LLVM-C): BPF's results
@@ -411,6 +411,7 @@ static int native_base_args(const struct job *j, const char **argv, char *opt, s
 	argv[k++] = "-fPIC";
 	argv[k++] = "-fno-plt";
 	argv[k++] = "-fno-common";
+	argv[k++] = "-fno-addrsig";
 	argv[k++] = "-w";
 	return k;
 }
@@ -471,25 +472,39 @@ static void report_native_failure(struct job *j, const struct fe_prog *p, const 
 	free(line);
 }
 
+/* The module of bitcode file in (parsed whole: the buffer is not kept),
+ * or NULL with an error in j->d. */
+static LLVMModuleRef read_bitcode(struct job *j, LLVMContextRef ctx, const char *in)
+{
+	LLVMMemoryBufferRef buf = NULL;
+	LLVMModuleRef m = NULL;
+	char *msg = NULL;
+
+	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot read '%s': %s", in, msg);
+		LLVMDisposeMessage(msg);
+		return NULL;
+	}
+	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "'%s': malformed bitcode", in);
+		m = NULL;
+	}
+	LLVMDisposeMemoryBuffer(buf);
+	return m;
+}
+
 /* The module in bitcode file in, with BPF's semantics (be_ir_bpf_semantics),
  * to bitcode file out. */
 static int apply_semantics(struct job *j, const char *in, const char *out)
 {
 	struct be_sem_opts so = { .alu32 = bpf_has_alu32(j->o) };
 	LLVMContextRef ctx = LLVMContextCreate();
-	LLVMMemoryBufferRef buf = NULL;
-	LLVMModuleRef m = NULL;
+	LLVMModuleRef m = read_bitcode(j, ctx, in);
 	char *msg = NULL;
 	int err = -ENOEXEC;
 
-	if (LLVMCreateMemoryBufferWithContentsOfFile(in, &buf, &msg)) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot read '%s': %s", in, msg);
+	if (!m)
 		goto out_dispose_ctx;
-	}
-	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "'%s': malformed bitcode", in);
-		goto out_dispose_buf;
-	}
 	err = be_ir_bpf_semantics(m, &so, NULL);
 	/* after the semantics pass: it is for the user's code, the helpers'
 	 * bodies are ours and defined in C */
@@ -511,31 +526,25 @@ static int apply_semantics(struct job *j, const char *in, const char *out)
 	err = 0;
 out_dispose_module:
 	LLVMDisposeModule(m);
-out_dispose_buf:
-	LLVMDisposeMemoryBuffer(buf);
 out_dispose_ctx:
 	LLVMDisposeMessage(msg);
 	LLVMContextDispose(ctx);
 	return err;
 }
 
-/* Source -> unoptimised bitcode (-disable-llvm-optzns) -> BPF's semantics
- * -> clang's -O pipeline and code generation (or its IR, llvm). Clang, not
- * LLVM-C, optimises and emits the object, so the pipeline, its tuning and
- * the code generator's options (relaxed GOT relocations among them) are
- * exactly those of a plain `clang -O3 -c`. 0; 1 when the source does not
- * compile natively (clang's messages in err_path); -errno. */
-static int native_compile(struct job *j, const char *name, const char *src_path, const char *out,
-			  bool llvm, const char *err_path)
+/* The native front end: source -> unoptimised bitcode bc
+ * (-disable-llvm-optzns). 0; 1 when the source does not compile natively
+ * (clang's messages in err_path); -errno. */
+static int native_front(struct job *j, const char *src_path, const char *bc,
+			const char *err_path)
 {
 	const struct be_opts *o = j->o;
 	const char **argv = calloc((size_t)o->nr_src_args + 40, sizeof(*argv));
-	char *bc = tmp_path(j, name, ".bc"), *sem = tmp_path(j, name, ".sem.bc");
 	char opt[8];
-	int i, k, err = -ENOMEM;
+	int i, k, err;
 
-	if (!argv || !bc || !sem)
-		goto out_free;
+	if (!argv)
+		return -ENOMEM;
 	k = native_base_args(j, argv, opt, sizeof(opt));
 	/* BPF wraps signed arithmetic and has no type-based aliasing */
 	argv[k++] = "-fwrapv";
@@ -562,11 +571,17 @@ static int native_compile(struct job *j, const char *name, const char *src_path,
 			    strerror(-err));
 	else if (err)
 		err = 1;
-	if (!err)
-		err = apply_semantics(j, bc, sem);
-	if (err)
-		goto out_free;
-	k = native_base_args(j, argv, opt, sizeof(opt));
+	free(argv);
+	return err;
+}
+
+/* The native back end's command line in argv (room for 24): clang's -O
+ * pipeline and code generation (or its IR, llvm) of bitcode sem. */
+static void native_back_args(const struct job *j, const char **argv, char *opt, size_t opt_size,
+			     const char *sem, const char *out, bool llvm)
+{
+	int k = native_base_args(j, argv, opt, opt_size);
+
 	if (llvm) {
 		argv[k++] = "-S";
 		argv[k++] = "-emit-llvm";
@@ -579,11 +594,34 @@ static int native_compile(struct job *j, const char *name, const char *src_path,
 	argv[k++] = "-o";
 	argv[k++] = out;
 	argv[k] = NULL;
+}
+
+/* Source -> unoptimised bitcode -> BPF's semantics -> clang's -O pipeline
+ * and code generation (or its IR, llvm). Clang, not LLVM-C, optimises and
+ * emits the object, so the pipeline, its tuning and the code generator's
+ * options (relaxed GOT relocations among them) are exactly those of a
+ * plain `clang -O3 -c`. 0; 1 when the source does not compile natively
+ * (clang's messages in err_path); -errno. */
+static int native_compile(struct job *j, const char *name, const char *src_path, const char *out,
+			  bool llvm, const char *err_path)
+{
+	const char *argv[24];
+	char *bc = tmp_path(j, name, ".bc"), *sem = tmp_path(j, name, ".sem.bc");
+	char opt[8];
+	int err = -ENOMEM;
+
+	if (!bc || !sem)
+		goto out_free;
+	err = native_front(j, src_path, bc, err_path);
+	if (!err)
+		err = apply_semantics(j, bc, sem);
+	if (err)
+		goto out_free;
+	native_back_args(j, argv, opt, sizeof(opt), sem, out, llvm);
 	err = run_clang(j, argv);
 out_free:
 	free(sem);
 	free(bc);
-	free(argv);
 	return err;
 }
 
@@ -769,6 +807,93 @@ static int write_out(struct job *j, const char *path, const void *data, size_t s
 	return err;
 }
 
+/* The native object of program p at obj_path: checked, with its
+ * manifest; the output (native) or the fat object's section of p.
+ * 0 (done, or refused with a [-Waot] diagnostic) or -errno. */
+static int finish_prog(struct job *j, const struct fe_prog *p, const struct rw_opts *ropts,
+		       const char *obj_path)
+{
+	const struct be_opts *o = j->o;
+	const char *name = fe_prog__name(p);
+	const char *mname = BPFAOT_MANIFEST_SEC;
+	char *manifest = NULL;
+	const char **undefs;
+	void *obj = NULL, *fat = NULL;
+	size_t obj_size, fat_size, msize;
+	const void *mdata;
+	struct be_elf ne;
+	uint64_t hash;
+	bool has_hash;
+	int err;
+
+	err = be_read_file(obj_path, &obj, &obj_size);
+	if (err)
+		goto out;
+	err = be_elf__parse(&ne, obj, obj_size, obj_path, j->d);
+	if (err)
+		goto out;
+	err = check_native(j, p, &ne);
+	if (err) {
+		err = err > 0 ? 0 : err;
+		goto out;
+	}
+	undefs = undefined_syms(&ne);
+	has_hash = be_bytecode_hash(&j->elf, name, &hash);
+	if (undefs) {
+		const struct be_manifest_opts mo = { .u = j->u, .p = p,
+						     .stack = stack_estimate(j, name),
+						     .undefs = undefs, .bpf = &j->elf,
+						     .ropts = ropts,
+						     .bytecode_hash = has_hash ? &hash : NULL };
+
+		manifest = be_manifest(&mo);
+	}
+	free(undefs);
+	if (!manifest) {
+		err = -ENOMEM;
+		goto out;
+	}
+	mdata = manifest;
+	msize = strlen(manifest);
+	err = be_elf_add_sections(obj, obj_size, &mname, &mdata, &msize, 1, BE_SEC_PROGBITS,
+				  obj_path, j->d, &fat, &fat_size);
+	if (err)
+		goto out;
+	if (o->emit == BE_EMIT_NATIVE) {
+		char *def = o->output ? NULL : default_output(o->input, ".o");
+
+		err = write_out(j, o->output ? o->output : def, fat, fat_size);
+		j->wrote = !err;
+		free(def);
+		free(fat);
+		goto out;
+	}
+	err = add_blob(j, name, fat, fat_size);
+	if (err)
+		free(fat);
+out:
+	free(manifest);
+	free(obj);
+	return err;
+}
+
+/* A program whose source has what native code cannot mean (inline BPF
+ * assembly, BPF-only builtins) gets a [-Waot] warning: true. */
+static bool refuse_unsupported(struct job *j, const struct fe_prog *p)
+{
+	CXSourceLocation loc;
+	const char *why = fe_prog__unsupported(p, &loc);
+	bool quote;
+
+	if (!why)
+		return false;
+	quote = !strncmp(why, "__builtin", 9);
+	fe_diag_aot(j->d, loc, NULL,
+		    "%s%s%s has no native meaning; program '%s' keeps only its bytecode",
+		    quote ? "'" : "", why, quote ? "'" : "", fe_prog__name(p));
+	return true;
+}
+
 /* One program: source -> native object with manifest. Returns 0 (done,
  * or skipped with a [-Waot] diagnostic), or -errno. */
 static int do_prog(struct job *j, const struct fe_prog *p)
@@ -776,29 +901,13 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 	const struct be_opts *o = j->o;
 	const struct rw_opts ropts = rw_opts_of(j);
 	const char *name = fe_prog__name(p);
-	char *src = NULL, *src_path = NULL, *obj_path = NULL, *manifest = NULL, *err_path = NULL;
-	const char **undefs;
-	void *obj = NULL, *fat = NULL;
-	const char *unsupported;
-	size_t src_len, obj_size, fat_size;
-	const char *mname = BPFAOT_MANIFEST_SEC;
-	const void *mdata;
-	size_t msize;
-	CXSourceLocation loc;
-	struct be_elf ne;
-	uint64_t hash;
-	bool has_hash;
+	char *src = NULL, *src_path = NULL, *obj_path = NULL, *err_path = NULL;
+	void *obj = NULL;
+	size_t src_len, obj_size;
 	int err;
 
-	unsupported = fe_prog__unsupported(p, &loc);
-	if (unsupported && o->emit != BE_EMIT_SOURCE) {
-		bool quote = !strncmp(unsupported, "__builtin", 9);
-
-		fe_diag_aot(j->d, loc, NULL,
-			    "%s%s%s has no native meaning; program '%s' keeps only its bytecode",
-			    quote ? "'" : "", unsupported, quote ? "'" : "", name);
+	if (o->emit != BE_EMIT_SOURCE && refuse_unsupported(j, p))
 		return 0;
-	}
 	if (o->no_types) {
 		const struct be_lift_opts lo = { .bpf = &j->elf, .u = j->u, .p = p, .ropts = &ropts,
 						 .d = j->d };
@@ -847,53 +956,8 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		j->wrote = !err;
 		goto out;
 	}
-	err = be_read_file(obj_path, &obj, &obj_size);
-	if (err)
-		goto out;
-	err = be_elf__parse(&ne, obj, obj_size, obj_path, j->d);
-	if (err)
-		goto out;
-	err = check_native(j, p, &ne);
-	if (err) {
-		err = err > 0 ? 0 : err;
-		goto out;
-	}
-	undefs = undefined_syms(&ne);
-	has_hash = be_bytecode_hash(&j->elf, name, &hash);
-	if (undefs) {
-		const struct be_manifest_opts mo = { .u = j->u, .p = p,
-						     .stack = stack_estimate(j, name),
-						     .undefs = undefs, .bpf = &j->elf,
-						     .ropts = &ropts,
-						     .bytecode_hash = has_hash ? &hash : NULL };
-
-		manifest = be_manifest(&mo);
-	}
-	free(undefs);
-	if (!manifest) {
-		err = -ENOMEM;
-		goto out;
-	}
-	mdata = manifest;
-	msize = strlen(manifest);
-	err = be_elf_add_sections(obj, obj_size, &mname, &mdata, &msize, 1, BE_SEC_PROGBITS,
-				  obj_path, j->d, &fat, &fat_size);
-	if (err)
-		goto out;
-	if (o->emit == BE_EMIT_NATIVE) {
-		char *def = o->output ? NULL : default_output(o->input, ".o");
-
-		err = write_out(j, o->output ? o->output : def, fat, fat_size);
-		j->wrote = !err;
-		free(def);
-		free(fat);
-		goto out;
-	}
-	err = add_blob(j, name, fat, fat_size);
-	if (err)
-		free(fat);
+	err = finish_prog(j, p, &ropts, obj_path);
 out:
-	free(manifest);
 	free(obj);
 	free(err_path);
 	free(obj_path);
@@ -943,6 +1007,226 @@ static bool is_runtime_prog(const struct job *j, const struct fe_prog *p)
 	return s && ELF64_ST_TYPE(s->st_info) == STT_FUNC &&
 	       ELF64_ST_BIND(s->st_info) != STB_LOCAL &&
 	       !strcmp(be_elf__sec_name(&j->elf, s->st_shndx), ".text");
+}
+
+/* ------------------------------------------ the shared native front end */
+
+/*
+ * The rewrites of a file's programs differ only in their entry (and in
+ * which unreached functions become traps), while the native front end,
+ * which parses the whole unit (vmlinux.h: most of the time), is the same.
+ * So a file of several programs is rewritten once with an entry per
+ * program (RW_ENTRY_PREFIX + its name), goes through the native front end
+ * and the semantics pass once, and per program a copy of that module names
+ * the program's entry bpf_main and makes the other entries internal (-O3
+ * then drops what the program does not reach); the back ends run as many
+ * at a time as there are CPUs. When the shared path would say anything (a
+ * diagnostic of the rewrite, a native compile error, -Raot remarks), the
+ * programs are compiled one by one as before, so that every diagnostic is
+ * its program's. BPFAOT_CC_PER_PROGRAM=1 in the environment forces that.
+ */
+struct shared {
+	const struct fe_prog **progs;	/* the programs that share the front end */
+	size_t n;
+	char **bc;	/* per program: its module, entry named */
+	char **obj;	/* per program: its native object */
+	int *status;	/* per program: the back end's status, as be_run() */
+};
+
+static void shared_free(struct shared *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->bc ? s->bc[i] : NULL);
+		free(s->obj ? s->obj[i] : NULL);
+	}
+	free(s->bc);
+	free(s->obj);
+	free(s->status);
+	free(s->progs);
+}
+
+/* The programs that get native code through the shared front end, with
+ * their paths: 0 or -ENOMEM. */
+static int shared_progs(struct job *j, struct shared *s)
+{
+	const struct fe_prog *p;
+	CXSourceLocation loc;
+	size_t i, n = fe_unit__nr_progs(j->u);
+
+	s->progs = calloc(n + 1, sizeof(*s->progs));
+	s->bc = calloc(n + 1, sizeof(*s->bc));
+	s->obj = calloc(n + 1, sizeof(*s->obj));
+	s->status = calloc(n + 1, sizeof(*s->status));
+	if (!s->progs || !s->bc || !s->obj || !s->status)
+		return -ENOMEM;
+	fe_unit__for_each_prog(p, j->u, i) {
+		if (!is_runtime_prog(j, p) || fe_prog__unsupported(p, &loc))
+			continue;
+		s->progs[s->n] = p;
+		s->bc[s->n] = tmp_path(j, fe_prog__name(p), ".sem.bc");
+		s->obj[s->n] = tmp_path(j, fe_prog__name(p), ".o");
+		if (!s->bc[s->n++] || !s->obj[s->n - 1])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Per program, the module in bitcode file in with the program's entry
+ * named bpf_main and the other entries internal, to s->bc[i]. */
+static int split_entries(struct job *j, const char *in, struct shared *s)
+{
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMModuleRef m = read_bitcode(j, ctx, in), c;
+	LLVMValueRef f;
+	size_t i, len, plen = strlen(RW_ENTRY_PREFIX);
+	const char *fn;
+	char *file;
+	int err = m ? 0 : -ENOEXEC;
+
+	for (i = 0; i < s->n && !err; i++) {
+		const char *name = fe_prog__name(s->progs[i]);
+
+		c = LLVMCloneModule(m);
+		/* the object's FILE symbol, as the program's own compile names it */
+		if (asprintf(&file, "%s/%s.c", j->tmpdir, name) < 0) {
+			err = -ENOMEM;
+			LLVMDisposeModule(c);
+			break;
+		}
+		LLVMSetSourceFileName(c, file, strlen(file));
+		free(file);
+		for (f = LLVMGetFirstFunction(c); f; f = LLVMGetNextFunction(f)) {
+			fn = LLVMGetValueName2(f, &len);
+			if (len <= plen || strncmp(fn, RW_ENTRY_PREFIX, plen))
+				continue;
+			if (!strcmp(fn + plen, name))
+				LLVMSetValueName2(f, BPFAOT_ENTRY_SYM, strlen(BPFAOT_ENTRY_SYM));
+			else
+				LLVMSetLinkage(f, LLVMInternalLinkage);
+		}
+		if (LLVMWriteBitcodeToFile(c, s->bc[i])) {
+			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s'", s->bc[i]);
+			err = -EIO;
+		}
+		LLVMDisposeModule(c);
+	}
+	if (m)
+		LLVMDisposeModule(m);
+	LLVMContextDispose(ctx);
+	return err;
+}
+
+/* The back ends of s's programs, as many at a time as there are CPUs;
+ * each one's status in s->status, in order. */
+static void run_back_ends(struct job *j, struct shared *s)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t most = cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus, next = 0, done = 0;
+	const char *argv[24];
+	char opt[8];
+
+	/* s->status holds the pid until the child is reaped */
+	while (done < s->n) {
+		for (; next < s->n && next - done < most; next++) {
+			native_back_args(j, argv, opt, sizeof(opt), s->bc[next], s->obj[next],
+					 false);
+			s->status[next] = be_spawn(argv, j->o->verbose);
+		}
+		if (s->status[done] > 0)
+			s->status[done] = be_wait(s->status[done]);
+		done++;
+	}
+}
+
+/* The fat object's programs through one native front end. *done false:
+ * the programs are to be compiled one by one (and nothing was said). */
+static int compile_shared(struct job *j, bool *done)
+{
+	struct rw_opts ropts = rw_opts_of(j);
+	struct shared s = { 0 };
+	struct fe_diags *quiet = NULL;
+	char *src = NULL, *src_path = NULL, *bc = NULL, *sem = NULL, *err_path = NULL;
+	const struct fe_prog *p;
+	size_t i, k, len;
+	int err;
+
+	*done = false;
+	if (j->o->no_types || fe_diags__remarks_aot(j->d) || getenv("BPFAOT_CC_PER_PROGRAM"))
+		return 0;
+	err = shared_progs(j, &s);
+	if (err || s.n < 2)
+		goto out;
+	quiet = fe_diags__new();
+	src_path = tmp_path(j, "-shared", ".c");
+	bc = tmp_path(j, "-shared", ".bc");
+	sem = tmp_path(j, "-shared", ".sem.bc");
+	err_path = tmp_path(j, "-shared", ".err");
+	if (!quiet || !src_path || !bc || !sem || !err_path) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ropts.entries = s.progs;
+	ropts.nr_entries = s.n;
+	err = rw_rewrite(j->u, NULL, &ropts, quiet, &src, &len);
+	if (err == -ENOMEM)
+		goto out;
+	/* what the rewrite says (or fails on) is said program by program */
+	if (err || fe_diags__count(quiet)) {
+		err = 0;
+		goto out;
+	}
+	err = be_write_file(src_path, src, len);
+	if (err) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
+			    strerror(-err));
+		goto out;
+	}
+	err = native_front(j, src_path, bc, err_path);
+	if (err) {
+		/* 1: a program does not compile natively; which one, says its own compile */
+		err = err > 0 ? 0 : err;
+		goto out;
+	}
+	err = apply_semantics(j, bc, sem);
+	if (!err)
+		err = split_entries(j, sem, &s);
+	if (err)
+		goto out;
+	run_back_ends(j, &s);
+	*done = true;
+	/* the unit's order, as the per-program loop reports */
+	k = 0;
+	fe_unit__for_each_prog(p, j->u, i) {
+		if (!is_runtime_prog(j, p))
+			continue;
+		if (k == s.n || s.progs[k] != p) {
+			refuse_unsupported(j, p);
+			continue;
+		}
+		err = s.status[k];
+		if (err < 0)
+			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+				    strerror(-err));
+		else if (err > 0)
+			report_native_failure(j, p, err_path, false);
+		else
+			err = finish_prog(j, p, &ropts, s.obj[k]);
+		k++;
+		if (err < 0)
+			break;
+	}
+	err = err < 0 ? err : 0;
+out:
+	free(err_path);
+	free(sem);
+	free(bc);
+	free(src_path);
+	free(src);
+	fe_diags__free(quiet);
+	shared_free(&s);
+	return err;
 }
 
 static void list_progs(const struct fe_unit *u, char *buf, size_t size)
@@ -1126,7 +1410,12 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 			err = write_out(&j, o->output, src, len);
 		free(src);
 	} else {
+		bool shared = false;
+
+		err = compile_shared(&j, &shared);
 		fe_unit__for_each_prog(p, j.u, i) {
+			if (err || shared)
+				break;
 			if (!is_runtime_prog(&j, p))
 				continue;
 			err = do_prog(&j, p);

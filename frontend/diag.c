@@ -120,6 +120,11 @@ void fe_diags__set_remarks_aot(struct fe_diags *d, bool on)
 	d->remarks_aot = on;
 }
 
+bool fe_diags__remarks_aot(const struct fe_diags *d)
+{
+	return d->remarks_aot;
+}
+
 int fe_diags__nr_errors(const struct fe_diags *d)
 {
 	return d ? d->nr_errors : 0;

@@ -39,6 +39,7 @@ void fe_diags__set_werror_aot(struct fe_diags *d, bool on);
 void fe_diags__set_no_aot(struct fe_diags *d, bool on);
 /* -Raot: keep [-Raot] remarks (dropped by default, as clang's -R remarks). */
 void fe_diags__set_remarks_aot(struct fe_diags *d, bool on);
+bool fe_diags__remarks_aot(const struct fe_diags *d);
 int fe_diags__nr_errors(const struct fe_diags *d);
 size_t fe_diags__count(const struct fe_diags *d);
 /* Forgets every diagnostic after the first cnt (fe_diags__count() before a

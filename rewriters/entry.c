@@ -156,29 +156,16 @@ static enum CXChildVisitResult visit_top(CXCursor cur, CXCursor parent, CXClient
 
 #define USER_MAIN "__bpfaot_user_bpf_main"
 
-int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *e,
-	     struct fe_diags *d, char **prelude)
+/* Appends the native entry fn of program p, at the end of the unit. */
+static int append_entry(const struct fe_unit *u, const struct fe_prog *p, const char *fn,
+			bool user_main, struct rw_edits *e)
 {
-	struct ctx c = { .u = u, .e = e, .d = d };
-	bool user_main = defined_here(u, "bpf_main");
 	char *text = NULL;
 	size_t len;
 	const char *sec, *name;
 	bool mem2, is_void;
 	int n;
 
-	*prelude = NULL;
-	clang_visitChildren(clang_getTranslationUnitCursor(fe_unit__tu(u)), visit_top, &c);
-	for (n = 0; !c.err && (size_t)n < fe_unit__nr_funcs(u); n++)
-		if (rw_func_is_stubbed(p, fe_unit__func(u, (size_t)n)))
-			c.err = stub_body(&c, fe_unit__func(u, (size_t)n));
-	if (c.err)
-		return c.err;
-	if (user_main && !(*prelude = strdup("/* bpfaot: the file's own bpf_main; the native "
-					     "entry is ours */\n#define bpf_main " USER_MAIN "\n")))
-		return -ENOMEM;
-	if (!p)
-		return 0;
 	name = strcmp(fe_prog__name(p), "bpf_main") ? fe_prog__name(p) : USER_MAIN;
 	fe_unit__source(u, &len);
 	mem2 = fe_prog__ctx(p) == FE_CTX_MEM && fe_prog__nr_params(p) >= 2;
@@ -192,14 +179,14 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 		     "\n/* bpfaot: the native entry of program '%s' (%s%s%s), see "
 		     "include/bpfaot/abi.h */\n"
 		     "%s"
-		     "unsigned long long bpf_main(void *ctx, unsigned long long ctx_size)\n"
+		     "unsigned long long %s(void *ctx, unsigned long long ctx_size)\n"
 		     "{\n"
 		     "%s"
 		     "\t%s%s(%s);%s\n"
 		     "}\n",
 		     fe_prog__name(p), sec ? "SEC(\"" : "",
 		     sec ? sec : "a global function of .text", sec ? "\")" : "",
-		     user_main ? "#undef bpf_main\n" : "", mem2 ? "" : "\t(void)ctx_size;\n",
+		     user_main ? "#undef bpf_main\n" : "", fn, mem2 ? "" : "\t(void)ctx_size;\n",
 		     is_void ? "" : "return ", name,
 		     mem2 ? "ctx, ctx_size" : fe_prog__nr_params(p) ? "ctx" : "",
 		     is_void ? "\n\treturn 0;" : "");
@@ -208,4 +195,36 @@ int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *
 	n = rw_edits__insert(e, (unsigned)len, text);
 	free(text);
 	return n;
+}
+
+int rw_entry(const struct fe_unit *u, const struct fe_prog *p, const struct rw_opts *opts,
+	     struct rw_edits *e, struct fe_diags *d, char **prelude)
+{
+	struct ctx c = { .u = u, .e = e, .d = d };
+	bool user_main = defined_here(u, "bpf_main");
+	char *fn;
+	size_t i;
+	int n;
+
+	*prelude = NULL;
+	clang_visitChildren(clang_getTranslationUnitCursor(fe_unit__tu(u)), visit_top, &c);
+	for (n = 0; !c.err && (size_t)n < fe_unit__nr_funcs(u); n++)
+		if (rw_func_is_stubbed(p, fe_unit__func(u, (size_t)n)))
+			c.err = stub_body(&c, fe_unit__func(u, (size_t)n));
+	if (c.err)
+		return c.err;
+	if (user_main && !(*prelude = strdup("/* bpfaot: the file's own bpf_main; the native "
+					     "entry is ours */\n#define bpf_main " USER_MAIN "\n")))
+		return -ENOMEM;
+	if (p)
+		return append_entry(u, p, "bpf_main", user_main, e);
+	for (i = 0; opts && i < opts->nr_entries; i++) {
+		if (asprintf(&fn, RW_ENTRY_PREFIX "%s", fe_prog__name(opts->entries[i])) < 0)
+			return -ENOMEM;
+		n = append_entry(u, opts->entries[i], fn, user_main && !i, e);
+		free(fn);
+		if (n)
+			return n;
+	}
+	return 0;
 }

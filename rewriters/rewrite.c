@@ -33,6 +33,11 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 			       "/* bpfaot-cc: native source of program '%s' of %s (x86-64; maps, "
 			       "globals and helpers are the runtime's) */\n",
 			       fe_prog__name(p), fe_unit__path(u)) < 0;
+	else if (o.nr_entries)
+		err = asprintf(&head,
+			       "/* bpfaot-cc: native source of the %zu programs of %s (x86-64; "
+			       "one entry each, " RW_ENTRY_PREFIX "NAME) */\n",
+			       o.nr_entries, fe_unit__path(u)) < 0;
 	else
 		err = asprintf(&head, "/* bpfaot-cc: native source of %s */\n",
 			       fe_unit__path(u)) < 0;
@@ -51,7 +56,7 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 	if (!err)
 		err = rw_helpers(u, &o, e, d, &hp);
 	if (!err)
-		err = rw_entry(u, p, e, d, &ep);
+		err = rw_entry(u, p, &o, e, d, &ep);
 	/* the prelude comes before the first line marker, which sets the lines */
 	if (!err && hp)
 		err = rw_edits__insert(e, 0, hp);

@@ -46,14 +46,18 @@ int rw_edits__apply_folded(const struct rw_edits *e, const char *src, size_t len
 
 /* The rewrites. Each returns 0 or -errno with a diagnostic in d. */
 
+struct rw_opts;
 /* Every function defined in the unit becomes static and loses its SEC();
  * with p, appends `uint64_t bpf_main(void *ctx, uint64_t ctx_size)`
- * calling p (raw-memory programs of two parameters get (ctx, ctx_size)).
- * A function of the file named bpf_main is renamed by the prelude line
- * that *prelude gets (malloc'ed; NULL when none is needed). */
-int rw_entry(const struct fe_unit *u, const struct fe_prog *p, struct rw_edits *e,
-	     struct fe_diags *d, char **prelude);
-struct rw_opts;
+ * calling p (raw-memory programs of two parameters get (ctx, ctx_size));
+ * without, one such entry per program of opts->entries, named
+ * RW_ENTRY_PREFIX + the program's name. A function of the file named
+ * bpf_main is renamed by the prelude line that *prelude gets (malloc'ed;
+ * NULL when none is needed). */
+int rw_entry(const struct fe_unit *u, const struct fe_prog *p, const struct rw_opts *opts,
+	     struct rw_edits *e, struct fe_diags *d, char **prelude);
+/* The entries of a unit shared by several programs (rw_opts.entries). */
+#define RW_ENTRY_PREFIX "__bpfaot_entry_"
 
 /* Helper declarations (`static RET (*NAME)(ARGS) = (void *) ID;`) become
  * `extern RET NAME(ARGS) __asm__("_bpf_helper_ext_NNNN");`, so every call,
@@ -98,6 +102,10 @@ struct rw_opts {
 	/* set by rw_rewrite() for the passes (callers leave it NULL): the
 	 * rw_map_usage() verdicts of the unit's maps */
 	const struct rw_map_use *map_uses;
+	/* rw_rewrite() without a program: the programs that get an entry each
+	 * (rw_entry()), for one native front end shared by a file's programs */
+	const struct fe_prog *const *entries;
+	size_t nr_entries;
 };
 
 /* The distance in bytes between two values of array map m in the runtime's

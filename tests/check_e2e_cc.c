@@ -1872,6 +1872,70 @@ START_TEST(test_large_program)
 }
 END_TEST
 
+/* The shared native front end (backend/compile.c): a file's fat object and
+ * its diagnostics are byte for byte those of the compile program by
+ * program (BPFAOT_CC_PER_PROGRAM=1), and -v shows how many native front
+ * ends ran (counted by hand). */
+struct shared_case {
+	const char *src;	/* from the repository's root */
+	const char *cflags;
+	unsigned fronts;
+};
+
+static const struct shared_case shared_cases[] = {
+	{ "tests/data/cc/inline_helpers.bpf.c", CC_FLAGS, 1 },	/* 9 programs */
+	{ "tests/data/cc/new_helpers.bpf.c", CC_FLAGS, 1 },
+	{ "tests/data/cc/styles.bpf.c", CC_FLAGS, 1 },
+	{ "tests/data/cc/xdp_ops.bpf.c", CC_FLAGS, 1 },
+	{ "tests/data/cc/tracing.bpf.c", CC_FLAGS " -D__TARGET_ARCH_x86", 1 },
+	{ "samples/tail_dispatch.bpf.c", BPF_CFLAGS, 1 },
+	/* one of its two programs can have native code: nothing to share */
+	{ "tests/data/cc/core.bpf.c", CC_FLAGS, 1 },
+	/* the rewrite says something ([-Waot]): program by program */
+	{ "tests/data/cc/helper_alias.bpf.c", CC_FLAGS, 2 },
+	/* reg_var does not compile natively: the shared front end fails, then
+	 * reg_var's and plain's own run (with_asm's inline assembly: none) */
+	{ "tests/data/cc/inline_asm.bpf.c", CC_FLAGS, 3 },
+};
+
+START_TEST(test_shared_front_end)
+{
+	const struct shared_case *c = &shared_cases[_i];
+	char dir[96], out[OUT_SZ], per[OUT_SZ], path[PATH_MAX];
+	unsigned char *shared, *alone;
+	size_t shared_len, alone_len;
+	int st;
+
+	tmpdir_new(dir, sizeof(dir));
+	st = tu_sh(out, sizeof(out), "cd '%s' && '%s' %s -c %s -o '%s/shared.o'", root, cc_bin,
+		   c->cflags, c->src, dir);
+	ck_assert_msg(st == 0, "%s: %.2000s", c->src, out);
+	ck_assert_int_eq(tu_sh(per, sizeof(per),
+			       "cd '%s' && BPFAOT_CC_PER_PROGRAM=1 '%s' %s -c %s -o '%s/alone.o'",
+			       root, cc_bin, c->cflags, c->src, dir),
+			 0);
+	ck_assert_str_eq(out, per);
+	snprintf(path, sizeof(path), "%s/shared.o", dir);
+	shared = read_file(path, &shared_len);
+	snprintf(path, sizeof(path), "%s/alone.o", dir);
+	alone = read_file(path, &alone_len);
+	aot_sections(path, out, sizeof(out));
+	ck_assert_msg(*out, "%s: no native code at all", c->src);
+	ck_assert_msg(shared_len == alone_len && !memcmp(shared, alone, alone_len),
+		      "%s: the fat objects differ (%zu and %zu bytes; sections %s)", c->src,
+		      shared_len, alone_len, out);
+	free(shared);
+	free(alone);
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' -v %s -c %s -o '%s/v.o'", root,
+			       cc_bin, c->cflags, c->src, dir),
+			 0);
+	ck_assert_msg(count_str(out, " -disable-llvm-optzns ") == c->fronts,
+		      "%s: %zu native front ends, expected %u:\n%.3000s", c->src,
+		      count_str(out, " -disable-llvm-optzns "), c->fronts, out);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* -v prints each step's command: the BPF compile as given, then the two
  * clang runs of each program's native compile, whose temporary directory is
  * gone afterwards. */
@@ -1911,9 +1975,9 @@ START_TEST(test_verbose)
 		*strrchr(tmp, '/') = '\0';
 		ck_assert_msg(!file_exists(tmp), "%s was left behind", tmp);
 	}
-	/* the BPF compile, the preprocessing, then two per program (source to
-	 * IR, IR to object) */
-	ck_assert_uint_eq(n, 2 + 2 * 4);
+	/* the BPF compile, the preprocessing, the native front end the four
+	 * programs share (source to IR), then one per program (IR to object) */
+	ck_assert_uint_eq(n, 2 + 1 + 4);
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -2270,6 +2334,8 @@ Suite *e2e_cc_suite(void)
 	tc = tcase_create("limits");
 	tcase_add_test(tc, test_large_program);
 	tcase_add_test(tc, test_verbose);
+	tcase_add_loop_test(tc, test_shared_front_end, 0,
+			    (int)(sizeof(shared_cases) / sizeof(shared_cases[0])));
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

@@ -229,7 +229,7 @@ START_TEST(test_golden)
 	}
 	switch (g->pass) {
 	case PASS_ENTRY:
-		err = rw_entry(u, p, e, d, &pre);
+		err = rw_entry(u, p, NULL, e, d, &pre);
 		break;
 	case PASS_HELPERS:
 		err = rw_helpers(u, &g->opts, e, d, &pre);
