@@ -700,6 +700,8 @@ static struct rw_opts rw_opts_of(const struct job *j)
 		.no_inline_helpers = o->no_inline_helpers,
 		.no_types = o->no_types,
 		.preview = o->emit == BE_EMIT_SOURCE,
+		/* the debugging knob of docs/bpfaot-cc.md ("One front end") */
+		.prune = o->emit != BE_EMIT_SOURCE && !getenv("BPFAOT_CC_KEEP_DECLS"),
 		.consts = o->consts,
 		.nr_consts = (size_t)o->nr_consts,
 		.const_maps = j->const_maps,

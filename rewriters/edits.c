@@ -56,6 +56,12 @@ int rw_edits__replace(struct rw_edits *e, unsigned offset, unsigned len, const c
 	return 0;
 }
 
+void rw_edits__span(const struct rw_edits *e, size_t i, unsigned *offset, unsigned *len)
+{
+	*offset = e->items[i].off;
+	*len = e->items[i].len;
+}
+
 int rw_edits__insert(struct rw_edits *e, unsigned offset, const char *text)
 {
 	return rw_edits__replace(e, offset, 0, text);

@@ -57,6 +57,8 @@ int rw_rewrite(const struct fe_unit *u, const struct fe_prog *p, const struct rw
 		err = rw_helpers(u, &o, e, d, &hp);
 	if (!err)
 		err = rw_entry(u, p, &o, e, d, &ep);
+	if (!err && o.prune)
+		err = rw_prune(u, e, d);
 	/* the prelude comes before the first line marker, which sets the lines */
 	if (!err && hp)
 		err = rw_edits__insert(e, 0, hp);

@@ -29,6 +29,8 @@ void rw_edits__free(struct rw_edits *e);
 int rw_edits__replace(struct rw_edits *e, unsigned offset, unsigned len, const char *text);
 int rw_edits__insert(struct rw_edits *e, unsigned offset, const char *text);
 size_t rw_edits__count(const struct rw_edits *e);
+/* The offset and length of the i-th edit added. */
+void rw_edits__span(const struct rw_edits *e, size_t i, unsigned *offset, unsigned *len);
 /* Applies the edits to src[0..len). With line_file, an edit whose text has
  * a different number of lines than what it replaces is followed, at the
  * next line start, by `#line N "line_file"`. On success *out is a new
@@ -56,6 +58,11 @@ struct rw_opts;
  * NULL when none is needed). */
 int rw_entry(const struct fe_unit *u, const struct fe_prog *p, const struct rw_opts *opts,
 	     struct rw_edits *e, struct fe_diags *d, char **prelude);
+/* Blanks the top-level declarations that the unit's code (and the edits
+ * in e) never needs, keeping every line's number; forward-declares the
+ * records the code names only behind pointers (rewriters/prune.c). Run
+ * after every other pass. 0 or -ENOMEM. */
+int rw_prune(const struct fe_unit *u, struct rw_edits *e, struct fe_diags *d);
 /* The entries of a unit shared by several programs (rw_opts.entries). */
 #define RW_ENTRY_PREFIX "__bpfaot_entry_"
 
@@ -90,6 +97,7 @@ struct rw_opts {
 	bool no_inline_helpers;		/* --aot-no-inline-helpers: constant helpers are calls */
 	bool no_types;			/* --aot-no-types: helpers through 5 x u64 */
 	bool preview;			/* fold unchanged system-header text (rw_edits__apply_folded) */
+	bool prune;			/* leave out unneeded declarations (rw_prune()) */
 	const struct fe_prog *prog;	/* rw_helpers(): whose source (rw_rewrite() sets it) */
 	/* --aot-const: "NAME=VALUE" strings (borrowed), .rodata integers
 	 * compiled in as constants (rewriters/consts.c) */

@@ -1872,10 +1872,11 @@ START_TEST(test_large_program)
 }
 END_TEST
 
-/* The shared native front end (backend/compile.c): a file's fat object and
- * its diagnostics are byte for byte those of the compile program by
- * program (BPFAOT_CC_PER_PROGRAM=1), and -v shows how many native front
- * ends ran (counted by hand). */
+/* The shared native front end (backend/compile.c) over the pruned unit
+ * (rewriters/prune.c): a file's fat object and its diagnostics are byte
+ * for byte those of the compile program by program with every declaration
+ * (BPFAOT_CC_PER_PROGRAM=1 BPFAOT_CC_KEEP_DECLS=1), and -v shows how many
+ * native front ends ran (counted by hand). */
 struct shared_case {
 	const char *src;	/* from the repository's root */
 	const char *cflags;
@@ -1898,21 +1899,22 @@ static const struct shared_case shared_cases[] = {
 	{ "tests/data/cc/inline_asm.bpf.c", CC_FLAGS, 3 },
 };
 
-START_TEST(test_shared_front_end)
+/* Compiles src (from the repository's root) with cflags both ways into
+ * dir and compares; fronts: the native front ends -v must show. */
+static void check_shared(const char *dir, const char *src, const char *cflags, unsigned fronts)
 {
-	const struct shared_case *c = &shared_cases[_i];
-	char dir[96], out[OUT_SZ], per[OUT_SZ], path[PATH_MAX];
+	char out[OUT_SZ], per[OUT_SZ], path[PATH_MAX];
 	unsigned char *shared, *alone;
 	size_t shared_len, alone_len;
 	int st;
 
-	tmpdir_new(dir, sizeof(dir));
 	st = tu_sh(out, sizeof(out), "cd '%s' && '%s' %s -c %s -o '%s/shared.o'", root, cc_bin,
-		   c->cflags, c->src, dir);
-	ck_assert_msg(st == 0, "%s: %.2000s", c->src, out);
+		   cflags, src, dir);
+	ck_assert_msg(st == 0, "%s: %.2000s", src, out);
 	ck_assert_int_eq(tu_sh(per, sizeof(per),
-			       "cd '%s' && BPFAOT_CC_PER_PROGRAM=1 '%s' %s -c %s -o '%s/alone.o'",
-			       root, cc_bin, c->cflags, c->src, dir),
+			       "cd '%s' && BPFAOT_CC_PER_PROGRAM=1 BPFAOT_CC_KEEP_DECLS=1 '%s' %s -c "
+			       "%s -o '%s/alone.o'",
+			       root, cc_bin, cflags, src, dir),
 			 0);
 	ck_assert_str_eq(out, per);
 	snprintf(path, sizeof(path), "%s/shared.o", dir);
@@ -1920,18 +1922,51 @@ START_TEST(test_shared_front_end)
 	snprintf(path, sizeof(path), "%s/alone.o", dir);
 	alone = read_file(path, &alone_len);
 	aot_sections(path, out, sizeof(out));
-	ck_assert_msg(*out, "%s: no native code at all", c->src);
+	ck_assert_msg(*out, "%s: no native code at all", src);
 	ck_assert_msg(shared_len == alone_len && !memcmp(shared, alone, alone_len),
-		      "%s: the fat objects differ (%zu and %zu bytes; sections %s)", c->src,
+		      "%s: the fat objects differ (%zu and %zu bytes; sections %s)", src,
 		      shared_len, alone_len, out);
 	free(shared);
 	free(alone);
 	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' -v %s -c %s -o '%s/v.o'", root,
-			       cc_bin, c->cflags, c->src, dir),
+			       cc_bin, cflags, src, dir),
 			 0);
-	ck_assert_msg(count_str(out, " -disable-llvm-optzns ") == c->fronts,
-		      "%s: %zu native front ends, expected %u:\n%.3000s", c->src,
-		      count_str(out, " -disable-llvm-optzns "), c->fronts, out);
+	ck_assert_msg(count_str(out, " -disable-llvm-optzns ") == fronts,
+		      "%s: %zu native front ends, expected %u:\n%.3000s", src,
+		      count_str(out, " -disable-llvm-optzns "), fronts, out);
+}
+
+START_TEST(test_shared_front_end)
+{
+	const struct shared_case *c = &shared_cases[_i];
+	char dir[96];
+
+	tmpdir_new(dir, sizeof(dir));
+	check_shared(dir, c->src, c->cflags, c->fronts);
+	tmpdir_rm(dir);
+}
+END_TEST
+
+/* The same with the running kernel's vmlinux.h (bpftool btf dump), where
+ * pruning leaves out most of the unit: three programs in libbpf-tools'
+ * style (CO-RE reads, tp_btf, a packet parser). */
+START_TEST(test_shared_vmlinux)
+{
+	char dir[96], out[OUT_SZ], flags[256];
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		printf("SKIP: shared front end with vmlinux.h: no /sys/kernel/btf/vmlinux\n");
+		return;
+	}
+	tmpdir_new(dir, sizeof(dir));
+	if (tu_sh(out, sizeof(out),
+		  "bpftool btf dump file /sys/kernel/btf/vmlinux format c > '%s/vmlinux.h'", dir)) {
+		printf("SKIP: shared front end with vmlinux.h: bpftool: %.200s\n", out);
+		tmpdir_rm(dir);
+		return;
+	}
+	snprintf(flags, sizeof(flags), CC_FLAGS " -D__TARGET_ARCH_x86 -I'%s'", dir);
+	check_shared(dir, "tests/data/cc/vmlinux_progs.bpf.c", flags, 1);
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -2336,6 +2371,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_verbose);
 	tcase_add_loop_test(tc, test_shared_front_end, 0,
 			    (int)(sizeof(shared_cases) / sizeof(shared_cases[0])));
+	tcase_add_test(tc, test_shared_vmlinux);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

@@ -113,7 +113,7 @@ static void check_golden(const char *path, const char *got)
 	free(want);
 }
 
-enum pass { PASS_ENTRY, PASS_HELPERS, PASS_MAPS, PASS_GLOBALS, PASS_PREVIEW };
+enum pass { PASS_ENTRY, PASS_HELPERS, PASS_MAPS, PASS_GLOBALS, PASS_PRUNE, PASS_PREVIEW };
 
 struct golden {
 	const char *name;
@@ -134,6 +134,7 @@ static const struct golden goldens[] = {
 	{ "helpers", PASS_HELPERS, NULL, NULL, DEFAULT },
 	{ "maps", PASS_MAPS, NULL, NULL, DEFAULT },
 	{ "globals", PASS_GLOBALS, NULL, NULL, DEFAULT },
+	{ "prune", PASS_PRUNE, NULL, NULL, DEFAULT },
 	/* two maps in one declaration: one extern declaration of both */
 	{ "maps_shared", PASS_MAPS, NULL, NULL, DEFAULT },
 	{ "preview", PASS_PREVIEW, "xdp_count", NULL, DEFAULT },
@@ -239,6 +240,9 @@ START_TEST(test_golden)
 		break;
 	case PASS_GLOBALS:
 		err = rw_globals(u, NULL, e, d);
+		break;
+	case PASS_PRUNE:
+		err = rw_prune(u, e, d);
 		break;
 	case PASS_PREVIEW:
 		opts = g->opts;
