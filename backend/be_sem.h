@@ -33,4 +33,8 @@ struct be_sem_opts {
  * (may be NULL) gets the number of instructions rewritten. 0 or -ENOMEM. */
 int be_ir_bpf_semantics(LLVMModuleRef m, const struct be_sem_opts *opts, size_t *nr_ops);
 
+/* Drops the noinline attribute of every function m defines (not of the
+ * optnone ones): BPF's __noinline is for the verifier. Returns how many. */
+unsigned be_ir_allow_inlining(LLVMModuleRef m);
+
 #endif /* BPFAOT_BE_SEM_H */

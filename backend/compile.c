@@ -506,6 +506,7 @@ static int apply_semantics(struct job *j, const char *in, const char *out)
 	if (!m)
 		goto out_dispose_ctx;
 	err = be_ir_bpf_semantics(m, &so, NULL);
+	be_ir_allow_inlining(m);
 	/* after the semantics pass: it is for the user's code, the helpers'
 	 * bodies are ours and defined in C */
 	if (!err && !j->o->no_inline_helpers)
@@ -939,8 +940,10 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 			    strerror(-err));
 		goto out;
 	}
+	/* IR to stdout (no -o, or -o -) is read back from obj_path */
 	err = native_compile(j, name, src_path,
-			     o->emit == BE_EMIT_LLVM && o->output ? o->output : obj_path,
+			     o->emit == BE_EMIT_LLVM && o->output && strcmp(o->output, "-") ?
+				     o->output : obj_path,
 			     o->emit == BE_EMIT_LLVM, err_path);
 	if (err > 0) {
 		report_native_failure(j, p, err_path, o->emit != BE_EMIT_FAT);

@@ -197,3 +197,29 @@ int be_ir_bpf_semantics(LLVMModuleRef m, const struct be_sem_opts *opts, size_t 
 		*nr_ops = n;
 	return 0;
 }
+
+/*
+ * BPF's `__noinline` (a bpf-to-bpf call the verifier checks as a
+ * subprogram, a global function it verifies on its own) shapes the
+ * bytecode for the verifier; natively it only costs a call. -O3 may inline
+ * every function of the module, as the LLVM engines may inline the
+ * bytecode's calls. A function that is also optnone (--aot-opt=0, or the
+ * source's own optnone) keeps both: LLVM requires it.
+ */
+unsigned be_ir_allow_inlining(LLVMModuleRef m)
+{
+	unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+	unsigned optnone = LLVMGetEnumAttributeKindForName("optnone", 7);
+	unsigned n = 0;
+	LLVMValueRef f;
+
+	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f) ||
+		    !LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, noinline) ||
+		    LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone))
+			continue;
+		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, noinline);
+		n++;
+	}
+	return n;
+}

@@ -892,6 +892,30 @@ START_TEST(test_conformance)
 }
 END_TEST
 
+/* BPF's __noinline is the verifier's (be_ir_allow_inlining()): the native
+ * IR of calls_globals at -O3 calls neither of its two __noinline
+ * functions; at --aot-opt=0 (optnone) both calls stay. The answers are
+ * checked on every engine by the sample's own test. */
+START_TEST(test_noinline_inlined)
+{
+	static const char *const opts[] = { "", "--aot-opt=0" };
+	char out[OUT_SZ];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(tu_sh(out, sizeof(out),
+				       "cd '%s' && '%s' --aot-emit=llvm --aot-prog=calls_main %s "
+				       BPF_CFLAGS " -c samples/calls_globals.bpf.c -o -",
+				       root, cc_bin, opts[i]),
+				 0);
+		ck_assert_msg(strstr(out, "define i64 @bpf_main("), "%.2000s", out);
+		ck_assert_msg(!strstr(out, " @mix(") == !i && !strstr(out, " @weigh(") == !i,
+			      "%s: calls of mix/weigh %s:\n%.3000s", *opts[i] ? opts[i] : "-O3",
+			      i ? "missing" : "left", out);
+	}
+}
+END_TEST
+
 /* The native code of big_struct.bpf.c calls memcpy and memset (so the
  * conformance cases above run them), at -O3 and at -O0. */
 START_TEST(test_libc_calls)
@@ -2335,6 +2359,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_ubpf_convention_aot);
 	tcase_add_test(tc, test_uint64_typedef);
 	tcase_add_test(tc, test_libc_calls);
+	tcase_add_test(tc, test_noinline_inlined);
 	tcase_add_test(tc, test_native_globals_init);
 	tcase_add_test(tc, test_bpftime_objects);
 	tcase_set_timeout(tc, 120);
