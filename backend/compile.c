@@ -765,7 +765,7 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 		}
 		if (fe_unit__find_map(j->u, name) || is_map_values_sym(j->u, name) ||
 		    is_libc_sym(name) || !strcmp(name, BPFAOT_TAIL_CALL_NOW) ||
-		    !strcmp(name, BPFAOT_TLS_PRANDOM))
+		    !strcmp(name, BPFAOT_TLS_PRANDOM) || !strcmp(name, BPFAOT_TLS_PID_TGID))
 			continue;
 		g = fe_unit__find_global(j->u, name);
 		if ((g && fe_global__offset(g) >= 0) || fe_unit__is_kconfig(j->u, name))

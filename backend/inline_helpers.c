@@ -150,8 +150,20 @@ static int push_call(LLVMValueRef **calls_, size_t *nr, size_t *cap, LLVMValueRe
 	return 0;
 }
 
-/* The calls of fn: direct, or through a constant cast of fn. *out is
- * malloc'ed (caller frees, also on error). */
+/* Whether call instruction c lies in a helper's body: a body may call the
+ * runtime's helper it stands for (bpf_get_current_pid_tgid's first call on
+ * a thread), and that call must stay one. */
+static bool in_body(LLVMValueRef c)
+{
+	size_t len;
+	const char *name = LLVMGetValueName2(LLVMGetBasicBlockParent(LLVMGetInstructionParent(c)),
+					     &len);
+
+	return !strncmp(name, BODY_PREFIX, strlen(BODY_PREFIX));
+}
+
+/* The calls of fn outside the helpers' bodies: direct, or through a
+ * constant cast of fn. *out is malloc'ed (caller frees, also on error). */
 static int collect_calls(LLVMValueRef fn, LLVMValueRef **out, size_t *nr)
 {
 	LLVMUseRef u, u2;
@@ -163,12 +175,14 @@ static int collect_calls(LLVMValueRef fn, LLVMValueRef **out, size_t *nr)
 	for (u = LLVMGetFirstUse(fn); u && !err; u = LLVMGetNextUse(u)) {
 		LLVMValueRef user = LLVMGetUser(u);
 
-		if (calls(user, fn))
-			err = push_call(out, nr, &cap, user);
-		else if (LLVMIsAConstantExpr(user) && LLVMGetConstOpcode(user) == LLVMBitCast)
+		if (calls(user, fn)) {
+			if (!in_body(user))
+				err = push_call(out, nr, &cap, user);
+		} else if (LLVMIsAConstantExpr(user) && LLVMGetConstOpcode(user) == LLVMBitCast) {
 			for (u2 = LLVMGetFirstUse(user); u2 && !err; u2 = LLVMGetNextUse(u2))
-				if (calls(LLVMGetUser(u2), user))
+				if (calls(LLVMGetUser(u2), user) && !in_body(LLVMGetUser(u2)))
 					err = push_call(out, nr, &cap, LLVMGetUser(u2));
+		}
 	}
 	return err;
 }

@@ -156,7 +156,7 @@ uint64_t rt_helper_probe_read_str(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 uint64_t rt_helper_get_current_pid_tgid(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 					uint64_t r5)
 {
-	return (uint64_t)(uint32_t)getpid() << 32 | (uint32_t)gettid();
+	return rt_run__pid_tgid();
 }
 
 uint64_t rt_helper_get_current_uid_gid(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,

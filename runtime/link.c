@@ -545,10 +545,11 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_GOT; /* its address is known once the image is */
 		return 0;
 	}
-	if (!strcmp(name, BPFAOT_TLS_PRANDOM)) {
+	if (!strcmp(name, BPFAOT_TLS_PRANDOM) || !strcmp(name, BPFAOT_TLS_PID_TGID)) {
 		intptr_t off;
 
-		if (!rt_run__prandom_tpoff(&off)) {
+		if (!(strcmp(name, BPFAOT_TLS_PRANDOM) ? rt_run__pid_tgid_tpoff(&off) :
+							  rt_run__prandom_tpoff(&off))) {
 			rt_log__err(lk->log, "%s: symbol '%s': no thread pointer on this machine",
 				    lk->path, name);
 			return -ENOTSUP;

@@ -4,9 +4,11 @@
  * thread, the memory regions a program may touch, and runtime errors.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -54,18 +56,61 @@ uint64_t *rt_run__prandom_state(void)
 	return &prandom_state;
 }
 
-bool rt_run__prandom_tpoff(intptr_t *off)
+/*
+ * The calling thread's bpf_get_current_pid_tgid() (tgid << 32 | tid),
+ * once known: neither changes during a thread's life, but each is a
+ * system call (getpid, gettid), hundreds of ns on a VM. 0 until the first
+ * call (no thread has tid 0); a fork()ed child clears the copy of its
+ * parent's thread (pthread_atfork, registered before any value is kept),
+ * and a new thread starts at 0. Native code reads it at a fixed offset
+ * from the thread pointer (BPFAOT_TLS_PID_TGID), as prandom_state.
+ */
+static __thread uint64_t pid_tgid __attribute__((tls_model("initial-exec")));
+static pthread_once_t pid_tgid_once = PTHREAD_ONCE_INIT;
+
+static void pid_tgid_forget(void)
+{
+	pid_tgid = 0;
+}
+
+static void pid_tgid_register(void)
+{
+	pthread_atfork(NULL, NULL, pid_tgid_forget);
+}
+
+uint64_t rt_run__pid_tgid(void)
+{
+	if (!pid_tgid) {
+		pthread_once(&pid_tgid_once, pid_tgid_register);
+		pid_tgid = (uint64_t)(uint32_t)getpid() << 32 | (uint32_t)gettid();
+	}
+	return pid_tgid;
+}
+
+/* *off = the offset of thread-local v from the thread pointer: the same in
+ * every thread for an initial-exec variable. */
+static bool tpoff(const void *v, intptr_t *off)
 {
 #if defined(__x86_64__)
 	uintptr_t tp;
 
 	/* the TCB's self pointer: the thread pointer, as %fs holds it */
 	__asm__("mov %%fs:0, %0" : "=r"(tp));
-	*off = (intptr_t)((uintptr_t)&prandom_state - tp);
+	*off = (intptr_t)((uintptr_t)v - tp);
 	return true;
 #else
 	return false;
 #endif
+}
+
+bool rt_run__prandom_tpoff(intptr_t *off)
+{
+	return tpoff(&prandom_state, off);
+}
+
+bool rt_run__pid_tgid_tpoff(intptr_t *off)
+{
+	return tpoff(&pid_tgid, off);
 }
 
 bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write)

@@ -1908,7 +1908,7 @@ struct shared_case {
 };
 
 static const struct shared_case shared_cases[] = {
-	{ "tests/data/cc/inline_helpers.bpf.c", CC_FLAGS, 1 },	/* 9 programs */
+	{ "tests/data/cc/inline_helpers.bpf.c", CC_FLAGS, 1 },	/* 10 programs */
 	{ "tests/data/cc/new_helpers.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/styles.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/xdp_ops.bpf.c", CC_FLAGS, 1 },
@@ -2221,6 +2221,11 @@ static const struct inline_case inline_cases[] = {
 	  { "00000000: e2b3830d00000000", "01000000: 794cc45400000000",
 	    "02000000: 42f345a800000000" },
 	  { "_bpf_helper_ext_0007" }, { "__bpfaot_tls_prandom" } },
+	/* the runtime's helper stays for a thread's first call */
+	{ "pid_tgid", "pkt64",
+	  { "00000000: 0100000000000000", "01000000: 0100000000000000",
+	    "02000000: 0100000000000000" },
+	  { NULL }, { "__bpfaot_tls_pid_tgid" } },
 	{ "probe", "pkt64",
 	  { "00000000: 0000000000000000", "01000000: 8877665544332211",
 	    "02000000: f2ffffffffffffff", "03000000: 0000000000000000",

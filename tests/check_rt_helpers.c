@@ -8,9 +8,11 @@
  * rebuilt here byte for byte.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -297,6 +299,42 @@ static void kernel_input(uint8_t *d, size_t len, bool second)
 	memset(d + 120, 0, len - 120);
 	memset(d + 128, 0xff, 64);
 }
+
+/* bpf_get_current_pid_tgid: the calling thread's ids, kept after the
+ * first call (rt_run__pid_tgid()); a fork()ed child and a new thread get
+ * their own, not the copy they inherit. */
+static uint64_t ids_now(void)
+{
+	return (uint64_t)(uint32_t)getpid() << 32 | (uint32_t)gettid();
+}
+
+static void *pid_tgid_thread(void *arg)
+{
+	*(uint64_t *)arg = call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0) == ids_now();
+	return NULL;
+}
+
+START_TEST(test_pid_tgid)
+{
+	uint64_t v = call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0), ok = 0;
+	pthread_t t;
+	int st;
+	pid_t pid;
+
+	ck_assert_uint_eq(v, ids_now());
+	ck_assert_uint_eq(call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0), v);
+	ck_assert_int_eq(pthread_create(&t, NULL, pid_tgid_thread, &ok), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_uint_eq(ok, 1);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid)
+		_exit(call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0) == ids_now() ? 0 : 1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the child read its parent's ids");
+	ck_assert_uint_eq(call(BPF_FUNC_get_current_pid_tgid, 0, 0, 0, 0, 0), v);
+}
+END_TEST
 
 START_TEST(test_csum_diff)
 {
@@ -948,6 +986,7 @@ Suite *rt_helpers_suite(void)
 	tcase_add_test(core, test_trace_printk);
 	tcase_add_test(core, test_snprintf);
 	tcase_add_test(core, test_csum_diff);
+	tcase_add_test(core, test_pid_tgid);
 	tcase_add_test(core, test_csum_replace);
 	tcase_add_test(core, test_skb_bytes);
 	tcase_add_test(core, test_xdp_adjust);

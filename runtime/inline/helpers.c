@@ -37,6 +37,11 @@
 /* The offset of the run's bpf_get_prandom_u32 state from the thread
  * pointer: the linker binds the symbol's value to it (abi.h). */
 extern char prandom_tpoff[] __asm__(BPFAOT_TLS_PRANDOM);
+/* The same for the thread's bpf_get_current_pid_tgid() value (0: unknown
+ * yet), and the runtime's helper, which finds it and keeps it there. */
+extern char pid_tgid_tpoff[] __asm__(BPFAOT_TLS_PID_TGID);
+extern uint64_t pid_tgid_helper(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+	__asm__(BPFAOT_HELPER_PREFIX "0014");
 
 /* A callback as the native ABI calls it: five u64 in, u64 out (the
  * backend passes a thunk of this type that calls the program's function
@@ -122,6 +127,15 @@ INLINE_HELPER(0007)
 
 	*state = x;
 	return rt_inl_prandom_value(x);
+}
+
+/* bpf_get_current_pid_tgid: the thread's value, once the runtime's helper
+ * has found it (two system calls) */
+INLINE_HELPER(0014)
+{
+	uint64_t v = *(uint64_t FS_SEG *)(uintptr_t)pid_tgid_tpoff;
+
+	return __builtin_expect(v != 0, 1) ? v : pid_tgid_helper(r1, r2, r3, r4, r5);
 }
 
 /* bpf_get_smp_processor_id: the runtime runs programs on CPU 0 */

@@ -60,6 +60,12 @@
  *   bpf_probe_read_str at address 16: -EFAULT; res[5], res[6] dst cleared
  *   (the bytes after a NUL are not compared: both copy page-sized chunks,
  *   so they depend on where the stack lies)
+ * pid_tgid: bpf_get_current_pid_tgid() twice (inlined, the second reads
+ *   the runtime's thread-local copy): res[0] = 1 when both agree, res[1]
+ *   = 1 when the tgid (high half) is not 0, res[2] = 1 when the tid (low
+ *   half) equals it (bpfaot-run runs programs on its main thread).
+ *   check_rt_helpers compares the value with getpid() and gettid(), also
+ *   in a fork()ed child.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -268,6 +274,17 @@ int probe_str(struct xdp_md *ctx)
 	put(4, bpf_probe_read_str(dst, 16, (void *)16));
 	put(5, *(__u64 *)dst);
 	put(6, *(__u64 *)(dst + 8));
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int pid_tgid(struct xdp_md *ctx)
+{
+	__u64 a = bpf_get_current_pid_tgid(), b = bpf_get_current_pid_tgid();
+
+	put(0, a == b);
+	put(1, (a >> 32) != 0);
+	put(2, (a >> 32) == (__u32)a);
 	return XDP_PASS;
 }
 
