@@ -23,8 +23,11 @@
  *       be_ir_bpf_semantics() over P.bc (in process, LLVM-C): BPF's results
  *             for division and remainder by 0 (and INT_MIN / -1), shift
  *             counts masked as the BPF compile masks them (backend/ir_sem.c)
- *       clang <the same first line> -c -x ir P.sem.bc: clang's own -O3
- *             pipeline and code generator over the guarded module
+ *       a fork()ed child of bpfaot-cc runs LLVM's default<O3> pipeline
+ *             (tuned as clang tunes it) and the x86-64 code generator
+ *             (PIC) over P.sem.bc: the code of `clang <the same first
+ *             line> -c -x ir P.sem.bc`, without a program start
+ *             (back_end_child())
  *
  *     -ffreestanding: no libc behind the native code, and no library calls
  *     synthesised from loops (__builtin_memcpy & co. still expand inline);
@@ -60,6 +63,10 @@
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
 
 #include "be_internal.h"
 #include "be_sem.h"
@@ -416,18 +423,6 @@ static int native_base_args(const struct job *j, const char **argv, char *opt, s
 	return k;
 }
 
-static int run_clang(struct job *j, const char **argv)
-{
-	int st = be_run(argv, j->o->verbose);
-
-	if (st < 0) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
-			    strerror(-st));
-		return st;
-	}
-	return st ? 1 : 0;
-}
-
 /* Reports a failed native compile of p: clang's first error, at its
  * location (the #line and line markers of the unit make it the user's),
  * as a [-Waot] warning (the program keeps its bytecode), or as an error
@@ -576,39 +571,96 @@ static int native_front(struct job *j, const char *src_path, const char *bc,
 	return err;
 }
 
-/* The native back end's command line in argv (room for 24): clang's -O
- * pipeline and code generation (or its IR, llvm) of bitcode sem. */
-static void native_back_args(const struct job *j, const char **argv, char *opt, size_t opt_size,
-			     const char *sem, const char *out, bool llvm)
-{
-	int k = native_base_args(j, argv, opt, opt_size);
+#define NATIVE_TRIPLE "x86_64-unknown-linux-gnu"
 
-	if (llvm) {
-		argv[k++] = "-S";
-		argv[k++] = "-emit-llvm";
-	} else {
-		argv[k++] = "-c";
+/* The native back end, in a fork()ed child of bpfaot-cc (no program start,
+ * no libLLVM to load again, and a fatal error of LLVM ends the child, not
+ * the compile): bitcode sem -> LLVM's default<On> pipeline, tuned as clang
+ * tunes it -> the x86-64 object (or the IR, llvm) at out. Exit status 0,
+ * or 1 with the reason on stderr. */
+static int back_end_child(const struct job *j, const char *sem, const char *out, bool llvm)
+{
+	static const LLVMCodeGenOptLevel cg[] = { LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
+						  LLVMCodeGenLevelDefault,
+						  LLVMCodeGenLevelAggressive };
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMMemoryBufferRef buf = NULL;
+	LLVMPassBuilderOptionsRef pbo;
+	LLVMTargetMachineRef tm;
+	LLVMModuleRef m = NULL;
+	LLVMTargetRef t;
+	LLVMErrorRef e;
+	char pipeline[32], *msg = NULL;
+	int lvl = j->o->opt_level < 0 ? 0 : j->o->opt_level > 3 ? 3 : j->o->opt_level;
+
+	LLVMInitializeX86TargetInfo();
+	LLVMInitializeX86Target();
+	LLVMInitializeX86TargetMC();
+	LLVMInitializeX86AsmPrinter();
+	/* inlined helpers hold x86 assembly (rep movsb) */
+	LLVMInitializeX86AsmParser();
+	if (LLVMCreateMemoryBufferWithContentsOfFile(sem, &buf, &msg) ||
+	    LLVMParseBitcodeInContext2(ctx, buf, &m)) {
+		fprintf(stderr, "bpfaot-cc: error: cannot read '%s'\n", sem);
+		return 1;
 	}
-	argv[k++] = "-x";
-	argv[k++] = "ir";
-	argv[k++] = sem;
-	argv[k++] = "-o";
-	argv[k++] = out;
-	argv[k] = NULL;
+	if (LLVMGetTargetFromTriple(NATIVE_TRIPLE, &t, &msg)) {
+		fprintf(stderr, "bpfaot-cc: error: %s\n", msg);
+		return 1;
+	}
+	tm = LLVMCreateTargetMachine(t, NATIVE_TRIPLE, "x86-64", "", cg[lvl], LLVMRelocPIC,
+				     LLVMCodeModelDefault);
+	/* clang's tuning: unrolling, interleaving and both vectorisers from -O2 */
+	pbo = LLVMCreatePassBuilderOptions();
+	LLVMPassBuilderOptionsSetLoopUnrolling(pbo, lvl >= 2);
+	LLVMPassBuilderOptionsSetLoopInterleaving(pbo, lvl >= 2);
+	LLVMPassBuilderOptionsSetLoopVectorization(pbo, lvl >= 2);
+	LLVMPassBuilderOptionsSetSLPVectorization(pbo, lvl >= 2);
+	snprintf(pipeline, sizeof(pipeline), "default<O%d>", lvl);
+	e = LLVMRunPasses(m, pipeline, tm, pbo);
+	if (e) {
+		msg = LLVMGetErrorMessage(e);
+		fprintf(stderr, "bpfaot-cc: error: %s: %s\n", pipeline, msg);
+		return 1;
+	}
+	if (llvm ? LLVMPrintModuleToFile(m, out, &msg) :
+		   LLVMTargetMachineEmitToFile(tm, m, (char *)out, LLVMObjectFile, &msg)) {
+		fprintf(stderr, "bpfaot-cc: error: cannot write '%s': %s\n", out, msg);
+		return 1;
+	}
+	return 0;
 }
 
-/* Source -> unoptimised bitcode -> BPF's semantics -> clang's -O pipeline
- * and code generation (or its IR, llvm). Clang, not LLVM-C, optimises and
- * emits the object, so the pipeline, its tuning and the code generator's
- * options (relaxed GOT relocations among them) are exactly those of a
- * plain `clang -O3 -c`. 0; 1 when the source does not compile natively
- * (clang's messages in err_path); -errno. */
+/* Starts back_end_child() over sem: the child's pid, or -errno. */
+static int back_end_start(const struct job *j, const char *sem, const char *out, bool llvm)
+{
+	pid_t pid;
+
+	if (j->o->verbose)
+		fprintf(stderr, "  (bpfaot-cc) LLVM default<O%d> and x86-64 code generation: %s -o %s\n",
+			j->o->opt_level, sem, out);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int st = back_end_child(j, sem, out, llvm);
+
+		fflush(stderr);
+		_exit(st);
+	}
+	return pid;
+}
+
+/* Source -> unoptimised bitcode -> BPF's semantics -> LLVM's -O pipeline
+ * and code generation (or its IR, llvm), in a child (back_end_start()).
+ * 0; 1 when the source does not compile natively (clang's messages in
+ * err_path) or the back end failed (its message on stderr); -errno. */
 static int native_compile(struct job *j, const char *name, const char *src_path, const char *out,
 			  bool llvm, const char *err_path)
 {
-	const char *argv[24];
 	char *bc = tmp_path(j, name, ".bc"), *sem = tmp_path(j, name, ".sem.bc");
-	char opt[8];
 	int err = -ENOMEM;
 
 	if (!bc || !sem)
@@ -618,8 +670,14 @@ static int native_compile(struct job *j, const char *name, const char *src_path,
 		err = apply_semantics(j, bc, sem);
 	if (err)
 		goto out_free;
-	native_back_args(j, argv, opt, sizeof(opt), sem, out, llvm);
-	err = run_clang(j, argv);
+	err = back_end_start(j, sem, out, llvm);
+	if (err > 0)
+		err = be_wait(err);
+	if (err < 0)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot start the native back end: %s",
+			    strerror(-err));
+	else if (err)
+		err = 1;
 out_free:
 	free(sem);
 	free(bc);
@@ -1129,16 +1187,11 @@ static void run_back_ends(struct job *j, struct shared *s)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t most = cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus, next = 0, done = 0;
-	const char *argv[24];
-	char opt[8];
 
 	/* s->status holds the pid until the child is reaped */
 	while (done < s->n) {
-		for (; next < s->n && next - done < most; next++) {
-			native_back_args(j, argv, opt, sizeof(opt), s->bc[next], s->obj[next],
-					 false);
-			s->status[next] = be_spawn(argv, j->o->verbose);
-		}
+		for (; next < s->n && next - done < most; next++)
+			s->status[next] = back_end_start(j, s->bc[next], s->obj[next], false);
 		if (s->status[done] > 0)
 			s->status[done] = be_wait(s->status[done]);
 		done++;
@@ -1212,8 +1265,8 @@ static int compile_shared(struct job *j, bool *done)
 		}
 		err = s.status[k];
 		if (err < 0)
-			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
-				    strerror(-err));
+			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
+				    "cannot start the native back end: %s", strerror(-err));
 		else if (err > 0)
 			report_native_failure(j, p, err_path, false);
 		else
