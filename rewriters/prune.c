@@ -215,14 +215,14 @@ static void need_decl(struct ctx *x, CXCursor d)
 static void need_name(struct ctx *x, CXCursor d)
 {
 	unsigned h = clang_hashCursor(d);
-	size_t i;
-
 	CXString name = clang_getCursorSpelling(d);
 	const char *n = clang_getCString(name);
+	bool anon;
+	size_t i;
+
 	/* a record without a name of its own (libclang may spell it
 	 * "struct (unnamed at ...)"): its declaration, whole */
-	bool anon = clang_Cursor_isAnonymous(d) || !n || !*n || strchr(n, ' ') || strchr(n, '(');
-
+	anon = clang_Cursor_isAnonymous(d) || !n || !*n || strchr(n, ' ') || strchr(n, '(');
 	clang_disposeString(name);
 	if (anon) {
 		need_decl(x, d);
