@@ -17,7 +17,7 @@
  *
  *       clang -target x86_64-unknown-linux-gnu -O3 -fno-stack-protector
  *             -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-exceptions
- *             -ffreestanding -fPIC -fno-plt -fno-common -fno-addrsig -w
+ *             -ffreestanding -fPIC -fno-plt -fno-common -w
  *             -fwrapv -fno-strict-aliasing -Xclang -disable-llvm-optzns
  *             <-std=, -f[un]signed-char of the user> -emit-llvm -c -x c P.c
  *       be_ir_bpf_semantics() over P.bc (in process, LLVM-C): BPF's results
@@ -418,7 +418,6 @@ static int native_base_args(const struct job *j, const char **argv, char *opt, s
 	argv[k++] = "-fPIC";
 	argv[k++] = "-fno-plt";
 	argv[k++] = "-fno-common";
-	argv[k++] = "-fno-addrsig";
 	argv[k++] = "-w";
 	return k;
 }
@@ -528,17 +527,23 @@ out_dispose_ctx:
 	return err;
 }
 
-/* The native front end: source -> unoptimised bitcode bc
- * (-disable-llvm-optzns). 0; 1 when the source does not compile natively
- * (clang's messages in err_path); -errno. */
-static int native_front(struct job *j, const char *src_path, const char *bc,
-			const char *err_path)
+/* The native front end: source src, written to src_path -> unoptimised
+ * bitcode bc (-disable-llvm-optzns). 0; 1 when the source does not compile
+ * natively (clang's messages in err_path); -errno. */
+static int native_front(struct job *j, const char *src, size_t src_len, const char *src_path,
+			const char *bc, const char *err_path)
 {
 	const struct be_opts *o = j->o;
-	const char **argv = calloc((size_t)o->nr_src_args + 40, sizeof(*argv));
+	const char **argv;
 	char opt[8];
-	int i, k, err;
+	int i, k, err = be_write_file(src_path, src, src_len);
 
+	if (err) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
+			    strerror(-err));
+		return err;
+	}
+	argv = calloc((size_t)o->nr_src_args + 40, sizeof(*argv));
 	if (!argv)
 		return -ENOMEM;
 	k = native_base_args(j, argv, opt, sizeof(opt));
@@ -653,31 +658,35 @@ static int back_end_start(const struct job *j, const char *sem, const char *out,
 	return pid;
 }
 
+/* A back end's status as be_wait() gives it (or back_end_start()'s
+ * -errno): 0, 1 when it failed (it said why on stderr), -errno. */
+static int back_end_status(struct job *j, int st)
+{
+	if (st < 0)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot start the native back end: %s",
+			    strerror(-st));
+	return st > 0 ? 1 : st;
+}
+
 /* Source -> unoptimised bitcode -> BPF's semantics -> LLVM's -O pipeline
  * and code generation (or its IR, llvm), in a child (back_end_start()).
  * 0; 1 when the source does not compile natively (clang's messages in
  * err_path) or the back end failed (its message on stderr); -errno. */
-static int native_compile(struct job *j, const char *name, const char *src_path, const char *out,
-			  bool llvm, const char *err_path)
+static int native_compile(struct job *j, const char *name, const char *src, size_t src_len,
+			  const char *src_path, const char *out, bool llvm, const char *err_path)
 {
 	char *bc = tmp_path(j, name, ".bc"), *sem = tmp_path(j, name, ".sem.bc");
 	int err = -ENOMEM;
 
 	if (!bc || !sem)
 		goto out_free;
-	err = native_front(j, src_path, bc, err_path);
+	err = native_front(j, src, src_len, src_path, bc, err_path);
 	if (!err)
 		err = apply_semantics(j, bc, sem);
 	if (err)
 		goto out_free;
 	err = back_end_start(j, sem, out, llvm);
-	if (err > 0)
-		err = be_wait(err);
-	if (err < 0)
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot start the native back end: %s",
-			    strerror(-err));
-	else if (err)
-		err = 1;
+	err = back_end_status(j, err > 0 ? be_wait(err) : err);
 out_free:
 	free(sem);
 	free(bc);
@@ -823,7 +832,7 @@ static int check_native(struct job *j, const struct fe_prog *p, const struct be_
 		}
 		if (fe_unit__find_map(j->u, name) || is_map_values_sym(j->u, name) ||
 		    is_libc_sym(name) || !strcmp(name, BPFAOT_TAIL_CALL_NOW) ||
-		    !strcmp(name, BPFAOT_TLS_PRANDOM) || !strcmp(name, BPFAOT_TLS_PID_TGID))
+		    BPFAOT_IS_TLS_SYM(name))
 			continue;
 		g = fe_unit__find_global(j->u, name);
 		if ((g && fe_global__offset(g) >= 0) || fe_unit__is_kconfig(j->u, name))
@@ -992,14 +1001,8 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = be_write_file(src_path, src, src_len);
-	if (err) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
-			    strerror(-err));
-		goto out;
-	}
 	/* IR to stdout (no -o, or -o -) is read back from obj_path */
-	err = native_compile(j, name, src_path,
+	err = native_compile(j, name, src, src_len, src_path,
 			     o->emit == BE_EMIT_LLVM && o->output && strcmp(o->output, "-") ?
 				     o->output : obj_path,
 			     o->emit == BE_EMIT_LLVM, err_path);
@@ -1235,13 +1238,7 @@ static int compile_shared(struct job *j, bool *done)
 		err = 0;
 		goto out;
 	}
-	err = be_write_file(src_path, src, len);
-	if (err) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
-			    strerror(-err));
-		goto out;
-	}
-	err = native_front(j, src_path, bc, err_path);
+	err = native_front(j, src, len, src_path, bc, err_path);
 	if (err) {
 		/* 1: a program does not compile natively; which one, says its own compile */
 		err = err > 0 ? 0 : err;
@@ -1263,13 +1260,10 @@ static int compile_shared(struct job *j, bool *done)
 			refuse_unsupported(j, p);
 			continue;
 		}
-		err = s.status[k];
-		if (err < 0)
-			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0,
-				    "cannot start the native back end: %s", strerror(-err));
-		else if (err > 0)
+		err = back_end_status(j, s.status[k]);
+		if (err > 0)
 			report_native_failure(j, p, err_path, false);
-		else
+		else if (!err)
 			err = finish_prog(j, p, &ropts, s.obj[k]);
 		k++;
 		if (err < 0)

@@ -545,11 +545,10 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_GOT; /* its address is known once the image is */
 		return 0;
 	}
-	if (!strcmp(name, BPFAOT_TLS_PRANDOM) || !strcmp(name, BPFAOT_TLS_PID_TGID)) {
+	if (BPFAOT_IS_TLS_SYM(name)) {
 		intptr_t off;
 
-		if (!(strcmp(name, BPFAOT_TLS_PRANDOM) ? rt_run__pid_tgid_tpoff(&off) :
-							  rt_run__prandom_tpoff(&off))) {
+		if (!rt_run__tls_tpoff(name, &off)) {
 			rt_log__err(lk->log, "%s: symbol '%s': no thread pointer on this machine",
 				    lk->path, name);
 			return -ENOTSUP;

@@ -466,15 +466,14 @@ bool rt_run__skb_is_l2(uint32_t type);
 void rt_run__set_current(struct rt_run *run);
 /* The current run's bpf_get_prandom_u32 state (a thread-local variable). */
 uint64_t *rt_run__prandom_state(void);
-/* *off = that variable's offset from the thread pointer, the same in every
- * thread (what native code finds at BPFAOT_TLS_PRANDOM); false off x86-64. */
-bool rt_run__prandom_tpoff(intptr_t *off);
 /* The calling thread's tgid << 32 | tid, kept in a thread-local variable
  * after the first call (bpf_get_current_pid_tgid). */
 uint64_t rt_run__pid_tgid(void);
-/* *off = that variable's offset from the thread pointer (what native code
- * finds at BPFAOT_TLS_PID_TGID); false off x86-64. */
-bool rt_run__pid_tgid_tpoff(intptr_t *off);
+/* *off = the offset from the thread pointer, the same in every thread, of
+ * the thread-local variable that symbol name of abi.h stands for
+ * (BPFAOT_TLS_PRANDOM: the prandom state, BPFAOT_TLS_PID_TGID: the ids);
+ * false for another name, or off x86-64. */
+bool rt_run__tls_tpoff(const char *name, intptr_t *off);
 /* true when [p, p+len) is memory the program may access; with write, writable. */
 bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write);
 /* Records a runtime error once; the engine stops at the next check. */

@@ -31,7 +31,7 @@ static __thread struct rt_run *current_run __attribute__((tls_model("initial-exe
  * bpf_get_prandom_u32's state of the current run, while it is current:
  * the run keeps it in run->prandom_state, this thread-local copy is what
  * the helper and inlined native code advance. Native code finds it at a
- * fixed offset from the thread pointer (rt_run__prandom_tpoff(), bound to
+ * fixed offset from the thread pointer (rt_run__tls_tpoff(), bound to
  * BPFAOT_TLS_PRANDOM by the linker): initial-exec, so the offset is the
  * same in every thread, also in the llvm plugin's copy of the runtime.
  */
@@ -103,14 +103,13 @@ static bool tpoff(const void *v, intptr_t *off)
 #endif
 }
 
-bool rt_run__prandom_tpoff(intptr_t *off)
+bool rt_run__tls_tpoff(const char *name, intptr_t *off)
 {
-	return tpoff(&prandom_state, off);
-}
-
-bool rt_run__pid_tgid_tpoff(intptr_t *off)
-{
-	return tpoff(&pid_tgid, off);
+	if (!strcmp(name, BPFAOT_TLS_PRANDOM))
+		return tpoff(&prandom_state, off);
+	if (!strcmp(name, BPFAOT_TLS_PID_TGID))
+		return tpoff(&pid_tgid, off);
+	return false;
 }
 
 bool rt_run__mem_ok(struct rt_run *run, const void *p, uint64_t len, bool write)

@@ -137,7 +137,7 @@ static void check_native(const char *prog, const void *data, size_t size)
 			continue;
 		}
 		/* the runtime's thread-local state of inlined helpers */
-		if (!strcmp(name, BPFAOT_TLS_PRANDOM) || !strcmp(name, BPFAOT_TLS_PID_TGID))
+		if (BPFAOT_IS_TLS_SYM(name))
 			continue;
 #define LIBC_NAME(f) !strcmp(name, #f) ||
 		/* memcpy & co, clock_gettime of inlined time helpers */

@@ -41,6 +41,9 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
 /* The same for the thread's bpf_get_current_pid_tgid() value, 0 until the
  * runtime's helper has run once on the thread (then tgid << 32 | tid). */
 #define BPFAOT_TLS_PID_TGID "__bpfaot_tls_pid_tgid"
+/* Whether symbol name is one of the thread-local offsets above. */
+#define BPFAOT_IS_TLS_SYM(name)                                                              \
+	(!strcmp((name), BPFAOT_TLS_PRANDOM) || !strcmp((name), BPFAOT_TLS_PID_TGID))
 
 /* bpftime/llvmbpf AOT objects reach maps through these (lddw lowering). */
 #define BPFAOT_LDDW_MAP_BY_FD "__lddw_helper_map_by_fd"
