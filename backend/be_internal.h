@@ -86,9 +86,11 @@ int be_wait(int pid);
 
 /* Links the inlinable helpers (runtime/inline/helpers.c, bitcode embedded
  * in bpfaot-cc) into m and makes every call of a helper that has a body a
- * call of that body, internal and always_inline: after -O3 the object
- * references none of those helpers. A module calling none is unchanged.
- * 0 or -errno with a diagnostic in d. */
-int be_inline_helpers(LLVMModuleRef m, struct fe_diags *d);
+ * call of that body (unless !helpers: --aot-no-inline-helpers), internal
+ * and always_inline: after -O3 the object references none of those
+ * helpers. Bodies m declares by name (`__bpfaot_inline_htab_lookup`, which
+ * the inline-maps rewrite calls) are linked either way. A module calling
+ * none is unchanged. 0 or -errno with a diagnostic in d. */
+int be_inline_helpers(LLVMModuleRef m, bool helpers, struct fe_diags *d);
 
 #endif /* BPFAOT_BE_INTERNAL_H */

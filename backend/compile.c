@@ -503,8 +503,8 @@ static int apply_semantics(struct job *j, const char *in, const char *out)
 	be_ir_allow_inlining(m);
 	/* after the semantics pass: it is for the user's code, the helpers'
 	 * bodies are ours and defined in C */
-	if (!err && !j->o->no_inline_helpers)
-		err = be_inline_helpers(m, j->d);
+	if (!err)
+		err = be_inline_helpers(m, !j->o->no_inline_helpers, j->d);
 	if (err)
 		goto out_dispose_module;
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
@@ -746,12 +746,17 @@ static bool is_libc_sym(const char *name)
 	return false;
 }
 
-/* `__bpfaot_map_values_M` of an inlinable map M of the unit. */
+/* `__bpfaot_map_values_M` of an inlinable array map M of the unit, or
+ * `__bpfaot_htab_v1_M` of an inlinable hash map M. */
 static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 {
-	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX);
+	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX), nh = strlen(BPFAOT_HTAB_PREFIX);
 	const struct fe_map *m;
 
+	if (!strncmp(name, BPFAOT_HTAB_PREFIX, nh)) {
+		m = fe_unit__find_map(u, name + nh);
+		return m && rw_map_is_htab_inlinable(m);
+	}
 	if (strncmp(name, BPFAOT_MAP_VALUES_PREFIX, n))
 		return false;
 	m = fe_unit__find_map(u, name + n);

@@ -305,8 +305,10 @@ static bool rewrite_call(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef call, u
 	return true;
 }
 
-/* The helpers module m calls that have a body: ids[id] set. */
-static size_t wanted_helpers(LLVMModuleRef m, LLVMModuleRef hm, bool *ids)
+/* The helpers module m calls that have a body (ids[id] set, unless
+ * !helpers), and the bodies m declares by name (the inlined hash map
+ * lookup of the source rewrite): how many. */
+static size_t wanted_helpers(LLVMModuleRef m, LLVMModuleRef hm, bool *ids, bool helpers)
 {
 	LLVMValueRef f;
 	size_t n = 0;
@@ -314,9 +316,17 @@ static size_t wanted_helpers(LLVMModuleRef m, LLVMModuleRef hm, bool *ids)
 
 	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
 		size_t len;
-		unsigned id = helper_id(LLVMGetValueName2(f, &len));
+		const char *name = LLVMGetValueName2(f, &len);
+		unsigned id = helper_id(name);
 
-		if (!id || !LLVMIsDeclaration(f))
+		if (!LLVMIsDeclaration(f))
+			continue;
+		if (!strncmp(name, BODY_PREFIX, strlen(BODY_PREFIX)) &&
+		    LLVMGetNamedFunction(hm, name)) {
+			n++;
+			continue;
+		}
+		if (!id || !helpers)
 			continue;
 		snprintf(body, sizeof(body), BODY_PREFIX "%04u", id);
 		if (LLVMGetNamedFunction(hm, body)) {
@@ -347,7 +357,7 @@ static void drop_unused(LLVMModuleRef m, const struct names *brought)
 	}
 }
 
-int be_inline_helpers(LLVMModuleRef m, struct fe_diags *d)
+int be_inline_helpers(LLVMModuleRef m, bool helpers, struct fe_diags *d)
 {
 	LLVMContextRef ctx = LLVMGetModuleContext(m);
 	LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
@@ -374,7 +384,7 @@ int be_inline_helpers(LLVMModuleRef m, struct fe_diags *d)
 		err = -ENOEXEC;
 		goto out_dispose_buf;
 	}
-	if (!wanted_helpers(m, hm, ids)) {
+	if (!wanted_helpers(m, hm, ids, helpers)) {
 		LLVMDisposeModule(hm);
 		err = 0;
 		goto out_dispose_buf;

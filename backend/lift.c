@@ -22,8 +22,9 @@
  * u64, a callback address (bpf_loop) the function's address. The other two
  * optimisations stay independent: unless turned off, a lookup in an
  * inlinable array whose map register was loaded in the same basic block
- * indexes its values (`__bpfaot_map_values_M`, as the source rewrite), and
- * constant helpers are their constant.
+ * indexes its values (`__bpfaot_map_values_M`, as the source rewrite), one
+ * in a plain hash map walks its table (`__bpfaot_htab_v1_M`, as the source
+ * rewrite), and constant helpers are their constant.
  *
  * Division, remainder and shifts follow BPF (by 0: 0 or the dividend;
  * counts masked), 32-bit operations zero-extend, as the interpreter does.
@@ -71,6 +72,7 @@ struct lift {
 	bool *map_decl, *vals_decl, *glob_decl;	/* per fe map / map / global */
 	bool *sec_decl;		/* per ELF section: bytes emitted */
 	bool helper_decl[256];
+	bool htab_decl;		/* __bpfaot_inline_htab_lookup declared */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct lift *l, const char *fmt, ...)
@@ -388,8 +390,9 @@ static void lift_mem(struct lift *l, FILE *f, struct insn in)
 	fail(l, "memory opcode 0x%02x", in.code);
 }
 
-/* A helper call: inline array lookups and constant helpers as the source
- * rewrite does, unless turned off; the rest calls the runtime. */
+/* A helper call: inline array and hash map lookups and constant helpers
+ * as the source rewrite does, unless turned off; the rest calls the
+ * runtime. */
 static void lift_call(struct lift *l, FILE *f, uint32_t id, const long *reg_map, bool is_main)
 {
 	const struct fe_map *m = reg_map[1] >= 0 ? fe_unit__map(l->u, (size_t)reg_map[1]) : NULL;
@@ -401,6 +404,18 @@ static void lift_call(struct lift *l, FILE *f, uint32_t id, const long *reg_map,
 		fprintf(f, "{ u32 __k = *(u32_a *)r2; r0 = __k < %uu ? (u64)(__bpfaot_map_values_%s + "
 			"(u64)__k * %u) : 0; }", fe_map__max_entries(m), fe_map__name(m),
 			rw_map_values_stride(m));
+		return;
+	}
+	if (id == 1 && m && rw_map_is_htab_inlinable(m) && !l->o->no_inline_maps) {
+		if (!l->htab_decl)
+			fputs("void *__bpfaot_inline_htab_lookup(const void *, const void *, unsigned int);\n",
+			      l->head);
+		l->htab_decl = true;
+		if (!l->vals_decl[reg_map[1]])
+			fprintf(l->head, "extern char __bpfaot_htab_v1_%s[];\n", fe_map__name(m));
+		l->vals_decl[reg_map[1]] = true;
+		fprintf(f, "r0 = (u64)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_%s, (const void *)r2, "
+			"%uu);", fe_map__name(m), fe_map__key_size(m));
 		return;
 	}
 	if ((id == 8 || id == 42) && !l->o->no_inline_helpers) {

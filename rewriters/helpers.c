@@ -253,7 +253,8 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != rc.start ||
 	    !rw_is_ident_at(c->src, c->len, off, fe_helper__name(h)) || rc.end <= rc.start ||
 	    c->src[rc.end - 1] != ')') {
-		if (m && rw_map_is_inlinable(m))
+		if (m && (rw_map_is_inlinable(m) ||
+			  (rw_map_is_htab_inlinable(m) && fe_helper__id(h) == 1)))
 			fe_diag_remark(c->d, clang_getCursorLocation(call), &r,
 				       "'%s' on map '%s' stays a call: it is spelled in a macro body",
 				       fe_helper__name(h), fe_map__name(m));
@@ -430,15 +431,16 @@ static bool map_is_read_only(const struct ctx *c, size_t i)
 
 /* Value 0 of each inlined array map, bound by the runtime's linker. A
  * configuration map's values are const: no program writes them, so the
- * optimiser may keep what it read across helper calls and stores. */
+ * optimiser may keep what it read across helper calls and stores. An
+ * inlined hash map's view, and the body that walks it. */
 static void write_map_values(struct ctx *c, FILE *f)
 {
 	struct fe_map *m;
-	bool any = false;
+	bool any = false, any_htab = false;
 	size_t i;
 
 	fe_unit__for_each_map(m, c->u, i) {
-		if (!c->values_used[i])
+		if (!c->values_used[i] || !rw_map_is_inlinable(m))
 			continue;
 		if (!any)
 			fputs("/* bpfaot: inlined array maps: value i of M is at "
@@ -453,6 +455,18 @@ static void write_map_values(struct ctx *c, FILE *f)
 			map_is_read_only(c, i) ? "const " : "", fe_map__name(m),
 			map_is_read_only(c, i) ? " /* a configuration map: only read */" : "");
 	}
+	fe_unit__for_each_map(m, c->u, i) {
+		if (!c->values_used[i] || !rw_map_is_htab_inlinable(m))
+			continue;
+		if (!any_htab)
+			fputs("/* bpfaot: inlined hash maps: lookups walk the table of M through "
+			      "__bpfaot_htab_v1_M (docs/object-format.md) */\n"
+			      "void *__bpfaot_inline_htab_lookup(const void *, const void *, "
+			      "unsigned int);\n",
+			      f);
+		any_htab = true;
+		fprintf(f, "extern char __bpfaot_htab_v1_%s[];\n", fe_map__name(m));
+	}
 }
 
 /* [-Raot]: for each map a helper call takes, whether its calls became
@@ -466,11 +480,17 @@ static void remark_maps(struct ctx *c)
 		CXCursor mc = fe_map__cursor(m);
 		CXSourceLocation loc = clang_getCursorLocation(mc);
 		const struct rw_map_use *mu = c->o->map_uses ? &c->o->map_uses[i] : NULL;
-		const char *why = rw_map_not_inlinable_why(m);
+		const char *why = fe_map__type(m) == 1 ? rw_map_htab_not_inlinable_why(m) :
+							 rw_map_not_inlinable_why(m);
 
 		if (!c->map_called[i])
 			continue;
-		if (c->values_used[i] && rw_const_map_of(c->o, fe_map__name(m)))
+		if (c->values_used[i] && rw_map_is_htab_inlinable(m))
+			fe_diag_remark(c->d, loc, NULL,
+				       "map '%s' is inlined: lookups walk its hash table in the program "
+				       "(updates and deletes stay calls of the runtime's helpers)",
+				       fe_map__name(m));
+		else if (c->values_used[i] && rw_const_map_of(c->o, fe_map__name(m)))
 			fe_diag_remark(c->d, loc, NULL,
 				       "map '%s' is compiled in (--aot-const-map): lookups read a constant "
 				       "table", fe_map__name(m));

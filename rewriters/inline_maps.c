@@ -26,6 +26,15 @@
  * effects (the key is read once, in the helper's order); the call is
  * spelled in the main file. Each replacement is one line, so the lines of
  * the file stay put.
+ *
+ * Hash maps (BPF_MAP_TYPE_HASH): a lookup walks the runtime's table in the
+ * program, as the kernel's JIT calls __htab_map_lookup_elem directly:
+ *     bpf_map_lookup_elem(&M, key)
+ * becomes
+ *     ((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_M, (const void *)(key), KEY_SIZE))
+ * whose body (runtime/inline/helpers.c) is linked in and inlined by the
+ * backend, with KEY_SIZE a constant; the linker binds __bpfaot_htab_v1_M
+ * to the map's struct bpfaot_htab (abi.h). Updates and deletes stay calls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -71,6 +80,27 @@ const char *rw_map_not_inlinable_why(const struct fe_map *m)
 bool rw_map_is_inlinable(const struct fe_map *m)
 {
 	return !rw_map_not_inlinable_why(m);
+}
+
+#define MAP_TYPE_HASH 1		/* BPF_MAP_TYPE_HASH */
+#define MAX_HTAB_KEY 512	/* the kernel's MAX_BPF_STACK: no larger key fits a program */
+
+const char *rw_map_htab_not_inlinable_why(const struct fe_map *m)
+{
+	if (fe_map__type(m) != MAP_TYPE_HASH)
+		return "not a plain hash map";
+	if (fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
+		return "its key size is unknown or over 512 bytes";
+	if (fe_map__value_size(m) == 0)
+		return "its value size is unknown";
+	if (fe_map__max_entries(m) == 0)
+		return "its max_entries is unknown";
+	return NULL;
+}
+
+bool rw_map_is_htab_inlinable(const struct fe_map *m)
+{
+	return !rw_map_htab_not_inlinable_why(m);
 }
 
 static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
@@ -166,13 +196,44 @@ static char *key_arg(const struct rw_call *c, CXCursor arg)
 	return rw_expr_text(c->u, e);
 }
 
+/* A hash map's lookup: see the top of the file. */
+static int htab_lookup(const struct rw_call *c, const struct fe_map *m, char **text,
+		       const struct fe_map **values_of)
+{
+	CXCursor e = rw_expr_strip(c->args[1]);
+	char *key;
+	int n;
+
+	if (clang_getCanonicalType(clang_getCursorType(e)).kind != CXType_Pointer)
+		return stays_call(c, "the key is not a pointer");
+	if (!rw_expr_is_pure(c->u, e))
+		return stays_call(c, "the key expression has a side effect or is spelled in a macro");
+	key = rw_expr_text(c->u, e);
+	if (!key)
+		return -ENOMEM;
+	n = asprintf(text,
+		     "((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_%s, (const void *)(%s), "
+		     "%uu))",
+		     fe_map__name(m), key, fe_map__key_size(m));
+	free(key);
+	if (n < 0)
+		return -ENOMEM;
+	*values_of = m;
+	return 1;
+}
+
 int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_map **values_of)
 {
 	const struct fe_map *m;
 	char *key;
 	int n;
 
-	if (c->nr_args != 2 || !(m = map_arg(c, c->args[0])))
+	if (c->nr_args != 2)
+		return 0;
+	m = any_map_arg(c, c->args[0]);
+	if (m && rw_map_is_htab_inlinable(m))
+		return htab_lookup(c, m, text, values_of);
+	if (!(m = map_arg(c, c->args[0])))
 		return 0;
 	key = key_arg(c, c->args[1]);
 	if (!key)

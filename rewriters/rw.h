@@ -123,6 +123,9 @@ unsigned rw_map_values_stride(const struct fe_map *m);
 /* True when lookups in m may read its values directly: a plain array
  * (BPF_MAP_TYPE_ARRAY, not per-CPU, not map-in-map) with 4-byte keys. */
 bool rw_map_is_inlinable(const struct fe_map *m);
+/* True when lookups in m may walk its hash table in the program: a plain
+ * hash map (BPF_MAP_TYPE_HASH) with known key and value sizes. */
+bool rw_map_is_htab_inlinable(const struct fe_map *m);
 
 /* The contents of a configuration array compiled in (--aot-const-map). */
 struct rw_const_map {

@@ -442,6 +442,24 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_FUNC;
 		return 0;
 	}
+	if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX))) {
+		const char *mname = name + strlen(BPFAOT_HTAB_PREFIX);
+		const struct rt_mf_map *mm = rt_manifest__find_map(lk->mf, mname);
+		const struct bpfaot_htab *h;
+
+		if (lk->mf && !mm)
+			goto not_in_manifest;
+		m = obj_map(lk, mname);
+		h = m ? rt_map__htab(m) : NULL;
+		if (!h) {
+			rt_log__err(lk->log, "%s: symbol '%s': no hash map '%s' in the runtime object",
+				    lk->path, name, mname);
+			return -ENOENT;
+		}
+		ls->addr = (uintptr_t)h;
+		ls->kind = SYM_DATA;
+		return 0;
+	}
 	if (!strncmp(name, BPFAOT_MAP_VALUES_PREFIX, strlen(BPFAOT_MAP_VALUES_PREFIX))) {
 		const char *mname = name + strlen(BPFAOT_MAP_VALUES_PREFIX);
 		const struct rt_mf_map *mm = rt_manifest__find_map(lk->mf, mname);

@@ -103,6 +103,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "bpfaot/abi.h"
 #include "rt_inline.h"
 #include "rt_internal.h"
 
@@ -178,7 +179,8 @@ static const struct map_type_info map_types[] = {
 	  BPF_F_NUMA_NODE | BPF_F_STACK_BUILD_ID | ACCESS_FLAGS },
 };
 
-/* Chain and LRU links of one hash element; the key follows, 8-aligned. */
+/* Chain and LRU links of one hash element; the key follows, 8-aligned.
+ * next, hash and the key's offset are native ABI (abi.h, "v1"). */
 struct htab_node {
 	uint32_t next;			/* bucket chain, index + 1 */
 	uint32_t hash;
@@ -188,6 +190,10 @@ struct htab_node {
 	uint32_t live;
 	uint32_t pad;
 };
+_Static_assert(__builtin_offsetof(struct htab_node, next) == BPFAOT_HTAB_NODE_NEXT &&
+		       __builtin_offsetof(struct htab_node, hash) == BPFAOT_HTAB_NODE_HASH &&
+		       sizeof(struct htab_node) == BPFAOT_HTAB_NODE_KEY,
+	       "struct htab_node is not the layout of abi.h's v1");
 
 /*
  * What changes when a map changes, besides its values and table: at the
@@ -243,6 +249,7 @@ struct rt_map {
 	size_t node_sz;
 	uint32_t *buckets;		/* heads, index + 1 */
 	uint32_t bucket_mask;
+	struct bpfaot_htab view;	/* what inlined lookups walk (abi.h) */
 
 	/* KIND_QUEUE: ring of max_entries + 1 slots, as the kernel */
 	uint32_t q_size;
@@ -609,6 +616,31 @@ static bool htab_has_spare(const struct rt_map *map)
 	return htab_swaps_kind(map) && !map_has(map, MT_LRU);
 }
 
+static bool map_is_locked(const struct rt_map *map);
+
+/* The view of a hash map that inlined lookups read (abi.h), kept equal to
+ * the map's own fields: set up at creation and again when the map moves
+ * into shared memory, where walks take the lock, so only the helper may
+ * look up. */
+static void htab_view_update(struct rt_map *map)
+{
+	map->view = (struct bpfaot_htab){
+		.map = map,
+		.slow = map_is_locked(map) || map->def.type != BPF_MAP_TYPE_HASH,
+		.bucket_mask = map->bucket_mask,
+		.buckets = map->buckets,
+		.nodes = map->nodes,
+		.node_size = map->node_sz,
+		.values = map->values,
+		.value_stride = map->val_stride,
+	};
+}
+
+const struct bpfaot_htab *rt_map__htab(const struct rt_map *map)
+{
+	return map->def.type == BPF_MAP_TYPE_HASH ? &map->view : NULL;
+}
+
 /* Layout: values | nodes (links + key) | buckets; the nodes and values of
  * plain hash maps have one more element, the spare. */
 static int htab_init(struct rt_map *map, struct rt_log *log)
@@ -633,6 +665,7 @@ static int htab_init(struct rt_map *map, struct rt_log *log)
 	map->nodes = map->values + vals;
 	map->buckets = (uint32_t *)(map->nodes + nodes);
 	map->bucket_mask = (uint32_t)(nb - 1);
+	htab_view_update(map);
 	return 0;
 }
 
@@ -882,6 +915,8 @@ int rt_map__share(struct rt_map *map, void *mem, bool init)
 	map->st = (struct map_state *)m;
 	map->mem = m;
 	map->shared = true;
+	if (map->info->kind == KIND_HASH)
+		htab_view_update(map);
 	free(old);
 	return 0;
 }
@@ -904,29 +939,9 @@ static void *resolve_id(const struct rt_map *map, uint32_t id)
 
 /* ---------------------------------------------------------------- hash */
 
-/* Deterministic (BPF_F_ZERO_SEED-like) so that iteration order is
- * reproducible across engines and runs. */
 static uint32_t hash_key(const void *key, uint32_t len)
 {
-	const uint8_t *p = key;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-
-	while (len >= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-		p += 8;
-		len -= 8;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return (uint32_t)h;
+	return rt_inl_htab_hash(key, len);
 }
 
 static inline struct htab_node *node_at(const struct rt_map *map, uint32_t idx)

@@ -35,6 +35,34 @@
 #define BPF_F_IPV6 (1ULL << 7)	/* newer than the uapi headers we build against */
 #endif
 
+/* --------------------------------------------------------------- hash maps */
+
+/* The hash of a hash map's key: deterministic (BPF_F_ZERO_SEED-like) so
+ * that iteration order is reproducible across engines and runs. Part of
+ * the native ABI (BPFAOT_HTAB_PREFIX, abi.h): changing it changes "v1". */
+static inline uint32_t rt_inl_htab_hash(const void *key, uint32_t len)
+{
+	const uint8_t *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+
+	while (len >= 8) {
+		__builtin_memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		p += 8;
+		len -= 8;
+	}
+	if (len) {
+		w = 0;
+		__builtin_memcpy(&w, p, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
 /* --------------------------------------------------------------- time */
 
 /* bpf_jiffies64 needs the kernel's HZ, which user space cannot read

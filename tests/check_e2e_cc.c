@@ -44,6 +44,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpfaot/abi.h"
 #include "rt_kernel.h"
 #include "testutil.h"
 
@@ -1779,8 +1780,8 @@ START_TEST(test_fat_corrupt)
 
 	tmpdir_new(dir, sizeof(dir));
 	/* the helpers stay calls, so that the manifest has helper lines */
-	ck_assert_msg(cc_data(dir, "fat_victim.bpf.c", "", "--aot-no-inline-helpers", out,
-			      sizeof(out)) == 0,
+	ck_assert_msg(cc_data(dir, "fat_victim.bpf.c", "", "--aot-no-inline-helpers --aot-no-inline-maps",
+			      out, sizeof(out)) == 0,
 		      "%.2000s", out);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
 	img = read_file(path, &len);
@@ -2334,6 +2335,60 @@ START_TEST(test_inline_helpers)
 }
 END_TEST
 
+/* Lookups in hash maps walk the table in the program (the inline-maps
+ * rewrite, or the lifter with --aot-no-types: `__bpfaot_htab_v1_M`), also
+ * with --aot-no-inline-helpers, and stay calls with --aot-no-inline-maps; every build leaves res[] as the
+ * interpreter does, with the values tests/data/cc/htab_lookup.bpf.c works
+ * out by hand; maps in shared memory (the view's slow path: the helper)
+ * give the same. */
+START_TEST(test_htab_inlined)
+{
+	static const char *const builds[] = { "", "--aot-no-inline-helpers", "--aot-no-types",
+					      "--aot-no-inline-maps" };
+	static const char *const want[] = {
+		"00000000: f2ffffffffffffff\n", "01000000: 0410000000000000\n",
+		"02000000: 0100000000000000\n", "03000000: 5a00000000000000\n",
+		"04000000: 1e00000000000000\n", "05000000: 0f00000000000000\n",
+		"06000000: 6500000000000000\n", "07000000: 0100000000000000\n",
+		"08000000: 0700000000000000\n", "09000000: 0100000000000000\n",
+		"0a000000: 0e00000000000000\n",
+	};
+	static const char *const maps[] = { "small", "wide", "big" };
+	char dir[96], out[OUT_SZ], ref[OUT_SZ], path[PATH_MAX], syms[4096], line[64];
+	size_t b, i;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (b = 0; b < sizeof(builds) / sizeof(builds[0]); b++) {
+		ck_assert_msg(cc_data(dir, "htab_lookup.bpf.c", "", builds[b], out, sizeof(out)) == 0,
+			      "%s: %.2000s", builds[b], out);
+		aot_undefined(dir, path, "htab", syms, sizeof(syms));
+		for (i = 0; i < 3; i++) {
+			snprintf(line, sizeof(line), " U " BPFAOT_HTAB_PREFIX "%s\n", maps[i]);
+			ck_assert_msg(!strstr(syms, line) == (b == 3), "%s: %s:\n%s", builds[b], line,
+				      syms);
+		}
+		ck_assert_int_eq(tu_sh(ref, sizeof(ref), "'%s' --engine=interp --dump-maps "
+				       "--data-in='%s/pkt64' '%s'", run_bin, dir, path), 0);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			ck_assert_msg(strstr(ref, want[i]), "interp: no '%s' in:\n%.3000s", want[i], ref);
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=aot --dump-maps --data-in='%s/pkt64' "
+				    "'%s'", run_bin, dir, path) == 0, "%s: %.2000s", builds[b], out);
+		ck_assert_msg(!strcmp(out, ref), "%s: aot and interp differ:\n%.3000s\n---\n%.3000s",
+			      builds[b], out, ref);
+	}
+	/* the default build once more, its maps in shared memory */
+	ck_assert_int_eq(cc_data(dir, "htab_lookup.bpf.c", "", "", out, sizeof(out)), 0);
+	ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=aot --maps-shm=bpfaot-htab-%d --dump-maps "
+			    "--data-in='%s/pkt64' '%s'; rc=$?; rm -f /dev/shm/bpfaot-htab-%d; exit $rc",
+			    run_bin, (int)getpid(), dir, path, (int)getpid()) == 0, "%.2000s", out);
+	ck_assert_msg(!strcmp(out, ref), "shared maps: aot and interp differ:\n%.3000s\n---\n%.3000s",
+		      out, ref);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
@@ -2411,6 +2466,7 @@ Suite *e2e_cc_suite(void)
 
 	tc = tcase_create("inline");
 	tcase_add_test(tc, test_inline_helpers);
+	tcase_add_test(tc, test_htab_inlined);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

@@ -694,6 +694,40 @@ START_TEST(test_map_mismatch)
 }
 END_TEST
 
+/* __bpfaot_htab_v1_M binds to hash map M's view (abi.h): 16 entries make
+ * 16 buckets, mask 15; not slow (private maps); the map itself. An array
+ * has none. */
+START_TEST(test_htab_view)
+{
+	static const char src[] =
+		"#include <stdint.h>\n"
+		"#include \"bpfaot/abi.h\"\n"
+		"extern struct bpfaot_htab " BPFAOT_HTAB_PREFIX "%s;\n"
+		"uint64_t bpf_main(void *c, uint64_t n) {\n"
+		"\tconst struct bpfaot_htab *h = &" BPFAOT_HTAB_PREFIX "%s;\n"
+		"\treturn h->bucket_mask + 100 * h->slow + (h->map ? 1000 : 0) +\n"
+		"\t       (h->node_size == 32 ? 10000 : 0);\n}\n";
+	char text[1024], path[PATH_MAX];
+	struct bpfaot_object *obj;
+	const char *nat;
+
+	snprintf(text, sizeof(text), src, "counts", "counts");
+	snprintf(path, sizeof(path), "%s", tpath("htab.c"));
+	write_file(path, text, strlen(text));
+	nat = build_native(path, "-O2 -Iinclude", mf_count, "htab.o");
+	obj = open_ok(nat);
+	/* node: 24 bytes of links and hash, then the 4-byte key rounded up to 8 */
+	ck_assert_uint_eq(run_ok(obj, "xdp_count", BPFAOT_ENGINE_AOT, pkt, sizeof(pkt)), 11015);
+	bpfaot_object__close(obj);
+
+	snprintf(text, sizeof(text), src, "stats", "stats");
+	write_file(path, text, strlen(text));
+	open_fails(build_native(path, "-O2 -Iinclude", mf_count, "htab2.o"),
+		   "htab2.o", -ENOENT,
+		   "htab2.o: symbol '__bpfaot_htab_v1_stats': no hash map 'stats' in the runtime object");
+}
+END_TEST
+
 START_TEST(test_unresolved)
 {
 	static const char src[] = "#include <stdint.h>\n"
@@ -1072,6 +1106,7 @@ static Suite *rt_link_suite(void)
 	tcase_add_test(errors, test_proto_mismatch);
 	tcase_add_test(errors, test_map_mismatch);
 	tcase_add_test(errors, test_unresolved);
+	tcase_add_test(errors, test_htab_view);
 	tcase_add_test(errors, test_bad_aot_section);
 	tcase_add_test(errors, test_manifest_syntax);
 	tcase_add_test(errors, test_stack_limit);

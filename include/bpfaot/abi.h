@@ -27,6 +27,30 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
  * bound through a second symbol, the address of value 0: */
 #define BPFAOT_MAP_VALUES_PREFIX "__bpfaot_map_values_"
 
+/* Hash maps (BPF_MAP_TYPE_HASH) whose lookups native code makes itself
+ * (bpfaot-cc's inlined bpf_map_lookup_elem) are bound through a third
+ * symbol, the address of the map's struct bpfaot_htab below. "v1" names
+ * that layout, the node layout and the hash (rt_inl_htab_hash(),
+ * runtime/rt_inline.h): a runtime that changes any of them binds another
+ * name, so that older code is refused rather than misled. */
+#define BPFAOT_HTAB_PREFIX "__bpfaot_htab_v1_"
+struct bpfaot_htab {
+	void *map;			/* the runtime's map: what the helper takes */
+	uint32_t slow;			/* nonzero: only the helper may look up (a map
+					 * in shared memory, whose walks take a lock) */
+	uint32_t bucket_mask;		/* buckets - 1, a power of two less one */
+	const uint32_t *buckets;	/* index + 1 of each bucket's first element, 0: none */
+	const uint8_t *nodes;		/* element i's node at nodes + i * node_size */
+	uint64_t node_size;
+	uint8_t *values;		/* element i's value at values + i * value_stride */
+	uint64_t value_stride;
+};
+/* In a node: the u32 index + 1 of the bucket's next element (0: the last),
+ * the u32 hash of the key, and the key, at these offsets. */
+#define BPFAOT_HTAB_NODE_NEXT 0
+#define BPFAOT_HTAB_NODE_HASH 4
+#define BPFAOT_HTAB_NODE_KEY 24
+
 /* Global variables of .data/.rodata/.bss (and .data.X/.rodata.X) are
  * undefined symbols named after the variable; the manifest gives their
  * section and offset, and the linker binds them inside the runtime's

@@ -264,3 +264,67 @@ INLINE_HELPER(0208)
 {
 	return rt_inl_clock_ns(CLOCK_TAI);
 }
+
+/* ------------------------------------------------------------ hash maps */
+
+extern uint64_t map_lookup_helper(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+	__asm__(BPFAOT_HELPER_PREFIX "0001");
+
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, 4);
+	return v;
+}
+
+/* len bytes at a and b are equal: 8 at a time, then the tail as one word
+ * (len is the call's constant, so this unrolls to a few compares) */
+static inline int key_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+	uint64_t x = 0, y = 0;
+
+	for (; len >= 8; a += 8, b += 8, len -= 8) {
+		__builtin_memcpy(&x, a, 8);
+		__builtin_memcpy(&y, b, 8);
+		if (x != y)
+			return 0;
+	}
+	if (!len)
+		return 1;
+	x = y = 0;
+	__builtin_memcpy(&x, a, len);
+	__builtin_memcpy(&y, b, len);
+	return x == y;
+}
+
+/*
+ * bpf_map_lookup_elem(&M, key) on a BPF_MAP_TYPE_HASH map M, in the
+ * program: the walk of runtime/map.c's htab_find() over the map's view
+ * (struct bpfaot_htab, abi.h: the source rewrite passes
+ * __bpfaot_htab_v1_M and M's key size, a constant, so the hash and the
+ * compares unroll), the same hash (rt_inl_htab_hash()), so the same
+ * element, as the helper finds. A map whose walks take a lock (in shared
+ * memory) is the helper's.
+ */
+__attribute__((always_inline)) void *__bpfaot_inline_htab_lookup(const void *view, const void *key,
+								  uint32_t key_size);
+__attribute__((always_inline)) void *__bpfaot_inline_htab_lookup(const void *view, const void *key,
+								  uint32_t key_size)
+{
+	const struct bpfaot_htab *h = view;
+	uint32_t hash, idx;
+
+	if (__builtin_expect(h->slow, 0))
+		return (void *)(uintptr_t)map_lookup_helper((uintptr_t)h->map, (uintptr_t)key, 0, 0, 0);
+	hash = rt_inl_htab_hash(key, key_size);
+	for (idx = h->buckets[hash & h->bucket_mask]; idx;) {
+		const uint8_t *n = h->nodes + (size_t)(idx - 1) * h->node_size;
+
+		if (load32(n + BPFAOT_HTAB_NODE_HASH) == hash &&
+		    key_eq(n + BPFAOT_HTAB_NODE_KEY, key, key_size))
+			return h->values + (size_t)(idx - 1) * h->value_stride;
+		idx = load32(n + BPFAOT_HTAB_NODE_NEXT);
+	}
+	return (void *)0;
+}

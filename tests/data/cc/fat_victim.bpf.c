@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The object that tests/check_e2e_cc.c corrupts: one XDP program with a
- * HASH map (value 16, max 5) and a helper call that native code keeps as
- * calls into the runtime (the test compiles it with --aot-no-inline-helpers:
- * bpf_ktime_get_ns would be inlined). On any packet it returns XDP_PASS (2).
+ * HASH map (value 16, max 5) and helper calls that native code keeps as
+ * calls into the runtime (the test compiles it with --aot-no-inline-helpers
+ * and --aot-no-inline-maps: bpf_ktime_get_ns and the lookup would be
+ * inlined). On any packet it returns XDP_PASS (2).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -10,6 +10,9 @@ extern char __bpfaot_map_values_w_call[];
 extern char __bpfaot_map_values_w_alias[];
 extern char __bpfaot_map_values_w_deref[];
 extern char __bpfaot_map_values_w_ret[];
+/* bpfaot: inlined hash maps: lookups walk the table of M through __bpfaot_htab_v1_M (docs/object-format.md) */
+void *__bpfaot_inline_htab_lookup(const void *, const void *, unsigned int);
+extern char __bpfaot_htab_v1_cfg_hash[];
 /* bpfaot: CO-RE relocations have no native meaning: the access itself */
 #define __builtin_preserve_access_index(x) (x)
 # 1 "tests/data/rw/config_maps.bpf.c"
@@ -18,9 +21,7 @@ extern char __bpfaot_map_values_w_ret[];
 
 /* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
 # 10 "tests/data/rw/config_maps.bpf.c" 2
-/* bpfaot: 49 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
-extern void *bpf_map_lookup_elem(void *map, const void *key) __asm__("_bpf_helper_ext_0001");
-/* bpfaot: 21 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
+/* bpfaot: 71 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
 extern long bpf_tail_call(void *ctx, void *prog_array_map, __u32 index) __asm__("_bpf_helper_ext_0012");
 /* bpfaot: 402 unchanged lines of system headers (bpf/bpf_helper_defs.h, ...) */
 { /* bpfaot: inline BPF assembly */ __builtin_trap(); }
@@ -89,7 +90,7 @@ int prog(struct xdp_md *ctx)
  r += cc->x + c->arr[1];
  if (c->n > 3 && c != (void *)0)
   r++;
- h = bpf_map_lookup_elem(&cfg_hash, &c->x);
+ h = ((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_cfg_hash, (const void *)(&c->x), 4u));
  if (h)
   r += *h;
  pm = ({ unsigned int __bpfaot_key = *(&k); __bpfaot_key < 2u ? (void *)(__bpfaot_map_values_w_member + (__SIZE_TYPE__)__bpfaot_key * 24) : (void *)0; });

@@ -1,6 +1,9 @@
 /* bpfaot-cc: native source of program 'prog' of tests/data/rw/inline.bpf.c (x86-64; maps, globals and helpers are the runtime's) */
 /* bpfaot: inlined array maps: value i of M is at __bpfaot_map_values_M + i * stride (docs/object-format.md) */
 extern char __bpfaot_map_values_arr[];
+/* bpfaot: inlined hash maps: lookups walk the table of M through __bpfaot_htab_v1_M (docs/object-format.md) */
+void *__bpfaot_inline_htab_lookup(const void *, const void *, unsigned int);
+extern char __bpfaot_htab_v1_hash[];
 /* bpfaot: CO-RE relocations have no native meaning: the access itself */
 #define __builtin_preserve_access_index(x) (x)
 # 1 "tests/data/rw/inline.bpf.c"
@@ -77,7 +80,7 @@ int prog(struct xdp_md *ctx)
   i++;
  bpf_map_update_elem(&arr, &key, &r, i);
  bpf_map_update_elem(&lk, &key, &l, BPF_ANY);
- h = bpf_map_lookup_elem(&hash, &key);
+ h = ((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_hash, (const void *)(&key), 4u));
  if (h)
   *h += bpf_ktime_get_ns();
  h = bpf_map_lookup_elem(&pcpu, &key);
