@@ -747,15 +747,21 @@ static bool is_libc_sym(const char *name)
 }
 
 /* `__bpfaot_map_values_M` of an inlinable array map M of the unit, or
- * `__bpfaot_htab_v1_M` of an inlinable hash map M. */
+ * `__bpfaot_htab_v1_M` / `__bpfaot_pcpu_array_v1_M` of a hash or per-CPU
+ * array map M whose lookups are inlined. */
 static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 {
 	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX), nh = strlen(BPFAOT_HTAB_PREFIX);
+	size_t np = strlen(BPFAOT_PCPU_ARRAY_PREFIX);
 	const struct fe_map *m;
 
 	if (!strncmp(name, BPFAOT_HTAB_PREFIX, nh)) {
 		m = fe_unit__find_map(u, name + nh);
-		return m && rw_map_is_htab_inlinable(m);
+		return m && rw_map_lookup_view(m);
+	}
+	if (!strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, np)) {
+		m = fe_unit__find_map(u, name + np);
+		return m && rw_map_lookup_view(m);
 	}
 	if (strncmp(name, BPFAOT_MAP_VALUES_PREFIX, n))
 		return false;

@@ -23,7 +23,8 @@
  * optimisations stay independent: unless turned off, a lookup in an
  * inlinable array whose map register was loaded in the same basic block
  * indexes its values (`__bpfaot_map_values_M`, as the source rewrite), one
- * in a plain hash map walks its table (`__bpfaot_htab_v1_M`, as the source
+ * in a hash map or a per-CPU array goes through the map's view
+ * (`__bpfaot_htab_v1_M`, `__bpfaot_pcpu_array_v1_M`, as the source
  * rewrite), and constant helpers are their constant.
  *
  * Division, remainder and shifts follow BPF (by 0: 0 or the dividend;
@@ -72,7 +73,7 @@ struct lift {
 	bool *map_decl, *vals_decl, *glob_decl;	/* per fe map / map / global */
 	bool *sec_decl;		/* per ELF section: bytes emitted */
 	bool helper_decl[256];
-	bool htab_decl;		/* __bpfaot_inline_htab_lookup declared */
+	bool view_decl[2];	/* __bpfaot_inline_{pcpu_array,htab}_lookup declared */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct lift *l, const char *fmt, ...)
@@ -406,16 +407,21 @@ static void lift_call(struct lift *l, FILE *f, uint32_t id, const long *reg_map,
 			rw_map_values_stride(m));
 		return;
 	}
-	if (id == 1 && m && rw_map_is_htab_inlinable(m) && !l->o->no_inline_maps) {
-		if (!l->htab_decl)
-			fputs("void *__bpfaot_inline_htab_lookup(const void *, const void *, unsigned int);\n",
-			      l->head);
-		l->htab_decl = true;
+	if (id == 1 && m && rw_map_lookup_view(m) && !l->o->no_inline_maps) {
+		const char *view = rw_map_lookup_view(m);
+		bool htab = !strcmp(view, "htab");
+
+		if (!l->view_decl[htab])
+			fprintf(l->head, "void *__bpfaot_inline_%s_lookup(const void *, const void *, "
+				"unsigned int);\n", view);
+		l->view_decl[htab] = true;
 		if (!l->vals_decl[reg_map[1]])
-			fprintf(l->head, "extern char __bpfaot_htab_v1_%s[];\n", fe_map__name(m));
+			fprintf(l->head, "extern char __bpfaot_%s_v1_%s[];\n", view, fe_map__name(m));
 		l->vals_decl[reg_map[1]] = true;
-		fprintf(f, "r0 = (u64)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_%s, (const void *)r2, "
-			"%uu);", fe_map__name(m), fe_map__key_size(m));
+		/* a hash map's body takes the key's size, a per-CPU array's max_entries */
+		fprintf(f, "r0 = (u64)__bpfaot_inline_%s_lookup(__bpfaot_%s_v1_%s, (const void *)r2, "
+			"%uu);", view, view, fe_map__name(m),
+			htab ? fe_map__key_size(m) : fe_map__max_entries(m));
 		return;
 	}
 	if ((id == 8 || id == 42) && !l->o->no_inline_helpers) {

@@ -253,8 +253,7 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != rc.start ||
 	    !rw_is_ident_at(c->src, c->len, off, fe_helper__name(h)) || rc.end <= rc.start ||
 	    c->src[rc.end - 1] != ')') {
-		if (m && (rw_map_is_inlinable(m) ||
-			  (rw_map_is_htab_inlinable(m) && fe_helper__id(h) == 1)))
+		if (m && (rw_map_is_inlinable(m) || (rw_map_lookup_view(m) && fe_helper__id(h) == 1)))
 			fe_diag_remark(c->d, clang_getCursorLocation(call), &r,
 				       "'%s' on map '%s' stays a call: it is spelled in a macro body",
 				       fe_helper__name(h), fe_map__name(m));
@@ -424,6 +423,12 @@ static void write_const_table(FILE *f, const struct fe_map *m, const struct rw_c
 	fputs(" }; /* --aot-const-map */\n", f);
 }
 
+/* hash, per-CPU hash, per-CPU array: lookups through a view of the map */
+static bool is_view_type(uint32_t type)
+{
+	return type == 1 || type == 5 || type == 6;
+}
+
 static bool map_is_read_only(const struct ctx *c, size_t i)
 {
 	return c->o->map_uses && c->o->map_uses[i].read_only;
@@ -436,11 +441,11 @@ static bool map_is_read_only(const struct ctx *c, size_t i)
 static void write_map_values(struct ctx *c, FILE *f)
 {
 	struct fe_map *m;
-	bool any = false, any_htab = false;
+	bool any = false, any_htab = false, any_pcpu = false;
 	size_t i;
 
 	fe_unit__for_each_map(m, c->u, i) {
-		if (!c->values_used[i] || !rw_map_is_inlinable(m))
+		if (!c->values_used[i] || rw_map_lookup_view(m))
 			continue;
 		if (!any)
 			fputs("/* bpfaot: inlined array maps: value i of M is at "
@@ -456,16 +461,27 @@ static void write_map_values(struct ctx *c, FILE *f)
 			map_is_read_only(c, i) ? " /* a configuration map: only read */" : "");
 	}
 	fe_unit__for_each_map(m, c->u, i) {
-		if (!c->values_used[i] || !rw_map_is_htab_inlinable(m))
+		const char *view = rw_map_lookup_view(m);
+
+		if (!c->values_used[i] || !view)
 			continue;
-		if (!any_htab)
+		if (!strcmp(view, "htab") && !any_htab)
 			fputs("/* bpfaot: inlined hash maps: lookups walk the table of M through "
 			      "__bpfaot_htab_v1_M (docs/object-format.md) */\n"
 			      "void *__bpfaot_inline_htab_lookup(const void *, const void *, "
 			      "unsigned int);\n",
 			      f);
-		any_htab = true;
-		fprintf(f, "extern char __bpfaot_htab_v1_%s[];\n", fe_map__name(m));
+		if (strcmp(view, "htab") && !any_pcpu)
+			fputs("/* bpfaot: inlined per-CPU arrays: lookups index the values of M "
+			      "through __bpfaot_pcpu_array_v1_M (docs/object-format.md) */\n"
+			      "void *__bpfaot_inline_pcpu_array_lookup(const void *, const void *, "
+			      "unsigned int);\n",
+			      f);
+		if (!strcmp(view, "htab"))
+			any_htab = true;
+		else
+			any_pcpu = true;
+		fprintf(f, "extern char __bpfaot_%s_v1_%s[];\n", view, fe_map__name(m));
 	}
 }
 
@@ -480,16 +496,19 @@ static void remark_maps(struct ctx *c)
 		CXCursor mc = fe_map__cursor(m);
 		CXSourceLocation loc = clang_getCursorLocation(mc);
 		const struct rw_map_use *mu = c->o->map_uses ? &c->o->map_uses[i] : NULL;
-		const char *why = fe_map__type(m) == 1 ? rw_map_htab_not_inlinable_why(m) :
-							 rw_map_not_inlinable_why(m);
+		const char *why = is_view_type(fe_map__type(m)) ? rw_map_view_not_inlinable_why(m) :
+								  rw_map_not_inlinable_why(m);
 
 		if (!c->map_called[i])
 			continue;
-		if (c->values_used[i] && rw_map_is_htab_inlinable(m))
+		if (c->values_used[i] && rw_map_lookup_view(m))
 			fe_diag_remark(c->d, loc, NULL,
-				       "map '%s' is inlined: lookups walk its hash table in the program "
-				       "(updates and deletes stay calls of the runtime's helpers)",
-				       fe_map__name(m));
+				       "map '%s' is inlined: lookups %s in the program (updates and "
+				       "deletes stay calls of the runtime's helpers)",
+				       fe_map__name(m),
+				       strcmp(rw_map_lookup_view(m), "htab") ?
+					       "index the running CPU's values" :
+					       "walk its hash table");
 		else if (c->values_used[i] && rw_const_map_of(c->o, fe_map__name(m)))
 			fe_diag_remark(c->d, loc, NULL,
 				       "map '%s' is compiled in (--aot-const-map): lookups read a constant "

@@ -27,14 +27,18 @@
  * spelled in the main file. Each replacement is one line, so the lines of
  * the file stay put.
  *
- * Hash maps (BPF_MAP_TYPE_HASH): a lookup walks the runtime's table in the
- * program, as the kernel's JIT calls __htab_map_lookup_elem directly:
+ * Hash maps (BPF_MAP_TYPE_HASH, _PERCPU_HASH): a lookup walks the
+ * runtime's table in the program, as the kernel's JIT calls
+ * __htab_map_lookup_elem directly:
  *     bpf_map_lookup_elem(&M, key)
  * becomes
  *     ((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_M, (const void *)(key), KEY_SIZE))
  * whose body (runtime/inline/helpers.c) is linked in and inlined by the
  * backend, with KEY_SIZE a constant; the linker binds __bpfaot_htab_v1_M
- * to the map's struct bpfaot_htab (abi.h). Updates and deletes stay calls.
+ * to the map's struct bpfaot_htab (abi.h). Per-CPU arrays the same way:
+ *     ((void *)__bpfaot_inline_pcpu_array_lookup(__bpfaot_pcpu_array_v1_M, (const void *)(key), MAX))
+ * (the value of the CPU the program runs on, which the runtime chooses).
+ * Updates and deletes stay calls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,14 +87,25 @@ bool rw_map_is_inlinable(const struct fe_map *m)
 }
 
 #define MAP_TYPE_HASH 1		/* BPF_MAP_TYPE_HASH */
+#define MAP_TYPE_PERCPU_HASH 5	/* BPF_MAP_TYPE_PERCPU_HASH */
+#define MAP_TYPE_PERCPU_ARRAY 6	/* BPF_MAP_TYPE_PERCPU_ARRAY */
 #define MAX_HTAB_KEY 512	/* the kernel's MAX_BPF_STACK: no larger key fits a program */
 
-const char *rw_map_htab_not_inlinable_why(const struct fe_map *m)
+const char *rw_map_view_not_inlinable_why(const struct fe_map *m)
 {
-	if (fe_map__type(m) != MAP_TYPE_HASH)
-		return "not a plain hash map";
-	if (fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
-		return "its key size is unknown or over 512 bytes";
+	switch (fe_map__type(m)) {
+	case MAP_TYPE_HASH:
+	case MAP_TYPE_PERCPU_HASH:
+		if (fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
+			return "its key size is unknown or over 512 bytes";
+		break;
+	case MAP_TYPE_PERCPU_ARRAY:
+		if (fe_map__key_size(m) != 4)
+			return "its key is not 4 bytes";
+		break;
+	default:
+		return "not a hash map or a per-CPU array";
+	}
 	if (fe_map__value_size(m) == 0)
 		return "its value size is unknown";
 	if (fe_map__max_entries(m) == 0)
@@ -98,9 +113,11 @@ const char *rw_map_htab_not_inlinable_why(const struct fe_map *m)
 	return NULL;
 }
 
-bool rw_map_is_htab_inlinable(const struct fe_map *m)
+const char *rw_map_lookup_view(const struct fe_map *m)
 {
-	return !rw_map_htab_not_inlinable_why(m);
+	if (rw_map_view_not_inlinable_why(m))
+		return NULL;
+	return fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? "pcpu_array" : "htab";
 }
 
 static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
@@ -196,11 +213,12 @@ static char *key_arg(const struct rw_call *c, CXCursor arg)
 	return rw_expr_text(c->u, e);
 }
 
-/* A hash map's lookup: see the top of the file. */
-static int htab_lookup(const struct rw_call *c, const struct fe_map *m, char **text,
+/* A lookup through the map's view: see the top of the file. */
+static int view_lookup(const struct rw_call *c, const struct fe_map *m, char **text,
 		       const struct fe_map **values_of)
 {
 	CXCursor e = rw_expr_strip(c->args[1]);
+	const char *view = rw_map_lookup_view(m);
 	char *key;
 	int n;
 
@@ -211,10 +229,12 @@ static int htab_lookup(const struct rw_call *c, const struct fe_map *m, char **t
 	key = rw_expr_text(c->u, e);
 	if (!key)
 		return -ENOMEM;
+	/* a hash map's body takes the key's size, a per-CPU array's max_entries */
 	n = asprintf(text,
-		     "((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_%s, (const void *)(%s), "
-		     "%uu))",
-		     fe_map__name(m), key, fe_map__key_size(m));
+		     "((void *)__bpfaot_inline_%s_lookup(__bpfaot_%s_v1_%s, (const void *)(%s), %uu))",
+		     view, view, fe_map__name(m), key,
+		     fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? fe_map__max_entries(m) :
+								fe_map__key_size(m));
 	free(key);
 	if (n < 0)
 		return -ENOMEM;
@@ -231,8 +251,8 @@ int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_m
 	if (c->nr_args != 2)
 		return 0;
 	m = any_map_arg(c, c->args[0]);
-	if (m && rw_map_is_htab_inlinable(m))
-		return htab_lookup(c, m, text, values_of);
+	if (m && rw_map_lookup_view(m))
+		return view_lookup(c, m, text, values_of);
 	if (!(m = map_arg(c, c->args[0])))
 		return 0;
 	key = key_arg(c, c->args[1]);

@@ -123,9 +123,11 @@ unsigned rw_map_values_stride(const struct fe_map *m);
 /* True when lookups in m may read its values directly: a plain array
  * (BPF_MAP_TYPE_ARRAY, not per-CPU, not map-in-map) with 4-byte keys. */
 bool rw_map_is_inlinable(const struct fe_map *m);
-/* True when lookups in m may walk its hash table in the program: a plain
- * hash map (BPF_MAP_TYPE_HASH) with known key and value sizes. */
-bool rw_map_is_htab_inlinable(const struct fe_map *m);
+/* When lookups in m go through a view of the map that the runtime's linker
+ * binds (a hash or per-CPU hash map: "htab", `__bpfaot_htab_v1_M`; a
+ * per-CPU array: "pcpu_array", `__bpfaot_pcpu_array_v1_M`), its name, else
+ * NULL. */
+const char *rw_map_lookup_view(const struct fe_map *m);
 
 /* The contents of a configuration array compiled in (--aot-const-map). */
 struct rw_const_map {

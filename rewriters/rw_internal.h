@@ -57,8 +57,8 @@ struct rw_call {
  * line: the lines of the file stay put) to replace the whole call with, 0
  * when the call stays a call (nothing reported: the call is exact), or
  * -ENOMEM. *values_of gets the map whose values the text reads through
- * `__bpfaot_map_values_NAME`, or whose table it walks through
- * `__bpfaot_htab_v1_NAME` (a hash map; to be declared), else NULL.
+ * `__bpfaot_map_values_NAME`, or through a view of the map
+ * (rw_map_lookup_view(): to be declared), else NULL.
  */
 typedef int (*rw_inline_fn)(const struct rw_call *c, char **text,
 			    const struct fe_map **values_of);
@@ -67,10 +67,11 @@ typedef int (*rw_inline_fn)(const struct rw_call *c, char **text,
 const struct fe_map *rw_call_map(const struct rw_call *c);
 /* Why lookups in m cannot index its values (a phrase), or NULL when they can. */
 const char *rw_map_not_inlinable_why(const struct fe_map *m);
-/* Why lookups in m cannot walk its hash table in the program, or NULL. */
-const char *rw_map_htab_not_inlinable_why(const struct fe_map *m);
+/* Why lookups in m cannot go through a view of the map (rw_map_lookup_view()), or NULL. */
+const char *rw_map_view_not_inlinable_why(const struct fe_map *m);
 /* bpf_map_lookup_elem(&ARRAY, &key): bounds-checked indexing;
- * bpf_map_lookup_elem(&HASH, key): the inlined walk of its table. */
+ * bpf_map_lookup_elem(&HASH, key) and on a per-CPU array or hash: through
+ * the map's view. */
 int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_map **values_of);
 /* bpf_map_update_elem(&ARRAY, &key, &value, CONST): bounds-checked copy. */
 int rw_inline_map_update(const struct rw_call *c, char **text, const struct fe_map **values_of);

@@ -442,21 +442,22 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_FUNC;
 		return 0;
 	}
-	if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX))) {
-		const char *mname = name + strlen(BPFAOT_HTAB_PREFIX);
-		const struct rt_mf_map *mm = rt_manifest__find_map(lk->mf, mname);
-		const struct bpfaot_htab *h;
+	if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX)) ||
+	    !strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, strlen(BPFAOT_PCPU_ARRAY_PREFIX))) {
+		bool htab = !strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX));
+		const char *mname = name + (htab ? strlen(BPFAOT_HTAB_PREFIX) :
+						   strlen(BPFAOT_PCPU_ARRAY_PREFIX));
 
-		if (lk->mf && !mm)
+		if (lk->mf && !rt_manifest__find_map(lk->mf, mname))
 			goto not_in_manifest;
 		m = obj_map(lk, mname);
-		h = m ? rt_map__htab(m) : NULL;
-		if (!h) {
-			rt_log__err(lk->log, "%s: symbol '%s': no hash map '%s' in the runtime object",
-				    lk->path, name, mname);
+		p = !m ? NULL : htab ? (void *)rt_map__htab(m) : (void *)rt_map__pcpu_array(m);
+		if (!p) {
+			rt_log__err(lk->log, "%s: symbol '%s': no %s map '%s' in the runtime object",
+				    lk->path, name, htab ? "hash" : "per-CPU array", mname);
 			return -ENOENT;
 		}
-		ls->addr = (uintptr_t)h;
+		ls->addr = (uintptr_t)p;
 		ls->kind = SYM_DATA;
 		return 0;
 	}

@@ -250,6 +250,8 @@ struct rt_map {
 	uint32_t *buckets;		/* heads, index + 1 */
 	uint32_t bucket_mask;
 	struct bpfaot_htab view;	/* what inlined lookups walk (abi.h) */
+	/* BPF_MAP_TYPE_PERCPU_ARRAY: what inlined lookups index (abi.h) */
+	struct bpfaot_pcpu_array pcpu_view;
 
 	/* KIND_QUEUE: ring of max_entries + 1 slots, as the kernel */
 	uint32_t q_size;
@@ -618,27 +620,45 @@ static bool htab_has_spare(const struct rt_map *map)
 
 static bool map_is_locked(const struct rt_map *map);
 
-/* The view of a hash map that inlined lookups read (abi.h), kept equal to
- * the map's own fields: set up at creation and again when the map moves
- * into shared memory, where walks take the lock, so only the helper may
- * look up. */
-static void htab_view_update(struct rt_map *map)
+static bool is_htab_view_type(uint32_t type)
 {
-	map->view = (struct bpfaot_htab){
-		.map = map,
-		.slow = map_is_locked(map) || map->def.type != BPF_MAP_TYPE_HASH,
-		.bucket_mask = map->bucket_mask,
-		.buckets = map->buckets,
-		.nodes = map->nodes,
-		.node_size = map->node_sz,
-		.values = map->values,
-		.value_stride = map->val_stride,
-	};
+	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH;
+}
+
+/* The views of a map that inlined lookups read (abi.h), kept equal to the
+ * map's own fields: set up at creation, again when the map moves into
+ * shared memory (where hash walks take the lock, so only the helper may
+ * look up) and when its CPU changes. */
+static void views_update(struct rt_map *map)
+{
+	if (map->info->kind == KIND_HASH)
+		map->view = (struct bpfaot_htab){
+			.map = map,
+			.slow = map_is_locked(map) || !is_htab_view_type(map->def.type),
+			.bucket_mask = map->bucket_mask,
+			.buckets = map->buckets,
+			.nodes = map->nodes,
+			.node_size = map->node_sz,
+			.values = map->values,
+			.value_stride = map->val_stride,
+			.cpu_off = map->cpu_off,
+		};
+	if (map->def.type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		map->pcpu_view = (struct bpfaot_pcpu_array){
+			.values = map->values,
+			.value_stride = map->val_stride,
+			.cpu_off = map->cpu_off,
+		};
 }
 
 const struct bpfaot_htab *rt_map__htab(const struct rt_map *map)
 {
-	return map->def.type == BPF_MAP_TYPE_HASH ? &map->view : NULL;
+	return is_htab_view_type(map->def.type) ? &map->view : NULL;
+}
+
+const struct bpfaot_pcpu_array *rt_map__pcpu_array(const struct rt_map *map)
+{
+	return map->def.type == BPF_MAP_TYPE_PERCPU_ARRAY ? &map->pcpu_view : NULL;
 }
 
 /* Layout: values | nodes (links + key) | buckets; the nodes and values of
@@ -665,7 +685,6 @@ static int htab_init(struct rt_map *map, struct rt_log *log)
 	map->nodes = map->values + vals;
 	map->buckets = (uint32_t *)(map->nodes + nodes);
 	map->bucket_mask = (uint32_t)(nb - 1);
-	htab_view_update(map);
 	return 0;
 }
 
@@ -789,6 +808,7 @@ struct rt_map *rt_map__new(const struct rt_map_def *def, struct rt_log *log)
 	}
 	if (err)
 		goto out_free_inner;
+	views_update(map);
 	return map;
 
 out_free_inner:
@@ -837,6 +857,7 @@ void rt_map__set_cpu(struct rt_map *map, unsigned int cpu)
 		return;
 	map->cpu = cpu;
 	map->cpu_off = map_has(map, MT_PERCPU) ? (size_t)cpu * map->vsz : 0;
+	views_update(map);
 }
 
 size_t rt_map__user_value_size(const struct rt_map *map)
@@ -915,8 +936,7 @@ int rt_map__share(struct rt_map *map, void *mem, bool init)
 	map->st = (struct map_state *)m;
 	map->mem = m;
 	map->shared = true;
-	if (map->info->kind == KIND_HASH)
-		htab_view_update(map);
+	views_update(map);
 	free(old);
 	return 0;
 }

@@ -136,14 +136,13 @@ static void check_native(const char *prog, const void *data, size_t size)
 			free(rec);
 			continue;
 		}
-		if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX))) {
+		if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX)) ||
+		    !strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, strlen(BPFAOT_PCPU_ARRAY_PREFIX))) {
 			char line[256];
 
-			/* an inlined hash map's view: the record of a hash map */
-			snprintf(line, sizeof(line), "\nmap name=%s type=1 ",
-				 name + strlen(BPFAOT_HTAB_PREFIX));
-			ck_assert_msg(strstr(m, line), "%s: hash map of %s not in the manifest", prog,
-				      name);
+			/* a map's view: the map has a record */
+			snprintf(line, sizeof(line), "\nmap name=%s ", strstr(name, "_v1_") + 4);
+			ck_assert_msg(strstr(m, line), "%s: map of %s not in the manifest", prog, name);
 			continue;
 		}
 		/* the runtime's thread-local state of inlined helpers */

@@ -2351,9 +2351,12 @@ START_TEST(test_htab_inlined)
 		"04000000: 1e00000000000000\n", "05000000: 0f00000000000000\n",
 		"06000000: 6500000000000000\n", "07000000: 0100000000000000\n",
 		"08000000: 0700000000000000\n", "09000000: 0100000000000000\n",
-		"0a000000: 0e00000000000000\n",
+		"0a000000: 0e00000000000000\n", "0b000000: 0100000000000000\n",
+		"0c000000: 0c00000000000000\n", "0d000000: 4600000000000000\n",
+		"0e000000: 4700000000000000\n",
 	};
-	static const char *const maps[] = { "small", "wide", "big" };
+	static const char *const maps[] = { "htab_v1_small", "htab_v1_wide", "htab_v1_big",
+					    "htab_v1_pc_hash", "pcpu_array_v1_pc_arr" };
 	char dir[96], out[OUT_SZ], ref[OUT_SZ], path[PATH_MAX], syms[4096], line[64];
 	size_t b, i;
 
@@ -2364,8 +2367,8 @@ START_TEST(test_htab_inlined)
 		ck_assert_msg(cc_data(dir, "htab_lookup.bpf.c", "", builds[b], out, sizeof(out)) == 0,
 			      "%s: %.2000s", builds[b], out);
 		aot_undefined(dir, path, "htab", syms, sizeof(syms));
-		for (i = 0; i < 3; i++) {
-			snprintf(line, sizeof(line), " U " BPFAOT_HTAB_PREFIX "%s\n", maps[i]);
+		for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+			snprintf(line, sizeof(line), " U __bpfaot_%s\n", maps[i]);
 			ck_assert_msg(!strstr(syms, line) == (b == 3), "%s: %s:\n%s", builds[b], line,
 				      syms);
 		}

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #include "bpfaot/bpfaot.h"
 #include "testutil.h"
@@ -334,6 +336,57 @@ END_TEST
 
 /* -------------------------------------------------- --aot-const-map */
 
+/* ---------------------------------------------------- per-CPU lookups */
+
+/* Inlined lookups in per-CPU maps (tests/data/cc/htab_lookup.bpf.c: pc_arr
+ * a per-CPU array, pc_hash a per-CPU hash) give the value of the CPU the
+ * program runs on: two objects on the same shared memory take slots 0
+ * and 1, and a run of the second writes CPU 1's values only. By hand (the
+ * file's comment): pc_arr[2] gets 12, pc_hash[7] 71. */
+START_TEST(test_percpu_inlined)
+{
+	char dir[64], path[PATH_MAX], shm[64];
+	struct bpfaot_object *a, *b;
+	uint64_t r, *vals;
+	uint32_t k;
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu < 2) {
+		printf("SKIP: test_percpu_inlined: one possible CPU, no second slot\n");
+		return;
+	}
+	tmpdir_new(dir, sizeof(dir));
+	build(dir, "../cc/htab_lookup.bpf.c", "", "x.o");
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	snprintf(shm, sizeof(shm), "bpfaot-cst-pcpu-%d", (int)getpid());
+	a = open_ok(path, shm);
+	b = open_ok(path, shm);
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	ck_assert_ptr_nonnull(vals);
+	ck_assert_int_eq(run_len(b, "htab", BPFAOT_ENGINE_AOT, 64, &r), 0);
+	ck_assert_uint_eq(r, XDP_PASS);
+	k = 2;
+	ck_assert_int_eq(bpfaot_map__lookup(bpfaot_object__find_map(a, "pc_arr"), &k, vals), 0);
+	ck_assert_msg(vals[0] == 0 && vals[1] == 12, "pc_arr[2]: %llu %llu",
+		      (unsigned long long)vals[0], (unsigned long long)vals[1]);
+	k = 7;
+	ck_assert_int_eq(bpfaot_map__lookup(bpfaot_object__find_map(a, "pc_hash"), &k, vals), 0);
+	ck_assert_msg(vals[0] == 0 && vals[1] == 71, "pc_hash[7]: %llu %llu",
+		      (unsigned long long)vals[0], (unsigned long long)vals[1]);
+	/* the first object's run: CPU 0's, the same answers */
+	ck_assert_int_eq(run_len(a, "htab", BPFAOT_ENGINE_AOT, 64, &r), 0);
+	k = 2;
+	ck_assert_int_eq(bpfaot_map__lookup(bpfaot_object__find_map(a, "pc_arr"), &k, vals), 0);
+	ck_assert_msg(vals[0] == 12 && vals[1] == 12, "pc_arr[2]: %llu %llu",
+		      (unsigned long long)vals[0], (unsigned long long)vals[1]);
+	free(vals);
+	bpfaot_object__close(b);
+	bpfaot_object__close(a);
+	ck_assert_int_eq(tu_sh(NULL, 0, "rm -f /dev/shm/%s", shm), 0);
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* FNV-1a 64, as docs/object-format.md defines the contents hash. */
 static uint64_t fnv64(const uint8_t *b, size_t n)
 {
@@ -577,6 +630,7 @@ Suite *e2e_cst_suite(void)
 	tc = tcase_create("core");
 	tcase_add_test(tc, test_config_map_inlined);
 	tcase_add_test(tc, test_config_map_host_updates);
+	tcase_add_test(tc, test_percpu_inlined);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 

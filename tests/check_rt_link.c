@@ -696,7 +696,7 @@ END_TEST
 
 /* __bpfaot_htab_v1_M binds to hash map M's view (abi.h): 16 entries make
  * 16 buckets, mask 15; not slow (private maps); the map itself. An array
- * has none. */
+ * has none, and a hash no per-CPU array view. */
 START_TEST(test_htab_view)
 {
 	static const char src[] =
@@ -725,6 +725,15 @@ START_TEST(test_htab_view)
 	open_fails(build_native(path, "-O2 -Iinclude", mf_count, "htab2.o"),
 		   "htab2.o", -ENOENT,
 		   "htab2.o: symbol '__bpfaot_htab_v1_stats': no hash map 'stats' in the runtime object");
+	snprintf(text, sizeof(text),
+		 "#include <stdint.h>\n"
+		 "extern char " BPFAOT_PCPU_ARRAY_PREFIX "counts[];\n"
+		 "uint64_t bpf_main(void *c, uint64_t n) { return (uintptr_t)"
+		 BPFAOT_PCPU_ARRAY_PREFIX "counts; }\n");
+	write_file(path, text, strlen(text));
+	open_fails(build_native(path, "-O2", mf_count, "htab3.o"), "htab3.o", -ENOENT,
+		   "htab3.o: symbol '__bpfaot_pcpu_array_v1_counts': no per-CPU array map 'counts' "
+		   "in the runtime object");
 }
 END_TEST
 

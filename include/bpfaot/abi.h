@@ -27,9 +27,10 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
  * bound through a second symbol, the address of value 0: */
 #define BPFAOT_MAP_VALUES_PREFIX "__bpfaot_map_values_"
 
-/* Hash maps (BPF_MAP_TYPE_HASH) whose lookups native code makes itself
- * (bpfaot-cc's inlined bpf_map_lookup_elem) are bound through a third
- * symbol, the address of the map's struct bpfaot_htab below. "v1" names
+/* Hash maps (BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_PERCPU_HASH) whose lookups
+ * native code makes itself (bpfaot-cc's inlined bpf_map_lookup_elem) are
+ * bound through a third symbol, the address of the map's struct
+ * bpfaot_htab below. "v1" names
  * that layout, the node layout and the hash (rt_inl_htab_hash(),
  * runtime/rt_inline.h): a runtime that changes any of them binds another
  * name, so that older code is refused rather than misled. */
@@ -43,13 +44,26 @@ struct bpfaot_htab {
 	const uint8_t *nodes;		/* element i's node at nodes + i * node_size */
 	uint64_t node_size;
 	uint8_t *values;		/* element i's value at values + i * value_stride */
-	uint64_t value_stride;
+	uint64_t value_stride;		/* + cpu_off: the value of the CPU the program */
+	uint64_t cpu_off;		/* runs on (per-CPU maps; 0 for the others) */
 };
 /* In a node: the u32 index + 1 of the bucket's next element (0: the last),
  * the u32 hash of the key, and the key, at these offsets. */
 #define BPFAOT_HTAB_NODE_NEXT 0
 #define BPFAOT_HTAB_NODE_HASH 4
 #define BPFAOT_HTAB_NODE_KEY 24
+
+/* Per-CPU arrays (BPF_MAP_TYPE_PERCPU_ARRAY) whose lookups native code
+ * makes itself: __bpfaot_pcpu_array_v1_NAME is the address of the map's
+ * struct bpfaot_pcpu_array. The value of index i (< max_entries, the
+ * code's check) for the CPU the program runs on is at
+ * values + i * value_stride + cpu_off. */
+#define BPFAOT_PCPU_ARRAY_PREFIX "__bpfaot_pcpu_array_v1_"
+struct bpfaot_pcpu_array {
+	uint8_t *values;
+	uint64_t value_stride;
+	uint64_t cpu_off;
+};
 
 /* Global variables of .data/.rodata/.bss (and .data.X/.rodata.X) are
  * undefined symbols named after the variable; the manifest gives their

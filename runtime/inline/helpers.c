@@ -299,8 +299,8 @@ static inline int key_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
 }
 
 /*
- * bpf_map_lookup_elem(&M, key) on a BPF_MAP_TYPE_HASH map M, in the
- * program: the walk of runtime/map.c's htab_find() over the map's view
+ * bpf_map_lookup_elem(&M, key) on a BPF_MAP_TYPE_HASH or _PERCPU_HASH map
+ * M, in the program: the walk of runtime/map.c's htab_find() over the map's view
  * (struct bpfaot_htab, abi.h: the source rewrite passes
  * __bpfaot_htab_v1_M and M's key size, a constant, so the hash and the
  * compares unroll), the same hash (rt_inl_htab_hash()), so the same
@@ -323,8 +323,24 @@ __attribute__((always_inline)) void *__bpfaot_inline_htab_lookup(const void *vie
 
 		if (load32(n + BPFAOT_HTAB_NODE_HASH) == hash &&
 		    key_eq(n + BPFAOT_HTAB_NODE_KEY, key, key_size))
-			return h->values + (size_t)(idx - 1) * h->value_stride;
+			return h->values + (size_t)(idx - 1) * h->value_stride + h->cpu_off;
 		idx = load32(n + BPFAOT_HTAB_NODE_NEXT);
 	}
 	return (void *)0;
+}
+
+/* bpf_map_lookup_elem(&M, key) on a BPF_MAP_TYPE_PERCPU_ARRAY map M of
+ * max_entries entries (the call's constant): the value of the CPU the
+ * program runs on, as runtime/map.c's rt_map__lookup() finds it. */
+__attribute__((always_inline)) void *
+__bpfaot_inline_pcpu_array_lookup(const void *view, const void *key, uint32_t max_entries);
+__attribute__((always_inline)) void *
+__bpfaot_inline_pcpu_array_lookup(const void *view, const void *key, uint32_t max_entries)
+{
+	const struct bpfaot_pcpu_array *a = view;
+	uint32_t idx = load32(key);
+
+	if (idx >= max_entries)
+		return (void *)0;
+	return a->values + (size_t)idx * a->value_stride + a->cpu_off;
 }

@@ -24,6 +24,14 @@
  *           big{1 << 40, ~1, 1}: 7
  *   res[9]  big{1 << 40, ~1, 2}, the tail differs: not found, 1
  *   res[10] big{2 << 40, ~2, 2} through a void pointer: 14
+ *
+ * Per-CPU maps, whose lookups give the value of the CPU the program runs
+ * on (CPU 0 here; tests/check_e2e_cst.c runs the program on another):
+ *   res[11] *pc_arr[k] += 10 + k for k = 0..4: index 4 is past max_entries
+ *           4, the one NULL: 1
+ *   res[12] pc_arr[2] read back: 12
+ *   res[13] pc_hash[7] = 70 from the program, looked up: 70
+ *   res[14] *pc_hash[7] += 1 through the pointer, looked up again: 71
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -59,6 +67,20 @@ struct {
 	__type(key, struct big_key);
 	__type(value, __u64);
 } big SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} pc_arr SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} pc_hash SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -143,6 +165,28 @@ int htab(struct xdp_md *ctx)
 	kp = &bk;
 	v = bpf_map_lookup_elem(&big, kp);
 	put(10, v ? *v : -1);
+
+	sum = 0;
+	for (k = 0; k <= 4; k++) {
+		v = bpf_map_lookup_elem(&pc_arr, &k);
+		if (v)
+			*v += 10 + k;
+		else
+			sum++;
+	}
+	put(11, sum);
+	k = 2;
+	v = bpf_map_lookup_elem(&pc_arr, &k);
+	put(12, v ? *v : -1);
+	k = 7;
+	val = 70;
+	bpf_map_update_elem(&pc_hash, &k, &val, BPF_ANY);
+	v = bpf_map_lookup_elem(&pc_hash, &k);
+	put(13, v ? *v : -1);
+	if (v)
+		*v += 1;
+	v = bpf_map_lookup_elem(&pc_hash, &k);
+	put(14, v ? *v : -1);
 	return XDP_PASS;
 }
 

@@ -1,8 +1,9 @@
 // inline rewrites: what becomes inline code and what must stay a call.
 // Inlined: array lookups with a 4-byte key (local, parameter, array element,
 // through a macro argument or a macro body), updates with BPF_ANY / BPF_EXIST / BPF_NOEXIST,
-// bpf_get_smp_processor_id(), bpf_get_numa_node_id(). Calls: a hash map, a
-// per-CPU array, an array of maps, a key with side effects, a key of 8
+// bpf_get_smp_processor_id(), bpf_get_numa_node_id(), lookups in a hash map
+// and a per-CPU array (through the map's view). Calls: updates of a hash
+// map, an array of maps, a key with side effects, a key of 8
 // bytes, a (void *) key, a value holding a bpf_spin_lock, flags not a
 // constant, bpf_ktime_get_ns(), bpf_printk
 // (variadic: the untyped path counts its arguments).

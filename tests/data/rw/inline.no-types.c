@@ -29,18 +29,21 @@ extern char __bpfaot_map_values_arr[];
 /* bpfaot: inlined hash maps: lookups walk the table of M through __bpfaot_htab_v1_M (docs/object-format.md) */
 void *__bpfaot_inline_htab_lookup(const void *, const void *, unsigned int);
 extern char __bpfaot_htab_v1_hash[];
+/* bpfaot: inlined per-CPU arrays: lookups index the values of M through __bpfaot_pcpu_array_v1_M (docs/object-format.md) */
+void *__bpfaot_inline_pcpu_array_lookup(const void *, const void *, unsigned int);
+extern char __bpfaot_pcpu_array_v1_pcpu[];
 /* bpfaot: CO-RE relocations have no native meaning: the access itself */
 #define __builtin_preserve_access_index(x) (x)
 # 1 "tests/data/rw/inline.bpf.c"
 /* bpfaot: 5 unchanged lines of system headers (<built-in>, ...) */
 # 1 "tests/data/rw/inline.bpf.c" 2
-
+# 10 "tests/data/rw/inline.bpf.c"
 /* bpfaot: 1863 unchanged lines of system headers (linux/bpf.h, ...) */
-# 10 "tests/data/rw/inline.bpf.c" 2
+# 11 "tests/data/rw/inline.bpf.c" 2
 /* bpfaot: 474 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
 { /* bpfaot: inline BPF assembly */ __builtin_trap(); }
 /* bpfaot: 13 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
-# 11 "tests/data/rw/inline.bpf.c" 2
+# 12 "tests/data/rw/inline.bpf.c" 2
 
 struct rec {
  __u64 packets;
@@ -52,22 +55,22 @@ struct locked {
  __u64 v;
 };
 
-/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 84) */ extern struct bpfaot_map arr;
+/* bpfaot: map 'arr' (type 2, key 4, value 16, max_entries 4) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 85) */ extern struct bpfaot_map arr;
 
-/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 96) */ extern struct bpfaot_map hash;
+/* bpfaot: map 'hash' (type 1, key 4, value 8, max_entries 64) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 97) */ extern struct bpfaot_map hash;
 
-/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's; not a configuration map: the program writes into its values (line 92) */ extern struct bpfaot_map pcpu;
+/* bpfaot: map 'pcpu' (type 6, key 4, value 8, max_entries 2) is the runtime's; not a configuration map: the program writes into its values (line 93) */ extern struct bpfaot_map pcpu;
 
-/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 89) */ extern struct bpfaot_map lk;
+/* bpfaot: map 'lk' (type 2, key 4, value 16, max_entries 1) is the runtime's; not a configuration map: bpf_map_update_elem() takes it (line 90) */ extern struct bpfaot_map lk;
 
 /* bpfaot: map 'outer' (type 12, key 4, value 4, max_entries 1) is the runtime's; not a configuration map: its type (12) is not an array or a hash */ extern struct bpfaot_map outer;
 
 #pragma GCC diagnostic push
-# 65 "tests/data/rw/inline.bpf.c"
+# 66 "tests/data/rw/inline.bpf.c"
 #pragma GCC diagnostic ignored "-Wignored-attributes"
-# 65 "tests/data/rw/inline.bpf.c"
+# 66 "tests/data/rw/inline.bpf.c"
  static
-# 65 "tests/data/rw/inline.bpf.c"
+# 66 "tests/data/rw/inline.bpf.c"
 #pragma GCC diagnostic pop
 int prog(struct xdp_md *ctx)
 {
@@ -96,7 +99,7 @@ int prog(struct xdp_md *ctx)
  h = ((void *)__bpfaot_inline_htab_lookup(__bpfaot_htab_v1_hash, (const void *)(&key), 4u));
  if (h)
   *h += bpf_ktime_get_ns();
- h = bpf_map_lookup_elem(&pcpu, &key);
+ h = ((void *)__bpfaot_inline_pcpu_array_lookup(__bpfaot_pcpu_array_v1_pcpu, (const void *)(&key), 2u));
  if (bpf_map_lookup_elem(&outer, &key))
   i++;
  bpf_map_update_elem(&hash, &key, &one, BPF_NOEXIST);
@@ -105,15 +108,15 @@ int prog(struct xdp_md *ctx)
 }
 
 static char LICENSE[]
-# 101 "tests/data/rw/inline.bpf.c"
+# 102 "tests/data/rw/inline.bpf.c"
 #pragma GCC diagnostic push
-# 101 "tests/data/rw/inline.bpf.c"
+# 102 "tests/data/rw/inline.bpf.c"
 #pragma GCC diagnostic ignored "-Wignored-attributes"
-# 101 "tests/data/rw/inline.bpf.c"
+# 102 "tests/data/rw/inline.bpf.c"
 
-# 101 "tests/data/rw/inline.bpf.c"
+# 102 "tests/data/rw/inline.bpf.c"
 #pragma GCC diagnostic pop
-# 101 "tests/data/rw/inline.bpf.c"
+# 102 "tests/data/rw/inline.bpf.c"
                               = "GPL";
 
 /* bpfaot: the native entry of program 'prog' (SEC("xdp")), see include/bpfaot/abi.h */
