@@ -150,6 +150,35 @@ def build_suite(tmp):
     return progs, errors
 
 
+def map_progs():
+    """bench/maps: map-heavy XDP programs over the suite's input; no plain-C twin."""
+    progs, errors = [], []
+    mdir = os.path.join(ROOT, "bench", "maps")
+    bdir = os.path.join(BUILD, "bench")
+    for f in sorted(os.listdir(mdir)):
+        if not f.endswith(".bpf.c"):
+            continue
+        name = f[:-len(".bpf.c")]
+        if ONLY and name not in ONLY:
+            continue
+        src = os.path.join(mdir, f)
+        bpf = os.path.join(bdir, "bpf", name + ".bpf.o")
+        aot = os.path.join(bdir, "aot", name + ".bpf.o")
+        bad = False
+        for s in ([CLANG] + BPF_FLAGS + ["-c", src, "-o", bpf], [CC] + BPF_FLAGS + ["-c", src, "-o", aot]):
+            rc, _, err = sh(s)
+            if rc:
+                errors.append("%s: `%s` failed: %s" % (name, " ".join(s[:2]), err.strip()[-300:]))
+                bad = True
+                break
+        if bad:
+            continue
+        p = Prog(name, "maps", bpf, aot, name, ["--data-in=" + os.path.join(SUITE, "input.bin")], src=src)
+        p.skip["native"] = "no plain-C twin (not a compute program)"
+        progs.append(p)
+    return progs, errors
+
+
 def read_spec(path, tmp):
     """The fields of a samples/NAME.test that a run needs (samples/spec.sh's format)."""
     spec = {"sets": [], "kernel": "no"}
@@ -616,6 +645,9 @@ def main():
     info = machine()
     with tempfile.TemporaryDirectory(prefix="bpfaot-bench.") as tmp:
         progs, build_errors = build_suite(tmp)
+        mprogs, merrors = map_progs()
+        progs += mprogs
+        build_errors += merrors
         progs += sample_progs(tmp)
         log("%d programs, %d rounds, batches of %g ms, load %s" % (len(progs), ROUNDS, BATCH_MS, load0))
         for p in progs:
