@@ -423,10 +423,11 @@ static void write_const_table(FILE *f, const struct fe_map *m, const struct rw_c
 	fputs(" }; /* --aot-const-map */\n", f);
 }
 
-/* hash, per-CPU hash, per-CPU array: lookups through a view of the map */
+/* hash, per-CPU hash, per-CPU array, LRU hashes: lookups through a view
+ * of the map */
 static bool is_view_type(uint32_t type)
 {
-	return type == 1 || type == 5 || type == 6;
+	return type == 1 || type == 5 || type == 6 || type == 9 || type == 10;
 }
 
 static bool map_is_read_only(const struct ctx *c, size_t i)

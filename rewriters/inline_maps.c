@@ -27,8 +27,9 @@
  * spelled in the main file. Each replacement is one line, so the lines of
  * the file stay put.
  *
- * Hash maps (BPF_MAP_TYPE_HASH, _PERCPU_HASH): a lookup walks the
- * runtime's table in the program, as the kernel's JIT calls
+ * Hash maps (BPF_MAP_TYPE_HASH, _PERCPU_HASH, _LRU_HASH, _LRU_PERCPU_HASH):
+ * a lookup walks the runtime's table in the program (and keeps an LRU
+ * map's list as the helper does), as the kernel's JIT calls
  * __htab_map_lookup_elem directly:
  *     bpf_map_lookup_elem(&M, key)
  * becomes
@@ -89,6 +90,8 @@ bool rw_map_is_inlinable(const struct fe_map *m)
 #define MAP_TYPE_HASH 1		/* BPF_MAP_TYPE_HASH */
 #define MAP_TYPE_PERCPU_HASH 5	/* BPF_MAP_TYPE_PERCPU_HASH */
 #define MAP_TYPE_PERCPU_ARRAY 6	/* BPF_MAP_TYPE_PERCPU_ARRAY */
+#define MAP_TYPE_LRU_HASH 9	/* BPF_MAP_TYPE_LRU_HASH */
+#define MAP_TYPE_LRU_PERCPU_HASH 10	/* BPF_MAP_TYPE_LRU_PERCPU_HASH */
 #define MAX_HTAB_KEY 512	/* the kernel's MAX_BPF_STACK: no larger key fits a program */
 
 const char *rw_map_view_not_inlinable_why(const struct fe_map *m)
@@ -96,6 +99,8 @@ const char *rw_map_view_not_inlinable_why(const struct fe_map *m)
 	switch (fe_map__type(m)) {
 	case MAP_TYPE_HASH:
 	case MAP_TYPE_PERCPU_HASH:
+	case MAP_TYPE_LRU_HASH:
+	case MAP_TYPE_LRU_PERCPU_HASH:
 		if (fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
 			return "its key size is unknown or over 512 bytes";
 		break;

@@ -192,6 +192,8 @@ struct htab_node {
 };
 _Static_assert(__builtin_offsetof(struct htab_node, next) == BPFAOT_HTAB_NODE_NEXT &&
 		       __builtin_offsetof(struct htab_node, hash) == BPFAOT_HTAB_NODE_HASH &&
+		       __builtin_offsetof(struct htab_node, lru_prev) == BPFAOT_HTAB_NODE_LRU_PREV &&
+		       __builtin_offsetof(struct htab_node, lru_next) == BPFAOT_HTAB_NODE_LRU_NEXT &&
 		       sizeof(struct htab_node) == BPFAOT_HTAB_NODE_KEY,
 	       "struct htab_node is not the layout of abi.h's v1");
 
@@ -214,6 +216,9 @@ struct map_state {
 	uint32_t frozen;
 };
 _Static_assert(sizeof(struct map_state) <= RT_MAP_STATE_SIZE, "map_state outgrew its room");
+_Static_assert(__builtin_offsetof(struct map_state, lru_tail) ==
+		       __builtin_offsetof(struct map_state, lru_head) + sizeof(uint32_t),
+	       "lru_head, lru_tail are the lru[2] of rt_inline.h and abi.h");
 
 struct perf_slot {
 	uint8_t *buf;		/* records: u32 size, u32 0, data padded to 8 */
@@ -622,7 +627,8 @@ static bool map_is_locked(const struct rt_map *map);
 
 static bool is_htab_view_type(uint32_t type)
 {
-	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH;
+	return type == BPF_MAP_TYPE_HASH || type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       type == BPF_MAP_TYPE_LRU_HASH || type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
 /* The views of a map that inlined lookups read (abi.h), kept equal to the
@@ -642,6 +648,7 @@ static void views_update(struct rt_map *map)
 			.values = map->values,
 			.value_stride = map->val_stride,
 			.cpu_off = map->cpu_off,
+			.lru = map_has(map, MT_LRU) ? &map->st->lru_head : NULL,
 		};
 	if (map->def.type == BPF_MAP_TYPE_PERCPU_ARRAY)
 		map->pcpu_view = (struct bpfaot_pcpu_array){
@@ -994,40 +1001,21 @@ static uint32_t *htab_find(const struct rt_map *map, const void *key, uint32_t h
 	return NULL;
 }
 
+/* The runtime's LRU list is the one inlined lookups keep (rt_inline.h):
+ * map_state's lru_head and lru_tail are its lru[0] and lru[1]. */
 static void lru_unlink(struct rt_map *map, uint32_t idx)
 {
-	struct htab_node *n = node_at(map, idx);
-
-	if (n->lru_prev)
-		node_at(map, n->lru_prev - 1)->lru_next = n->lru_next;
-	else
-		map->st->lru_head = n->lru_next;
-	if (n->lru_next)
-		node_at(map, n->lru_next - 1)->lru_prev = n->lru_prev;
-	else
-		map->st->lru_tail = n->lru_prev;
-	n->lru_prev = n->lru_next = 0;
+	rt_inl_lru_unlink(map->nodes, map->node_sz, &map->st->lru_head, idx);
 }
 
 static void lru_push_front(struct rt_map *map, uint32_t idx)
 {
-	struct htab_node *n = node_at(map, idx);
-
-	n->lru_prev = 0;
-	n->lru_next = map->st->lru_head;
-	if (map->st->lru_head)
-		node_at(map, map->st->lru_head - 1)->lru_prev = idx + 1;
-	else
-		map->st->lru_tail = idx + 1;
-	map->st->lru_head = idx + 1;
+	rt_inl_lru_push_front(map->nodes, map->node_sz, &map->st->lru_head, idx);
 }
 
 static void lru_touch(struct rt_map *map, uint32_t idx)
 {
-	if (map->st->lru_head == idx + 1)
-		return;
-	lru_unlink(map, idx);
-	lru_push_front(map, idx);
+	rt_inl_lru_touch(map->nodes, map->node_sz, &map->st->lru_head, idx);
 }
 
 /* Takes element idx out of its chain and the LRU list (not onto the free list). */

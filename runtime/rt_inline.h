@@ -21,6 +21,8 @@
 #include <time.h>
 #include <linux/bpf.h>
 
+#include "bpfaot/abi.h"
+
 #define RT_INL_ENOTSUPP 524	/* the kernel's internal "not supported", seen by programs */
 #define RT_INL_EINVAL 22
 #define RT_INL_EFAULT 14
@@ -61,6 +63,53 @@ static inline uint32_t rt_inl_htab_hash(const void *key, uint32_t len)
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	return (uint32_t)h;
+}
+
+/* The exact LRU list of an LRU hash map (runtime/map.c): element i's node
+ * at nodes + i * node_size holds the u32 links to the more and the less
+ * recently used element (index + 1, 0 at the ends; abi.h's offsets), and
+ * lru[0], lru[1] are the most and the least recently used element. */
+static inline uint32_t *rt_inl_lru_link(uint8_t *nodes, uint64_t node_size, uint32_t idx,
+					unsigned int off)
+{
+	return (uint32_t *)(nodes + (size_t)idx * node_size + off);
+}
+
+static inline void rt_inl_lru_unlink(uint8_t *nodes, uint64_t node_size, uint32_t *lru, uint32_t idx)
+{
+	uint32_t *prev = rt_inl_lru_link(nodes, node_size, idx, BPFAOT_HTAB_NODE_LRU_PREV);
+	uint32_t *next = rt_inl_lru_link(nodes, node_size, idx, BPFAOT_HTAB_NODE_LRU_NEXT);
+
+	if (*prev)
+		*rt_inl_lru_link(nodes, node_size, *prev - 1, BPFAOT_HTAB_NODE_LRU_NEXT) = *next;
+	else
+		lru[0] = *next;
+	if (*next)
+		*rt_inl_lru_link(nodes, node_size, *next - 1, BPFAOT_HTAB_NODE_LRU_PREV) = *prev;
+	else
+		lru[1] = *prev;
+	*prev = *next = 0;
+}
+
+static inline void rt_inl_lru_push_front(uint8_t *nodes, uint64_t node_size, uint32_t *lru,
+					 uint32_t idx)
+{
+	*rt_inl_lru_link(nodes, node_size, idx, BPFAOT_HTAB_NODE_LRU_PREV) = 0;
+	*rt_inl_lru_link(nodes, node_size, idx, BPFAOT_HTAB_NODE_LRU_NEXT) = lru[0];
+	if (lru[0])
+		*rt_inl_lru_link(nodes, node_size, lru[0] - 1, BPFAOT_HTAB_NODE_LRU_PREV) = idx + 1;
+	else
+		lru[1] = idx + 1;
+	lru[0] = idx + 1;
+}
+
+/* Element idx becomes the most recently used. */
+static inline void rt_inl_lru_touch(uint8_t *nodes, uint64_t node_size, uint32_t *lru, uint32_t idx)
+{
+	if (lru[0] == idx + 1)
+		return;
+	rt_inl_lru_unlink(nodes, node_size, lru, idx);
+	rt_inl_lru_push_front(nodes, node_size, lru, idx);
 }
 
 /* --------------------------------------------------------------- time */

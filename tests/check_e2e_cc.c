@@ -2353,10 +2353,10 @@ START_TEST(test_htab_inlined)
 		"08000000: 0700000000000000\n", "09000000: 0100000000000000\n",
 		"0a000000: 0e00000000000000\n", "0b000000: 0100000000000000\n",
 		"0c000000: 0c00000000000000\n", "0d000000: 4600000000000000\n",
-		"0e000000: 4700000000000000\n",
+		"0e000000: 4700000000000000\n", "0f000000: 9101000000000000\n",
 	};
 	static const char *const maps[] = { "htab_v1_small", "htab_v1_wide", "htab_v1_big",
-					    "htab_v1_pc_hash", "pcpu_array_v1_pc_arr" };
+					    "htab_v1_pc_hash", "pcpu_array_v1_pc_arr", "htab_v1_lru" };
 	char dir[96], out[OUT_SZ], ref[OUT_SZ], path[PATH_MAX], syms[4096], line[64];
 	size_t b, i;
 

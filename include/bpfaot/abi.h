@@ -27,8 +27,8 @@ typedef uint64_t (*bpfaot_entry_fn)(void *ctx, uint64_t ctx_size);
  * bound through a second symbol, the address of value 0: */
 #define BPFAOT_MAP_VALUES_PREFIX "__bpfaot_map_values_"
 
-/* Hash maps (BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_PERCPU_HASH) whose lookups
- * native code makes itself (bpfaot-cc's inlined bpf_map_lookup_elem) are
+/* Hash maps (BPF_MAP_TYPE_HASH, _PERCPU_HASH, _LRU_HASH, _LRU_PERCPU_HASH)
+ * whose lookups native code makes itself (bpfaot-cc's inlined bpf_map_lookup_elem) are
  * bound through a third symbol, the address of the map's struct
  * bpfaot_htab below. "v1" names
  * that layout, the node layout and the hash (rt_inl_htab_hash(),
@@ -41,16 +41,24 @@ struct bpfaot_htab {
 					 * in shared memory, whose walks take a lock) */
 	uint32_t bucket_mask;		/* buckets - 1, a power of two less one */
 	const uint32_t *buckets;	/* index + 1 of each bucket's first element, 0: none */
-	const uint8_t *nodes;		/* element i's node at nodes + i * node_size */
+	uint8_t *nodes;			/* element i's node at nodes + i * node_size */
 	uint64_t node_size;
 	uint8_t *values;		/* element i's value at values + i * value_stride */
 	uint64_t value_stride;		/* + cpu_off: the value of the CPU the program */
 	uint64_t cpu_off;		/* runs on (per-CPU maps; 0 for the others) */
+	uint32_t *lru;			/* LRU maps: the index + 1 of the most and of the
+					 * least recently used element (lru[0], lru[1]);
+					 * a lookup that finds element i makes it the
+					 * most recent; NULL for the others */
 };
 /* In a node: the u32 index + 1 of the bucket's next element (0: the last),
- * the u32 hash of the key, and the key, at these offsets. */
+ * the u32 hash of the key, the u32 index + 1 of the more and of the less
+ * recently used element (LRU maps; 0 at the ends), and the key, at these
+ * offsets. */
 #define BPFAOT_HTAB_NODE_NEXT 0
 #define BPFAOT_HTAB_NODE_HASH 4
+#define BPFAOT_HTAB_NODE_LRU_PREV 8
+#define BPFAOT_HTAB_NODE_LRU_NEXT 12
 #define BPFAOT_HTAB_NODE_KEY 24
 
 /* Per-CPU arrays (BPF_MAP_TYPE_PERCPU_ARRAY) whose lookups native code

@@ -299,13 +299,15 @@ static inline int key_eq(const uint8_t *a, const uint8_t *b, uint32_t len)
 }
 
 /*
- * bpf_map_lookup_elem(&M, key) on a BPF_MAP_TYPE_HASH or _PERCPU_HASH map
- * M, in the program: the walk of runtime/map.c's htab_find() over the map's view
+ * bpf_map_lookup_elem(&M, key) on a hash map M (plain, per-CPU, LRU), in
+ * the program: the walk of runtime/map.c's htab_find() over the map's view
  * (struct bpfaot_htab, abi.h: the source rewrite passes
  * __bpfaot_htab_v1_M and M's key size, a constant, so the hash and the
  * compares unroll), the same hash (rt_inl_htab_hash()), so the same
- * element, as the helper finds. A map whose walks take a lock (in shared
- * memory) is the helper's.
+ * element, as the helper finds; in an LRU map the element found becomes
+ * the most recently used, as the helper's lru_touch() does (the same
+ * rt_inl_lru_touch()). A map whose walks take a lock (in shared memory) is
+ * the helper's.
  */
 __attribute__((always_inline)) void *__bpfaot_inline_htab_lookup(const void *view, const void *key,
 								  uint32_t key_size);
@@ -322,8 +324,11 @@ __attribute__((always_inline)) void *__bpfaot_inline_htab_lookup(const void *vie
 		const uint8_t *n = h->nodes + (size_t)(idx - 1) * h->node_size;
 
 		if (load32(n + BPFAOT_HTAB_NODE_HASH) == hash &&
-		    key_eq(n + BPFAOT_HTAB_NODE_KEY, key, key_size))
+		    key_eq(n + BPFAOT_HTAB_NODE_KEY, key, key_size)) {
+			if (h->lru)
+				rt_inl_lru_touch(h->nodes, h->node_size, h->lru, idx - 1);
 			return h->values + (size_t)(idx - 1) * h->value_stride + h->cpu_off;
+		}
 		idx = load32(n + BPFAOT_HTAB_NODE_NEXT);
 	}
 	return (void *)0;

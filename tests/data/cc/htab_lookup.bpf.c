@@ -32,6 +32,11 @@
  *   res[12] pc_arr[2] read back: 12
  *   res[13] pc_hash[7] = 70 from the program, looked up: 70
  *   res[14] *pc_hash[7] += 1 through the pointer, looked up again: 71
+ *
+ * An LRU hash of 2 entries (the runtime's LRU is exact, docs/runtime.md):
+ *   res[15] lru[1] = 100, lru[2] = 200, a lookup of 1 makes it the most
+ *           recently used, so lru[3] = 300 evicts 2: 2 not found (1), plus
+ *           lru[1] (100) and lru[3] (300): 401
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -81,6 +86,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } pc_hash SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} lru SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -187,6 +199,25 @@ int htab(struct xdp_md *ctx)
 		*v += 1;
 	v = bpf_map_lookup_elem(&pc_hash, &k);
 	put(14, v ? *v : -1);
+
+	for (k = 1; k <= 2; k++) {
+		val = 100 * k;
+		bpf_map_update_elem(&lru, &k, &val, BPF_ANY);
+	}
+	k = 1;
+	bpf_map_lookup_elem(&lru, &k);
+	k = 3;
+	val = 300;
+	bpf_map_update_elem(&lru, &k, &val, BPF_ANY);
+	k = 2;
+	sum = bpf_map_lookup_elem(&lru, &k) == 0;
+	k = 1;
+	v = bpf_map_lookup_elem(&lru, &k);
+	sum += v ? *v : 0;
+	k = 3;
+	v = bpf_map_lookup_elem(&lru, &k);
+	sum += v ? *v : 0;
+	put(15, sum);
 	return XDP_PASS;
 }
 
