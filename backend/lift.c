@@ -73,7 +73,7 @@ struct lift {
 	bool *map_decl, *vals_decl, *glob_decl;	/* per fe map / map / global */
 	bool *sec_decl;		/* per ELF section: bytes emitted */
 	bool helper_decl[256];
-	bool view_decl[2];	/* __bpfaot_inline_{pcpu_array,htab}_lookup declared */
+	bool view_decl[2];	/* rw_view_declare()'s */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct lift *l, const char *fmt, ...)
@@ -408,20 +408,17 @@ static void lift_call(struct lift *l, FILE *f, uint32_t id, const long *reg_map,
 		return;
 	}
 	if (id == 1 && m && rw_map_lookup_view(m) && !l->o->no_inline_maps) {
-		const char *view = rw_map_lookup_view(m);
-		bool htab = !strcmp(view, "htab");
+		char *call = rw_view_lookup(m, "r2");
 
-		if (!l->view_decl[htab])
-			fprintf(l->head, "void *__bpfaot_inline_%s_lookup(const void *, const void *, "
-				"unsigned int);\n", view);
-		l->view_decl[htab] = true;
+		if (!call) {
+			fail(l, "out of memory");
+			return;
+		}
 		if (!l->vals_decl[reg_map[1]])
-			fprintf(l->head, "extern char __bpfaot_%s_v1_%s[];\n", view, fe_map__name(m));
+			rw_view_declare(l->head, m, l->view_decl);
 		l->vals_decl[reg_map[1]] = true;
-		/* a hash map's body takes the key's size, a per-CPU array's max_entries */
-		fprintf(f, "r0 = (u64)__bpfaot_inline_%s_lookup(__bpfaot_%s_v1_%s, (const void *)r2, "
-			"%uu);", view, view, fe_map__name(m),
-			htab ? fe_map__key_size(m) : fe_map__max_entries(m));
+		fprintf(f, "r0 = (u64)%s;", call);
+		free(call);
 		return;
 	}
 	if ((id == 8 || id == 42) && !l->o->no_inline_helpers) {

@@ -423,13 +423,6 @@ static void write_const_table(FILE *f, const struct fe_map *m, const struct rw_c
 	fputs(" }; /* --aot-const-map */\n", f);
 }
 
-/* hash, per-CPU hash, per-CPU array, LRU hashes: lookups through a view
- * of the map */
-static bool is_view_type(uint32_t type)
-{
-	return type == 1 || type == 5 || type == 6 || type == 9 || type == 10;
-}
-
 static bool map_is_read_only(const struct ctx *c, size_t i)
 {
 	return c->o->map_uses && c->o->map_uses[i].read_only;
@@ -437,12 +430,12 @@ static bool map_is_read_only(const struct ctx *c, size_t i)
 
 /* Value 0 of each inlined array map, bound by the runtime's linker. A
  * configuration map's values are const: no program writes them, so the
- * optimiser may keep what it read across helper calls and stores. An
- * inlined hash map's view, and the body that walks it. */
+ * optimiser may keep what it read across helper calls and stores. Then
+ * the views of maps whose lookups go through them, and their bodies. */
 static void write_map_values(struct ctx *c, FILE *f)
 {
 	struct fe_map *m;
-	bool any = false, any_htab = false, any_pcpu = false;
+	bool any = false, declared[2] = { false, false };
 	size_t i;
 
 	fe_unit__for_each_map(m, c->u, i) {
@@ -461,29 +454,9 @@ static void write_map_values(struct ctx *c, FILE *f)
 			map_is_read_only(c, i) ? "const " : "", fe_map__name(m),
 			map_is_read_only(c, i) ? " /* a configuration map: only read */" : "");
 	}
-	fe_unit__for_each_map(m, c->u, i) {
-		const char *view = rw_map_lookup_view(m);
-
-		if (!c->values_used[i] || !view)
-			continue;
-		if (!strcmp(view, "htab") && !any_htab)
-			fputs("/* bpfaot: inlined hash maps: lookups walk the table of M through "
-			      "__bpfaot_htab_v1_M (docs/object-format.md) */\n"
-			      "void *__bpfaot_inline_htab_lookup(const void *, const void *, "
-			      "unsigned int);\n",
-			      f);
-		if (strcmp(view, "htab") && !any_pcpu)
-			fputs("/* bpfaot: inlined per-CPU arrays: lookups index the values of M "
-			      "through __bpfaot_pcpu_array_v1_M (docs/object-format.md) */\n"
-			      "void *__bpfaot_inline_pcpu_array_lookup(const void *, const void *, "
-			      "unsigned int);\n",
-			      f);
-		if (!strcmp(view, "htab"))
-			any_htab = true;
-		else
-			any_pcpu = true;
-		fprintf(f, "extern char __bpfaot_%s_v1_%s[];\n", view, fe_map__name(m));
-	}
+	fe_unit__for_each_map(m, c->u, i)
+		if (c->values_used[i] && rw_map_lookup_view(m))
+			rw_view_declare(f, m, declared);
 }
 
 /* [-Raot]: for each map a helper call takes, whether its calls became
@@ -497,8 +470,7 @@ static void remark_maps(struct ctx *c)
 		CXCursor mc = fe_map__cursor(m);
 		CXSourceLocation loc = clang_getCursorLocation(mc);
 		const struct rw_map_use *mu = c->o->map_uses ? &c->o->map_uses[i] : NULL;
-		const char *why = is_view_type(fe_map__type(m)) ? rw_map_view_not_inlinable_why(m) :
-								  rw_map_not_inlinable_why(m);
+		const char *why = rw_map_not_inlined_why(m);
 
 		if (!c->map_called[i])
 			continue;

@@ -65,11 +65,6 @@ const char *rw_map_not_inlinable_why(const struct fe_map *m)
 	switch (fe_map__type(m)) {
 	case MAP_TYPE_ARRAY:
 		break;
-	case 1:
-		return "a hash map: lookups hash the key in the runtime";
-	case 5:
-	case 6:
-		return "a per-CPU map: each CPU's value is the runtime's to choose";
 	default:
 		return "not a plain array: its helpers are the runtime's";
 	}
@@ -94,23 +89,20 @@ bool rw_map_is_inlinable(const struct fe_map *m)
 #define MAP_TYPE_LRU_PERCPU_HASH 10	/* BPF_MAP_TYPE_LRU_PERCPU_HASH */
 #define MAX_HTAB_KEY 512	/* the kernel's MAX_BPF_STACK: no larger key fits a program */
 
-const char *rw_map_view_not_inlinable_why(const struct fe_map *m)
+static bool has_view(uint32_t type)
 {
-	switch (fe_map__type(m)) {
-	case MAP_TYPE_HASH:
-	case MAP_TYPE_PERCPU_HASH:
-	case MAP_TYPE_LRU_HASH:
-	case MAP_TYPE_LRU_PERCPU_HASH:
-		if (fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
-			return "its key size is unknown or over 512 bytes";
-		break;
-	case MAP_TYPE_PERCPU_ARRAY:
-		if (fe_map__key_size(m) != 4)
-			return "its key is not 4 bytes";
-		break;
-	default:
-		return "not a hash map or a per-CPU array";
-	}
+	return type == MAP_TYPE_HASH || type == MAP_TYPE_PERCPU_HASH || type == MAP_TYPE_LRU_HASH ||
+	       type == MAP_TYPE_LRU_PERCPU_HASH || type == MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* Why lookups in m, whose type has a view, cannot go through it, or NULL. */
+static const char *view_why(const struct fe_map *m)
+{
+	if (fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? fe_map__key_size(m) != 4 :
+	    fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
+		return fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ?
+			       "its key is not 4 bytes" :
+			       "its key size is unknown or over 512 bytes";
 	if (fe_map__value_size(m) == 0)
 		return "its value size is unknown";
 	if (fe_map__max_entries(m) == 0)
@@ -118,11 +110,48 @@ const char *rw_map_view_not_inlinable_why(const struct fe_map *m)
 	return NULL;
 }
 
+const char *rw_map_not_inlined_why(const struct fe_map *m)
+{
+	return has_view(fe_map__type(m)) ? view_why(m) : rw_map_not_inlinable_why(m);
+}
+
 const char *rw_map_lookup_view(const struct fe_map *m)
 {
-	if (rw_map_view_not_inlinable_why(m))
+	if (!has_view(fe_map__type(m)) || view_why(m))
 		return NULL;
 	return fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? "pcpu_array" : "htab";
+}
+
+char *rw_view_lookup(const struct fe_map *m, const char *key)
+{
+	const char *view = rw_map_lookup_view(m);
+	char *text;
+
+	/* a hash map's body takes the key's size, a per-CPU array's max_entries */
+	if (asprintf(&text, "((void *)__bpfaot_inline_%s_lookup(__bpfaot_%s_v1_%s, (const void *)(%s), "
+		     "%uu))",
+		     view, view, fe_map__name(m), key,
+		     strcmp(view, "htab") ? fe_map__max_entries(m) : fe_map__key_size(m)) < 0)
+		return NULL;
+	return text;
+}
+
+void rw_view_declare(FILE *f, const struct fe_map *m, bool declared[2])
+{
+	bool htab = !strcmp(rw_map_lookup_view(m), "htab");
+
+	if (!declared[htab])
+		fputs(htab ? "/* bpfaot: inlined hash maps: lookups walk the table of M through "
+			     "__bpfaot_htab_v1_M (docs/object-format.md) */\n"
+			     "void *__bpfaot_inline_htab_lookup(const void *, const void *, "
+			     "unsigned int);\n" :
+			     "/* bpfaot: inlined per-CPU arrays: lookups index the values of M "
+			     "through __bpfaot_pcpu_array_v1_M (docs/object-format.md) */\n"
+			     "void *__bpfaot_inline_pcpu_array_lookup(const void *, const void *, "
+			     "unsigned int);\n",
+		      f);
+	declared[htab] = true;
+	fprintf(f, "extern char __bpfaot_%s_v1_%s[];\n", rw_map_lookup_view(m), fe_map__name(m));
 }
 
 static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
@@ -223,9 +252,7 @@ static int view_lookup(const struct rw_call *c, const struct fe_map *m, char **t
 		       const struct fe_map **values_of)
 {
 	CXCursor e = rw_expr_strip(c->args[1]);
-	const char *view = rw_map_lookup_view(m);
 	char *key;
-	int n;
 
 	if (clang_getCanonicalType(clang_getCursorType(e)).kind != CXType_Pointer)
 		return stays_call(c, "the key is not a pointer");
@@ -234,14 +261,9 @@ static int view_lookup(const struct rw_call *c, const struct fe_map *m, char **t
 	key = rw_expr_text(c->u, e);
 	if (!key)
 		return -ENOMEM;
-	/* a hash map's body takes the key's size, a per-CPU array's max_entries */
-	n = asprintf(text,
-		     "((void *)__bpfaot_inline_%s_lookup(__bpfaot_%s_v1_%s, (const void *)(%s), %uu))",
-		     view, view, fe_map__name(m), key,
-		     fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? fe_map__max_entries(m) :
-								fe_map__key_size(m));
+	*text = rw_view_lookup(m, key);
 	free(key);
-	if (n < 0)
+	if (!*text)
 		return -ENOMEM;
 	*values_of = m;
 	return 1;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "fe.h"
 
@@ -128,6 +129,11 @@ bool rw_map_is_inlinable(const struct fe_map *m);
  * per-CPU array: "pcpu_array", `__bpfaot_pcpu_array_v1_M`), its name, else
  * NULL. */
 const char *rw_map_lookup_view(const struct fe_map *m);
+/* The call that looks key (a C expression of a pointer) up in m through
+ * its view (malloc'ed; NULL on ENOMEM), and the declarations it needs,
+ * written to f: declared[] says which bodies' prototypes f has already. */
+char *rw_view_lookup(const struct fe_map *m, const char *key);
+void rw_view_declare(FILE *f, const struct fe_map *m, bool declared[2]);
 
 /* The contents of a configuration array compiled in (--aot-const-map). */
 struct rw_const_map {

@@ -67,8 +67,9 @@ typedef int (*rw_inline_fn)(const struct rw_call *c, char **text,
 const struct fe_map *rw_call_map(const struct rw_call *c);
 /* Why lookups in m cannot index its values (a phrase), or NULL when they can. */
 const char *rw_map_not_inlinable_why(const struct fe_map *m);
-/* Why lookups in m cannot go through a view of the map (rw_map_lookup_view()), or NULL. */
-const char *rw_map_view_not_inlinable_why(const struct fe_map *m);
+/* Why calls on m do not become inline code (through its view, or its
+ * values for an array), or NULL. */
+const char *rw_map_not_inlined_why(const struct fe_map *m);
 /* bpf_map_lookup_elem(&ARRAY, &key): bounds-checked indexing;
  * bpf_map_lookup_elem(&HASH, key) and on a per-CPU array or hash: through
  * the map's view. */

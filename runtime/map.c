@@ -180,7 +180,8 @@ static const struct map_type_info map_types[] = {
 };
 
 /* Chain and LRU links of one hash element; the key follows, 8-aligned.
- * next, hash and the key's offset are native ABI (abi.h, "v1"). */
+ * next, hash, the LRU links and the key's offset are native ABI (abi.h,
+ * "v1"). */
 struct htab_node {
 	uint32_t next;			/* bucket chain, index + 1 */
 	uint32_t hash;
