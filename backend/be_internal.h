@@ -88,9 +88,10 @@ int be_wait(int pid);
  * in bpfaot-cc) into m and makes every call of a helper that has a body a
  * call of that body (unless !helpers: --aot-no-inline-helpers), internal
  * and always_inline: after -O3 the object references none of those
- * helpers. Bodies m declares by name (`__bpfaot_inline_htab_lookup`, which
- * the inline-maps rewrite calls) are linked either way. A module calling
- * none is unchanged. 0 or -errno with a diagnostic in d. */
+ * helpers. Bodies m declares by name (`__bpfaot_inline_htab_lookup`,
+ * `__bpfaot_inline_pcpu_array_lookup`, which the inline-maps rewrite
+ * calls) are linked either way. A module calling none is unchanged. 0 or
+ * -errno with a diagnostic in d. */
 int be_inline_helpers(LLVMModuleRef m, bool helpers, struct fe_diags *d);
 
 #endif /* BPFAOT_BE_INTERNAL_H */

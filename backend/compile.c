@@ -747,21 +747,23 @@ static bool is_libc_sym(const char *name)
 }
 
 /* `__bpfaot_map_values_M` of an inlinable array map M of the unit, or
- * `__bpfaot_htab_v1_M` / `__bpfaot_pcpu_array_v1_M` of a hash or per-CPU
- * array map M whose lookups are inlined. */
+ * `__bpfaot_htab_v1_M` / `__bpfaot_pcpu_array_v1_M` of a map M whose
+ * lookups go through that view (rw_map_lookup_view()). */
 static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 {
-	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX), nh = strlen(BPFAOT_HTAB_PREFIX);
-	size_t np = strlen(BPFAOT_PCPU_ARRAY_PREFIX);
+	static const struct {
+		const char *prefix, *view;
+	} views[] = { { BPFAOT_HTAB_PREFIX, "htab" }, { BPFAOT_PCPU_ARRAY_PREFIX, "pcpu_array" } };
+	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX), i;
 	const struct fe_map *m;
+	const char *view;
 
-	if (!strncmp(name, BPFAOT_HTAB_PREFIX, nh)) {
-		m = fe_unit__find_map(u, name + nh);
-		return m && rw_map_lookup_view(m);
-	}
-	if (!strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, np)) {
-		m = fe_unit__find_map(u, name + np);
-		return m && rw_map_lookup_view(m);
+	for (i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		if (strncmp(name, views[i].prefix, strlen(views[i].prefix)))
+			continue;
+		m = fe_unit__find_map(u, name + strlen(views[i].prefix));
+		view = m ? rw_map_lookup_view(m) : NULL;
+		return view && !strcmp(view, views[i].view);
 	}
 	if (strncmp(name, BPFAOT_MAP_VALUES_PREFIX, n))
 		return false;

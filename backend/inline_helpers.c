@@ -306,8 +306,8 @@ static bool rewrite_call(LLVMModuleRef m, LLVMBuilderRef b, LLVMValueRef call, u
 }
 
 /* The helpers module m calls that have a body (ids[id] set, unless
- * !helpers), and the bodies m declares by name (the inlined hash map
- * lookup of the source rewrite): how many. */
+ * !helpers), and the bodies m declares by name (the map lookups through a
+ * view that the inline-maps rewrite calls): how many. */
 static size_t wanted_helpers(LLVMModuleRef m, LLVMModuleRef hm, bool *ids, bool helpers)
 {
 	LLVMValueRef f;

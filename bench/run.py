@@ -110,6 +110,34 @@ def run_json(cmd):
     raise RuntimeError("no JSON line in the output")
 
 
+def sources(d):
+    """(name, path) of each NAME.bpf.c of folder d that BENCH_ONLY selects, sorted."""
+    for f in sorted(os.listdir(d)):
+        name = f[:-len(".bpf.c")]
+        if f.endswith(".bpf.c") and not (ONLY and name not in ONLY):
+            yield name, os.path.join(d, f)
+
+
+def bpf_objs(bdir, name):
+    """Where clang's and bpfaot-cc's objects of program name go."""
+    return (os.path.join(bdir, "bpf", name + ".bpf.o"), os.path.join(bdir, "aot", name + ".bpf.o"))
+
+
+def bpf_steps(src, bpf, aot):
+    """The two compiles of src: clang -target bpf, and bpfaot-cc with the same flags."""
+    return [[CLANG] + BPF_FLAGS + ["-c", src, "-o", bpf], [CC] + BPF_FLAGS + ["-c", src, "-o", aot]]
+
+
+def run_steps(name, steps, errors):
+    """Runs the commands in order; False, with the failing one in errors, when one fails."""
+    for s in steps:
+        rc, _, err = sh(s)
+        if rc:
+            errors.append("%s: `%s` failed: %s" % (name, " ".join(s[:2]), err.strip()[-300:]))
+            return False
+    return True
+
+
 def build_suite(tmp):
     """Compiles bench/suite; returns the list of Prog and the build errors."""
     progs, errors = [], []
@@ -121,28 +149,12 @@ def build_suite(tmp):
     if rc:
         errors.append("native_driver.c: " + err.strip())
     data = os.path.join(SUITE, "input.bin")
-    for f in sorted(os.listdir(SUITE)):
-        if not f.endswith(".bpf.c"):
-            continue
-        name = f[:-len(".bpf.c")]
-        if ONLY and name not in ONLY:
-            continue
-        src = os.path.join(SUITE, f)
-        bpf = os.path.join(bdir, "bpf", name + ".bpf.o")
-        aot = os.path.join(bdir, "aot", name + ".bpf.o")
+    for name, src in sources(SUITE):
+        bpf, aot = bpf_objs(bdir, name)
         nat = os.path.join(bdir, "native", name)
-        steps = [[CLANG] + BPF_FLAGS + ["-c", src, "-o", bpf],
-                 [CC] + BPF_FLAGS + ["-c", src, "-o", aot],
-                 [CLANG, "-O3", "-DBENCH_NATIVE", "-c", src, "-o", nat + ".o"],
-                 [CLANG, driver, nat + ".o", "-o", nat]]
-        bad = False
-        for s in steps:
-            rc, _, err = sh(s)
-            if rc:
-                errors.append("%s: `%s` failed: %s" % (name, " ".join(s[:2]), err.strip()[-300:]))
-                bad = True
-                break
-        if bad:
+        if not run_steps(name, bpf_steps(src, bpf, aot) +
+                         [[CLANG, "-O3", "-DBENCH_NATIVE", "-c", src, "-o", nat + ".o"],
+                          [CLANG, driver, nat + ".o", "-o", nat]], errors):
             continue
         p = Prog(name, "compute", bpf, aot, "bench_xdp", ["--data-in=" + data], native=nat, src=src)
         p.args_data = data
@@ -153,25 +165,10 @@ def build_suite(tmp):
 def map_progs():
     """bench/maps: map-heavy XDP programs over the suite's input; no plain-C twin."""
     progs, errors = [], []
-    mdir = os.path.join(ROOT, "bench", "maps")
     bdir = os.path.join(BUILD, "bench")
-    for f in sorted(os.listdir(mdir)):
-        if not f.endswith(".bpf.c"):
-            continue
-        name = f[:-len(".bpf.c")]
-        if ONLY and name not in ONLY:
-            continue
-        src = os.path.join(mdir, f)
-        bpf = os.path.join(bdir, "bpf", name + ".bpf.o")
-        aot = os.path.join(bdir, "aot", name + ".bpf.o")
-        bad = False
-        for s in ([CLANG] + BPF_FLAGS + ["-c", src, "-o", bpf], [CC] + BPF_FLAGS + ["-c", src, "-o", aot]):
-            rc, _, err = sh(s)
-            if rc:
-                errors.append("%s: `%s` failed: %s" % (name, " ".join(s[:2]), err.strip()[-300:]))
-                bad = True
-                break
-        if bad:
+    for name, src in sources(os.path.join(ROOT, "bench", "maps")):
+        bpf, aot = bpf_objs(bdir, name)
+        if not run_steps(name, bpf_steps(src, bpf, aot), errors):
             continue
         p = Prog(name, "maps", bpf, aot, name, ["--data-in=" + os.path.join(SUITE, "input.bin")], src=src)
         p.skip["native"] = "no plain-C twin (not a compute program)"

@@ -638,10 +638,10 @@ static bool is_htab_view_type(uint32_t type)
  * look up) and when its CPU changes. */
 static void views_update(struct rt_map *map)
 {
-	if (map->info->kind == KIND_HASH)
+	if (is_htab_view_type(map->def.type))
 		map->view = (struct bpfaot_htab){
 			.map = map,
-			.slow = map_is_locked(map) || !is_htab_view_type(map->def.type),
+			.slow = map_is_locked(map),
 			.bucket_mask = map->bucket_mask,
 			.buckets = map->buckets,
 			.nodes = map->nodes,
@@ -967,6 +967,7 @@ static void *resolve_id(const struct rt_map *map, uint32_t id)
 
 /* ---------------------------------------------------------------- hash */
 
+/* The hash of native ABI v1 (rt_inline.h), which inlined lookups compute too. */
 static uint32_t hash_key(const void *key, uint32_t len)
 {
 	return rt_inl_htab_hash(key, len);
