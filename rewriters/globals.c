@@ -59,6 +59,24 @@ static unsigned tok_end(const struct fe_unit *u, CXToken t)
 	return off;
 }
 
+/*
+ * `volatile` of a .rodata global goes: libbpf's `const volatile` only stops
+ * clang from folding the initialiser into BPF code, and the native code
+ * declares the variable extern, which no compiler can fold. .rodata does not
+ * change while a program runs (programs cannot write it; the host sets it
+ * before a run), so without `volatile` the optimiser may read it once per
+ * run and move the tests on it out of loops.
+ */
+static int drop_volatile(struct ctx *c, CXToken t)
+{
+	const char *src = fe_unit__source(c->u, NULL);
+	unsigned s = tok_start(c->u, t), e = tok_end(c->u, t);
+
+	while (src[e] == ' ' || src[e] == '\t')
+		e++;
+	return rw_edits__replace(c->e, s, e - s, "");
+}
+
 static int rewrite_global(struct ctx *c, struct fe_global *g)
 {
 	CXTranslationUnit tu = fe_unit__tu(c->u);
@@ -66,6 +84,8 @@ static int rewrite_global(struct ctx *c, struct fe_global *g)
 	CXSourceRange r = clang_getCursorExtent(cur);
 	unsigned start, end, from, i, n = 0, eq = ~0u, static_tok = ~0u;
 	unsigned empty_dim = ~0u, name_off;
+	const char *sec = fe_global__section(g);
+	bool rodata = sec && (!strcmp(sec, ".rodata") || !strncmp(sec, ".rodata.", 8));
 	CXToken *toks = NULL;
 	char *text = NULL;
 	int depth = 0, err = 0;
@@ -123,6 +143,9 @@ static int rewrite_global(struct ctx *c, struct fe_global *g)
 		if (off < name_off && clang_getTokenKind(toks[i]) == CXToken_Keyword &&
 		    tok_eq(tu, toks[i], "static"))
 			static_tok = i;
+		if (rodata && !err && off < name_off &&
+		    clang_getTokenKind(toks[i]) == CXToken_Keyword && tok_eq(tu, toks[i], "volatile"))
+			err = drop_volatile(c, toks[i]);
 		if (tok_eq(tu, toks[i], "(") || tok_eq(tu, toks[i], "{")) {
 			depth++;
 		} else if (tok_eq(tu, toks[i], ")") || tok_eq(tu, toks[i], "}")) {
@@ -134,7 +157,7 @@ static int rewrite_global(struct ctx *c, struct fe_global *g)
 			empty_dim = i;
 		}
 	}
-	if (!same_decl || !c->prev_extern_done) {
+	if (!err && (!same_decl || !c->prev_extern_done)) {
 		if (static_tok != ~0u)
 			err = rw_edits__replace(c->e, tok_start(c->u, toks[static_tok]), 6, "extern");
 		else

@@ -7,7 +7,7 @@
 /* bpfaot: 498 unchanged lines of system headers (bpf/bpf_helpers.h, ...) */
 # 4 "tests/data/rw/globals.bpf.c" 2
 
-extern const volatile __u32 limit;
+extern const __u32 limit;
 extern const __u8 table[5];
 extern __u64 hits;
 extern __u32 first, second;
