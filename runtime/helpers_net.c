@@ -163,19 +163,12 @@ uint64_t rt_helper_skb_load_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 				  uint64_t r5)
 {
 	struct rt_run *run = rt_run__current();
-	uint32_t offset = (uint32_t)r2, len = (uint32_t)r4;
 	void *to = (void *)(uintptr_t)r3;
 
-	if (!rt_helper_mem_ok(run, "bpf_skb_load_bytes", "to", to, len, true))
+	if (!rt_helper_mem_ok(run, "bpf_skb_load_bytes", "to", to, (uint32_t)r4, true))
 		return -EFAULT;
-	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run))) {
-		if (len)
-			memset(to, 0, len);
-		return -EFAULT;
-	}
-	if (len) /* no NULL + 0 in C, even for an empty packet */
-		memcpy(to, run->data + offset, len);
-	return 0;
+	return rt_inl_skb_load_bytes(run ? run->data : NULL, pkt_len(run), (uint32_t)r2, to,
+				     (uint32_t)r4);
 }
 
 /* The packet is linear: everything up to skb->len is already readable and
@@ -191,19 +184,15 @@ uint64_t rt_helper_skb_store_bytes(uint64_t r1, uint64_t r2, uint64_t r3, uint64
 				   uint64_t r5)
 {
 	struct rt_run *run = rt_run__current();
-	uint32_t offset = (uint32_t)r2, len = (uint32_t)r4;
 	const void *from = (const void *)(uintptr_t)r3;
 
-	/* a linear CHECKSUM_NONE skb has no csum to recompute and no hash to clear */
+	/* the flags first, as the kernel checks them */
 	if (r5 & ~(uint64_t)(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH))
 		return -EINVAL;
-	if (!rt_helper_mem_ok(run, "bpf_skb_store_bytes", "from", from, len, false))
+	if (!rt_helper_mem_ok(run, "bpf_skb_store_bytes", "from", from, (uint32_t)r4, false))
 		return -EFAULT;
-	if (offset > INT_MAX || !rt_bounds_ok(offset, len, pkt_len(run)))
-		return -EFAULT;
-	if (len)
-		memmove(run->data + offset, from, len);
-	return 0;
+	return rt_inl_skb_store_bytes(run ? run->data : NULL, pkt_len(run), (uint32_t)r2, from,
+				      (uint32_t)r4, r5);
 }
 
 /*

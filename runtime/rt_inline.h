@@ -291,6 +291,38 @@ static inline uint64_t rt_inl_l4_csum_replace(uint8_t *data, size_t len, uint32_
 	return 0;
 }
 
+/* bpf_skb_load_bytes(skb, offset, to, n) on the packet data[0..len): 0, or
+ * -EFAULT with `to` cleared when [offset, offset + n) is not inside the
+ * packet or offset is above INT_MAX (net/core/filter.c). */
+static inline uint64_t rt_inl_skb_load_bytes(const uint8_t *data, size_t len, uint32_t offset,
+					     void *to, uint32_t n)
+{
+	if (offset > 0x7fffffff || offset > len || n > len - offset) {
+		if (n)
+			__builtin_memset(to, 0, n);
+		return (uint64_t)-RT_INL_EFAULT;
+	}
+	if (n) /* no NULL + 0 in C, even for an empty packet */
+		__builtin_memcpy(to, data + offset, n);
+	return 0;
+}
+
+/* bpf_skb_store_bytes(skb, offset, from, n, flags) on the packet
+ * data[0..len): a linear CHECKSUM_NONE skb has no csum to recompute and
+ * no hash to clear, so both flags are accepted and do nothing; any other
+ * flag is -EINVAL, a range outside the packet -EFAULT. */
+static inline uint64_t rt_inl_skb_store_bytes(uint8_t *data, size_t len, uint32_t offset,
+					      const void *from, uint32_t n, uint64_t flags)
+{
+	if (flags & ~(uint64_t)(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH))
+		return (uint64_t)-RT_INL_EINVAL;
+	if (offset > 0x7fffffff || offset > len || n > len - offset)
+		return (uint64_t)-RT_INL_EFAULT;
+	if (n)
+		__builtin_memmove(data + offset, from, n);
+	return 0;
+}
+
 /* ---------------------------------------------------------- strings */
 
 /* bpf_strncmp after the pointer checks: -1, 0 or 1 (the kernel's sign). */

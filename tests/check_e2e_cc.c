@@ -1909,7 +1909,7 @@ struct shared_case {
 };
 
 static const struct shared_case shared_cases[] = {
-	{ "tests/data/cc/inline_helpers.bpf.c", CC_FLAGS, 1 },	/* 10 programs */
+	{ "tests/data/cc/inline_helpers.bpf.c", CC_FLAGS, 1 },	/* 11 programs */
 	{ "tests/data/cc/new_helpers.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/styles.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/xdp_ops.bpf.c", CC_FLAGS, 1 },
@@ -2199,6 +2199,14 @@ static const struct inline_case inline_cases[] = {
 	    "08000000: 0000000000000000", "09000000: ffff000000000000",
 	    "0a000000: 0000000000000000" },
 	  { "_bpf_helper_ext_0010", "_bpf_helper_ext_0011" }, { NULL } },
+	{ "skb_bytes", "pkt64",
+	  { "00000000: 0000000000000000", "01000000: 0a0b0c0d00000000",
+	    "02000000: f2ffffffffffffff", "03000000: 0000000000000000",
+	    "04000000: 3c3d3e3f00000000", "05000000: 0000000000000000",
+	    "06000000: 13aabb1600000000", "07000000: eaffffffffffffff",
+	    "08000000: f2ffffffffffffff", "09000000: f2ffffffffffffff",
+	    "0a000000: bb00000000000000" },
+	  { "_bpf_helper_ext_0009", "_bpf_helper_ext_0026" }, { NULL } },
 	{ "str_cmp", "pkt64",
 	  { "00000000: 0000000000000000", "01000000: ffffffffffffffff",
 	    "02000000: ffffffffffffffff", "03000000: 0000000000000000",

@@ -162,6 +162,25 @@ INLINE_HELPER(0011)
 	return rt_inl_l4_csum_replace(data, len, (uint32_t)r2, r3, r4, r5);
 }
 
+/* bpf_skb_store_bytes(skb, offset, from, len, flags) */
+INLINE_HELPER(0009)
+{
+	size_t len;
+	uint8_t *data = skb_data(r1, &len);
+
+	return rt_inl_skb_store_bytes(data, len, (uint32_t)r2, (const void *)(uintptr_t)r3,
+				      (uint32_t)r4, r5);
+}
+
+/* bpf_skb_load_bytes(skb, offset, to, len) */
+INLINE_HELPER(0026)
+{
+	size_t len;
+	const uint8_t *data = skb_data(r1, &len);
+
+	return rt_inl_skb_load_bytes(data, len, (uint32_t)r2, (void *)(uintptr_t)r3, (uint32_t)r4);
+}
+
 /* bpf_csum_diff(from, from_size, to, to_size, seed) */
 INLINE_HELPER(0028)
 {
