@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -332,6 +333,7 @@ int be_spawn(const char *const *argv, bool verbose)
 {
 	pid_t pid;
 	size_t i;
+	int err;
 
 	if (verbose) {
 		fputc(' ', stderr);
@@ -343,14 +345,11 @@ int be_spawn(const char *const *argv, bool verbose)
 	}
 	fflush(stdout);
 	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	return pid;
+	/* posix_spawn, not fork(): no copy of this process's page tables (it
+	 * holds libLLVM, libclang and the parsed unit) and no copy-on-write
+	 * faults for the pages it writes after; a failed exec is its result */
+	err = posix_spawnp(&pid, argv[0], NULL, NULL, (char *const *)argv, environ);
+	return err ? -err : pid;
 }
 
 int be_wait(int pid)
