@@ -83,6 +83,9 @@ int be_run(const char *const *argv, bool verbose);
  * or -errno; then its status as be_run() returns it. */
 int be_spawn(const char *const *argv, bool verbose);
 int be_wait(int pid);
+/* be_spawn() with the child's fd in_fd where it was (inherited across the
+ * exec, also when close-on-exec) and its stderr in err_path. */
+int be_spawn_io(const char *const *argv, bool verbose, int in_fd, const char *err_path);
 
 /* Links the inlinable helpers (runtime/inline/helpers.c, bitcode embedded
  * in bpfaot-cc) into m and makes every call of a helper that has a body a

@@ -40,6 +40,12 @@
  *     not optimise on C's undefined behaviour there either. A program
  *     whose first step fails keeps its bytecode, with a [-Waot] warning
  *     that quotes clang's first error.
+ *
+ *     What runs at the same time: the BPF compile, -E and the first native
+ *     front end start together (every clang through posix_spawn); the
+ *     parse runs while the BPF compile does; the first native front end's
+ *     clang waits on a pipe for its source (early_start()), so its program
+ *     start is behind it when the rewrite is done.
  *  4. The object gets its manifest (.bpfaot.manifest), written from what
  *     its undefined symbols show: the helpers it calls, the maps whose
  *     values it indexes (inlined=1); those symbols are checked (helpers,
@@ -51,6 +57,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -94,6 +101,11 @@ struct job {
 	size_t *sizes;
 	size_t nr_blobs, blobs_cap;
 	bool wrote;		/* native, llvm: the output is written */
+	/* the first native front end, started with the BPF compile and
+	 * reading its source from a pipe (early_start()): its pid (0: none),
+	 * the pipe's end we write, its bitcode and its stderr */
+	int early_pid, early_fd;
+	char *early_bc, *early_err;
 };
 
 /* ----------------------------------------------------------- helpers */
@@ -276,6 +288,8 @@ static int bpf_compile_finish(struct job *j, int pid, int *clang_status)
  * -E (no dependency output, no warnings: the BPF compile has shown them),
  * and __BPFAOT_NATIVE__ defined, the one macro that tells the native
  * compile from the BPF one (docs/bpfaot-cc.md). */
+static void early_start(struct job *j);
+
 static int preprocess(struct job *j, const char *out)
 {
 	const struct be_opts *o = j->o;
@@ -292,7 +306,13 @@ static int preprocess(struct job *j, const char *out)
 	argv[k++] = o->input;
 	argv[k++] = "-o";
 	argv[k++] = out;
-	st = be_run(argv, o->verbose);
+	st = be_spawn(argv, o->verbose);
+	/* the native front end's clang starts while this one runs, after it:
+	 * the parse waits for -E, not for it */
+	if (st > 0 && o->emit != BE_EMIT_SOURCE)
+		early_start(j);
+	if (st > 0)
+		st = be_wait(st);
 	free(argv);
 	if (st) {
 		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot preprocess '%s' (%s %s)", o->input,
@@ -487,9 +507,9 @@ static LLVMModuleRef read_bitcode(struct job *j, LLVMContextRef ctx, const char 
 	return m;
 }
 
-/* The module in bitcode file in, with BPF's semantics (be_ir_bpf_semantics),
- * to bitcode file out. */
-static int apply_semantics(struct job *j, const char *in, const char *out)
+/* The module in bitcode file in (compiled from src_path), with BPF's
+ * semantics (be_ir_bpf_semantics), to bitcode file out. */
+static int apply_semantics(struct job *j, const char *in, const char *src_path, const char *out)
 {
 	struct be_sem_opts so = { .alu32 = bpf_has_alu32(j->o) };
 	LLVMContextRef ctx = LLVMContextCreate();
@@ -499,6 +519,9 @@ static int apply_semantics(struct job *j, const char *in, const char *out)
 
 	if (!m)
 		goto out_dispose_ctx;
+	/* the object's FILE symbol: the source's name, also when clang read
+	 * it from a pipe (early_front()) */
+	LLVMSetSourceFileName(m, src_path, strlen(src_path));
 	err = be_ir_bpf_semantics(m, &so, NULL);
 	be_ir_allow_inlining(m);
 	/* after the semantics pass: it is for the user's code, the helpers'
@@ -527,26 +550,14 @@ out_dispose_ctx:
 	return err;
 }
 
-/* The native front end: source src, written to src_path -> unoptimised
- * bitcode bc (-disable-llvm-optzns). 0; 1 when the source does not compile
- * natively (clang's messages in err_path); -errno. */
-static int native_front(struct job *j, const char *src, size_t src_len, const char *src_path,
-			const char *bc, const char *err_path)
+/* The native front end's command line, reading input and writing bc, into
+ * argv (room for nr_src_args + 40); opt holds its -O. */
+static void native_front_args(const struct job *j, const char **argv, char *opt, size_t opt_size,
+			      const char *input, const char *bc)
 {
 	const struct be_opts *o = j->o;
-	const char **argv;
-	char opt[8];
-	int i, k, err = be_write_file(src_path, src, src_len);
+	int i, k = native_base_args(j, argv, opt, opt_size);
 
-	if (err) {
-		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
-			    strerror(-err));
-		return err;
-	}
-	argv = calloc((size_t)o->nr_src_args + 40, sizeof(*argv));
-	if (!argv)
-		return -ENOMEM;
-	k = native_base_args(j, argv, opt, sizeof(opt));
 	/* BPF wraps signed arithmetic and has no type-based aliasing */
 	argv[k++] = "-fwrapv";
 	argv[k++] = "-fno-strict-aliasing";
@@ -560,13 +571,117 @@ static int native_front(struct job *j, const char *src, size_t src_len, const ch
 	/* C, not cpp-output: the prelude's #defines apply to the unit */
 	argv[k++] = "-x";
 	argv[k++] = "c";
-	argv[k++] = src_path;
+	argv[k++] = input;
 	argv[k++] = "-o";
 	argv[k++] = bc;
 	argv[k] = NULL;
+}
+
+/*
+ * The first native front end starts with the BPF compile, long before its
+ * source exists: clang reads it from a pipe (/dev/fd/N), so that the
+ * program start of clang (loading and relocating libLLVM and libclang-cpp,
+ * most of a small file's front end) is not on the path from the BPF
+ * compile to the fat object. Nothing is said when it cannot start: the
+ * front end then runs as a plain child (native_front()).
+ */
+static void early_start(struct job *j)
+{
+	const char **argv = calloc((size_t)j->o->nr_src_args + 40, sizeof(*argv));
+	char opt[8], input[32];
+	int fd[2], pid;
+
+	j->early_bc = tmp_path(j, "-early", ".bc");
+	j->early_err = tmp_path(j, "-early", ".err");
+	if (!argv || !j->early_bc || !j->early_err || pipe2(fd, O_CLOEXEC)) {
+		free(argv);
+		return;
+	}
+	snprintf(input, sizeof(input), "/dev/fd/%d", fd[0]);
+	native_front_args(j, argv, opt, sizeof(opt), input, j->early_bc);
+	pid = be_spawn_io(argv, j->o->verbose, fd[0], j->early_err);
+	free(argv);
+	close(fd[0]);
+	if (pid < 0) {
+		close(fd[1]);
+		return;
+	}
+	j->early_pid = pid;
+	j->early_fd = fd[1];
+}
+
+/* Ends an early front end that was not used: it has read nothing yet, or
+ * stops reading. */
+static void early_stop(struct job *j)
+{
+	if (j->early_pid <= 0)
+		return;
+	close(j->early_fd);
+	kill(j->early_pid, SIGKILL);
+	be_wait(j->early_pid);
+	j->early_pid = 0;
+}
+
+/* The early front end compiles src: the same result as a clang run on a
+ * file (0, 1 with clang's messages in err_path, -errno), bc written. */
+static int early_front(struct job *j, const char *src, size_t src_len, const char *bc,
+		       const char *err_path)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	size_t off = 0;
+	ssize_t n;
+	int st;
+
+	/* a clang that died makes the write fail with EPIPE, not kill us */
+	sigaction(SIGPIPE, &ign, &old);
+	while (off < src_len) {
+		n = write(j->early_fd, src + off, src_len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* clang is gone (EPIPE): its status says why */
+		off += (size_t)n;
+	}
+	close(j->early_fd);
+	sigaction(SIGPIPE, &old, NULL);
+	st = be_wait(j->early_pid);
+	j->early_pid = 0;
+	if (rename(j->early_err, err_path) || (!st && rename(j->early_bc, bc)))
+		return -errno;
+	if (st < 0) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
+			    strerror(-st));
+		return st;
+	}
+	return st || off < src_len ? 1 : 0;
+}
+
+/* The native front end: source src, at src_path -> unoptimised bitcode bc
+ * (-disable-llvm-optzns); through the early front end while it waits.
+ * 0; 1 when the source does not compile natively (clang's messages in
+ * err_path); -errno. */
+static int native_front(struct job *j, const char *src, size_t src_len, const char *src_path,
+			const char *bc, const char *err_path)
+{
+	const char **argv;
+	char opt[8];
+	int err;
+
+	if (j->early_pid > 0)
+		return early_front(j, src, src_len, bc, err_path);
+	err = be_write_file(src_path, src, src_len);
+	if (err) {
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", src_path,
+			    strerror(-err));
+		return err;
+	}
+	argv = calloc((size_t)j->o->nr_src_args + 40, sizeof(*argv));
+	if (!argv)
+		return -ENOMEM;
+	native_front_args(j, argv, opt, sizeof(opt), src_path, bc);
 	/* the source's errors (what compiles for BPF only) are the program's
 	 * [-Waot] reason: 1 */
-	err = run_quiet(argv, o->verbose, err_path);
+	err = run_quiet(argv, j->o->verbose, err_path);
 	if (err < 0)
 		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
 			    strerror(-err));
@@ -682,7 +797,7 @@ static int native_compile(struct job *j, const char *name, const char *src, size
 		goto out_free;
 	err = native_front(j, src, src_len, src_path, bc, err_path);
 	if (!err)
-		err = apply_semantics(j, bc, sem);
+		err = apply_semantics(j, bc, src_path, sem);
 	if (err)
 		goto out_free;
 	err = back_end_start(j, sem, out, llvm);
@@ -1257,7 +1372,7 @@ static int compile_shared(struct job *j, bool *done)
 		err = err > 0 ? 0 : err;
 		goto out;
 	}
-	err = apply_semantics(j, bc, sem);
+	err = apply_semantics(j, bc, src_path, sem);
 	if (!err)
 		err = split_entries(j, sem, &s);
 	if (err)
@@ -1501,6 +1616,9 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	if (!err && o->emit == BE_EMIT_FAT)
 		err = write_fat(&j);
 out_free:
+	early_stop(&j);
+	free(j.early_bc);
+	free(j.early_err);
 	if (err && j.own_bpf_out)
 		unlink(j.bpf_out);
 	for (i = 0; i < j.nr_blobs; i++) {
