@@ -148,6 +148,16 @@ def files():
                       b"\0" * 6, ip4("10.0.0.2"))
     out["map_kinds.pkt"] = pad60(eth(0x0806, dst=b"\xff" * 6) + arp)
 
+    # tcp_options: a Linux-style SYN 10.0.0.1:40000 -> 10.0.0.2:443 with the
+    # options MSS 1460, SACK permitted, timestamps (tsval 0x01020304, tsecr
+    # 0), NOP, window scale 7: 20 option bytes, data offset 10.
+    opts = (struct.pack("!BBH", 2, 4, 1460) + struct.pack("!BB", 4, 2) +
+            struct.pack("!BBII", 8, 10, 0x01020304, 0) + b"\x01" + struct.pack("!BBB", 3, 3, 7))
+    syn = struct.pack("!HHIIBBHHH", 40000, 443, 1000, 0, 10 << 4, 0x02, 64240, 0, 0) + opts
+    c = csum16(pseudo4("10.0.0.1", "10.0.0.2", 6, len(syn)) + syn)
+    syn = syn[:16] + struct.pack("!H", c) + syn[18:]
+    out["tcp_options.pkt"] = eth(0x0800) + ipv4("10.0.0.1", "10.0.0.2", 6, syn)
+
     return out
 
 

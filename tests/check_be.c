@@ -26,7 +26,7 @@ static const char *const src_args[] = { "-D__TARGET_ARCH_x86", "-I/usr/include/x
 
 static const char *const sample_names[] = {
 	"xdp_counter", "xdp_firewall", "pkt_parser", "trace_pid", "ringbuf_events", "csum_rewrite",
-	"loop_sum", "calls_globals", "tail_dispatch", "socket_filter", "map_kinds",
+	"loop_sum", "calls_globals", "tail_dispatch", "socket_filter", "map_kinds", "tcp_options",
 };
 
 static char tmpdir[256];

@@ -578,6 +578,7 @@ static const struct diff_prog diff_progs[] = {
 	{ "samples/map_kinds.bpf.c", "samples/map_kinds.test", NULL, NULL },
 	{ "samples/tail_dispatch.bpf.c", "samples/tail_dispatch.test", NULL, NULL },
 	{ "samples/socket_filter.bpf.c", "samples/socket_filter.test", NULL, NULL },
+	{ "samples/tcp_options.bpf.c", "samples/tcp_options.test", NULL, NULL },
 	{ "bench/maps/array_counts.bpf.c", NULL, "array_counts", "bench/suite/input.bin" },
 	{ "bench/maps/hash_counts.bpf.c", NULL, "hash_counts", "bench/suite/input.bin" },
 	{ "bench/maps/config_filter.bpf.c", NULL, "config_filter", "bench/suite/input.bin" },
