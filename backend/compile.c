@@ -862,13 +862,15 @@ static bool is_libc_sym(const char *name)
 }
 
 /* `__bpfaot_map_values_M` of an inlinable array map M of the unit, or
- * `__bpfaot_htab_v1_M` / `__bpfaot_pcpu_array_v1_M` of a map M whose
- * lookups go through that view (rw_map_lookup_view()). */
+ * `__bpfaot_htab_v1_M` / `__bpfaot_pcpu_array_v1_M` / `__bpfaot_queue_v1_M`
+ * of a map M whose calls go through that view (rw_map_view()). */
 static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 {
 	static const struct {
 		const char *prefix, *view;
-	} views[] = { { BPFAOT_HTAB_PREFIX, "htab" }, { BPFAOT_PCPU_ARRAY_PREFIX, "pcpu_array" } };
+	} views[] = { { BPFAOT_HTAB_PREFIX, "htab" },
+		      { BPFAOT_PCPU_ARRAY_PREFIX, "pcpu_array" },
+		      { BPFAOT_QUEUE_PREFIX, "queue" } };
 	size_t n = strlen(BPFAOT_MAP_VALUES_PREFIX), i;
 	const struct fe_map *m;
 	const char *view;
@@ -877,7 +879,7 @@ static bool is_map_values_sym(const struct fe_unit *u, const char *name)
 		if (strncmp(name, views[i].prefix, strlen(views[i].prefix)))
 			continue;
 		m = fe_unit__find_map(u, name + strlen(views[i].prefix));
-		view = m ? rw_map_lookup_view(m) : NULL;
+		view = m ? rw_map_view(m) : NULL;
 		return view && !strcmp(view, views[i].view);
 	}
 	if (strncmp(name, BPFAOT_MAP_VALUES_PREFIX, n))

@@ -73,7 +73,7 @@ struct lift {
 	bool *map_decl, *vals_decl, *glob_decl;	/* per fe map / map / global */
 	bool *sec_decl;		/* per ELF section: bytes emitted */
 	bool helper_decl[256];
-	bool view_decl[2];	/* rw_view_declare()'s */
+	bool view_decl[RW_VIEW_KINDS];	/* rw_view_declare()'s */
 };
 
 __attribute__((format(printf, 2, 3))) static void fail(struct lift *l, const char *fmt, ...)

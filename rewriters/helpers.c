@@ -70,6 +70,9 @@ static const struct {
 } inline_rules[] = {
 	{ 1, true, rw_inline_map_lookup },	/* bpf_map_lookup_elem */
 	{ 2, true, rw_inline_map_update },	/* bpf_map_update_elem */
+	{ 87, true, rw_inline_queue_op },	/* bpf_map_push_elem */
+	{ 88, true, rw_inline_queue_op },	/* bpf_map_pop_elem */
+	{ 89, true, rw_inline_queue_op },	/* bpf_map_peek_elem */
 	{ 8, false, rw_inline_helper_const },	/* bpf_get_smp_processor_id */
 	{ 42, false, rw_inline_helper_const },	/* bpf_get_numa_node_id */
 };
@@ -253,7 +256,8 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != rc.start ||
 	    !rw_is_ident_at(c->src, c->len, off, fe_helper__name(h)) || rc.end <= rc.start ||
 	    c->src[rc.end - 1] != ')') {
-		if (m && (rw_map_is_inlinable(m) || (rw_map_lookup_view(m) && fe_helper__id(h) == 1)))
+		if (m && (rw_map_is_inlinable(m) || (rw_map_lookup_view(m) && fe_helper__id(h) == 1) ||
+			  (rw_map_view(m) && !rw_map_lookup_view(m) && fe_helper__id(h) != 1)))
 			fe_diag_remark(c->d, clang_getCursorLocation(call), &r,
 				       "'%s' on map '%s' stays a call: it is spelled in a macro body",
 				       fe_helper__name(h), fe_map__name(m));
@@ -435,11 +439,11 @@ static bool map_is_read_only(const struct ctx *c, size_t i)
 static void write_map_values(struct ctx *c, FILE *f)
 {
 	struct fe_map *m;
-	bool any = false, declared[2] = { false, false };
+	bool any = false, declared[RW_VIEW_KINDS] = { false };
 	size_t i;
 
 	fe_unit__for_each_map(m, c->u, i) {
-		if (!c->values_used[i] || rw_map_lookup_view(m))
+		if (!c->values_used[i] || rw_map_view(m))
 			continue;
 		if (!any)
 			fputs("/* bpfaot: inlined array maps: value i of M is at "
@@ -455,7 +459,7 @@ static void write_map_values(struct ctx *c, FILE *f)
 			map_is_read_only(c, i) ? " /* a configuration map: only read */" : "");
 	}
 	fe_unit__for_each_map(m, c->u, i)
-		if (c->values_used[i] && rw_map_lookup_view(m))
+		if (c->values_used[i] && rw_map_view(m))
 			rw_view_declare(f, m, declared);
 }
 
@@ -474,7 +478,11 @@ static void remark_maps(struct ctx *c)
 
 		if (!c->map_called[i])
 			continue;
-		if (c->values_used[i] && rw_map_lookup_view(m))
+		if (c->values_used[i] && rw_map_view(m) && !rw_map_lookup_view(m))
+			fe_diag_remark(c->d, loc, NULL,
+				       "map '%s' is inlined: push, pop and peek move its ring in the "
+				       "program", fe_map__name(m));
+		else if (c->values_used[i] && rw_map_lookup_view(m))
 			fe_diag_remark(c->d, loc, NULL,
 				       "map '%s' is inlined: lookups %s in the program (updates and "
 				       "deletes stay calls of the runtime's helpers)",

@@ -89,20 +89,38 @@ bool rw_map_is_inlinable(const struct fe_map *m)
 #define MAP_TYPE_LRU_PERCPU_HASH 10	/* BPF_MAP_TYPE_LRU_PERCPU_HASH */
 #define MAX_HTAB_KEY 512	/* the kernel's MAX_BPF_STACK: no larger key fits a program */
 
-static bool has_view(uint32_t type)
+#define MAP_TYPE_QUEUE 22	/* BPF_MAP_TYPE_QUEUE */
+#define MAP_TYPE_STACK 23	/* BPF_MAP_TYPE_STACK */
+
+/* The view a map of this type has (abi.h), or NULL. */
+static const char *view_kind(uint32_t type)
 {
-	return type == MAP_TYPE_HASH || type == MAP_TYPE_PERCPU_HASH || type == MAP_TYPE_LRU_HASH ||
-	       type == MAP_TYPE_LRU_PERCPU_HASH || type == MAP_TYPE_PERCPU_ARRAY;
+	switch (type) {
+	case MAP_TYPE_HASH:
+	case MAP_TYPE_PERCPU_HASH:
+	case MAP_TYPE_LRU_HASH:
+	case MAP_TYPE_LRU_PERCPU_HASH:
+		return "htab";
+	case MAP_TYPE_PERCPU_ARRAY:
+		return "pcpu_array";
+	case MAP_TYPE_QUEUE:
+	case MAP_TYPE_STACK:
+		return "queue";
+	default:
+		return NULL;
+	}
 }
 
-/* Why lookups in m, whose type has a view, cannot go through it, or NULL. */
+/* Why calls on m, whose type has a view, cannot go through it, or NULL. */
 static const char *view_why(const struct fe_map *m)
 {
-	if (fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? fe_map__key_size(m) != 4 :
-	    fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY)
-		return fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ?
-			       "its key is not 4 bytes" :
-			       "its key size is unknown or over 512 bytes";
+	uint32_t type = fe_map__type(m);
+
+	if (type == MAP_TYPE_PERCPU_ARRAY && fe_map__key_size(m) != 4)
+		return "its key is not 4 bytes";
+	if (!strcmp(view_kind(type), "htab") &&
+	    (fe_map__key_size(m) == 0 || fe_map__key_size(m) > MAX_HTAB_KEY))
+		return "its key size is unknown or over 512 bytes";
 	if (fe_map__value_size(m) == 0)
 		return "its value size is unknown";
 	if (fe_map__max_entries(m) == 0)
@@ -112,14 +130,21 @@ static const char *view_why(const struct fe_map *m)
 
 const char *rw_map_not_inlined_why(const struct fe_map *m)
 {
-	return has_view(fe_map__type(m)) ? view_why(m) : rw_map_not_inlinable_why(m);
+	return view_kind(fe_map__type(m)) ? view_why(m) : rw_map_not_inlinable_why(m);
+}
+
+const char *rw_map_view(const struct fe_map *m)
+{
+	const char *kind = view_kind(fe_map__type(m));
+
+	return kind && !view_why(m) ? kind : NULL;
 }
 
 const char *rw_map_lookup_view(const struct fe_map *m)
 {
-	if (!has_view(fe_map__type(m)) || view_why(m))
-		return NULL;
-	return fe_map__type(m) == MAP_TYPE_PERCPU_ARRAY ? "pcpu_array" : "htab";
+	const char *view = rw_map_view(m);
+
+	return view && strcmp(view, "queue") ? view : NULL;
 }
 
 char *rw_view_lookup(const struct fe_map *m, const char *key)
@@ -136,22 +161,32 @@ char *rw_view_lookup(const struct fe_map *m, const char *key)
 	return text;
 }
 
-void rw_view_declare(FILE *f, const struct fe_map *m, bool declared[2])
+void rw_view_declare(FILE *f, const struct fe_map *m, bool declared[RW_VIEW_KINDS])
 {
-	bool htab = !strcmp(rw_map_lookup_view(m), "htab");
+	static const char *const kinds[RW_VIEW_KINDS] = { "htab", "pcpu_array", "queue" };
+	static const char *const protos[RW_VIEW_KINDS] = {
+		"/* bpfaot: inlined hash maps: lookups walk the table of M through "
+		"__bpfaot_htab_v1_M (docs/object-format.md) */\n"
+		"void *__bpfaot_inline_htab_lookup(const void *, const void *, unsigned int);\n",
+		"/* bpfaot: inlined per-CPU arrays: lookups index the values of M "
+		"through __bpfaot_pcpu_array_v1_M (docs/object-format.md) */\n"
+		"void *__bpfaot_inline_pcpu_array_lookup(const void *, const void *, "
+		"unsigned int);\n",
+		"/* bpfaot: inlined queue and stack maps: push, pop and peek move the ring "
+		"of M through __bpfaot_queue_v1_M (docs/object-format.md) */\n"
+		"long __bpfaot_inline_queue_push(const void *, const void *, unsigned long long, "
+		"unsigned int);\n"
+		"long __bpfaot_inline_queue_take(const void *, void *, unsigned int, int, int);\n",
+	};
+	const char *view = rw_map_view(m);
+	size_t k;
 
-	if (!declared[htab])
-		fputs(htab ? "/* bpfaot: inlined hash maps: lookups walk the table of M through "
-			     "__bpfaot_htab_v1_M (docs/object-format.md) */\n"
-			     "void *__bpfaot_inline_htab_lookup(const void *, const void *, "
-			     "unsigned int);\n" :
-			     "/* bpfaot: inlined per-CPU arrays: lookups index the values of M "
-			     "through __bpfaot_pcpu_array_v1_M (docs/object-format.md) */\n"
-			     "void *__bpfaot_inline_pcpu_array_lookup(const void *, const void *, "
-			     "unsigned int);\n",
-		      f);
-	declared[htab] = true;
-	fprintf(f, "extern char __bpfaot_%s_v1_%s[];\n", rw_map_lookup_view(m), fe_map__name(m));
+	for (k = 0; k < RW_VIEW_KINDS && strcmp(kinds[k], view); k++)
+		;
+	if (!declared[k])
+		fputs(protos[k], f);
+	declared[k] = true;
+	fprintf(f, "extern char __bpfaot_%s_v1_%s[];\n", view, fe_map__name(m));
 }
 
 static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
@@ -292,6 +327,52 @@ int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_m
 		     rw_const_map_of(c->o, fe_map__name(m)) ? "const" : "map_values", fe_map__name(m),
 		     rw_map_values_stride(m));
 	free(key);
+	if (n < 0)
+		return -ENOMEM;
+	*values_of = m;
+	return 1;
+}
+
+#define PUSH_ID 87	/* bpf_map_push_elem */
+#define POP_ID 88	/* bpf_map_pop_elem */
+#define PEEK_ID 89	/* bpf_map_peek_elem */
+
+int rw_inline_queue_op(const struct rw_call *c, char **text, const struct fe_map **values_of)
+{
+	uint32_t id = fe_helper__id(c->h);
+	const struct fe_map *m;
+	char *val, *flags = NULL;
+	CXCursor v;
+	int n;
+
+	if (c->nr_args != (id == PUSH_ID ? 3 : 2) || !(m = any_map_arg(c, c->args[0])))
+		return 0;
+	if (!rw_map_view(m) || strcmp(rw_map_view(m), "queue"))
+		return 0;
+	v = rw_expr_strip(c->args[1]);
+	if (clang_getCanonicalType(clang_getCursorType(v)).kind != CXType_Pointer ||
+	    !rw_expr_is_pure(c->u, v))
+		return stays_call(c, "the value is not a pointer expression without side effects");
+	if (id == PUSH_ID && !rw_expr_is_pure(c->u, c->args[2]))
+		return stays_call(c, "the flags expression has a side effect");
+	val = rw_expr_text(c->u, v);
+	if (id == PUSH_ID && val)
+		flags = rw_expr_text(c->u, rw_expr_strip(c->args[2]));
+	if (!val || (id == PUSH_ID && !flags)) {
+		free(val);
+		return -ENOMEM;
+	}
+	if (id == PUSH_ID)
+		n = asprintf(text,
+			     "__bpfaot_inline_queue_push(__bpfaot_queue_v1_%s, (const void *)(%s), "
+			     "(unsigned long long)(%s), %uu)",
+			     fe_map__name(m), val, flags, fe_map__value_size(m));
+	else
+		n = asprintf(text, "__bpfaot_inline_queue_take(__bpfaot_queue_v1_%s, (void *)(%s), %uu, %d, %d)",
+			     fe_map__name(m), val, fe_map__value_size(m),
+			     fe_map__type(m) == MAP_TYPE_STACK, id == POP_ID);
+	free(val);
+	free(flags);
 	if (n < 0)
 		return -ENOMEM;
 	*values_of = m;

@@ -124,16 +124,20 @@ unsigned rw_map_values_stride(const struct fe_map *m);
 /* True when lookups in m may read its values directly: a plain array
  * (BPF_MAP_TYPE_ARRAY, not per-CPU, not map-in-map) with 4-byte keys. */
 bool rw_map_is_inlinable(const struct fe_map *m);
-/* When lookups in m go through a view of the map that the runtime's linker
+/* When calls on m go through a view of the map that the runtime's linker
  * binds (a hash or per-CPU hash map: "htab", `__bpfaot_htab_v1_M`; a
- * per-CPU array: "pcpu_array", `__bpfaot_pcpu_array_v1_M`), its name, else
- * NULL. */
+ * per-CPU array: "pcpu_array", `__bpfaot_pcpu_array_v1_M`; a queue or
+ * stack: "queue", `__bpfaot_queue_v1_M`), its name, else NULL.
+ * rw_map_lookup_view(): the same for the views that lookups go through
+ * (all but "queue"). */
+const char *rw_map_view(const struct fe_map *m);
 const char *rw_map_lookup_view(const struct fe_map *m);
 /* The call that looks key (a C expression of a pointer) up in m through
- * its view (malloc'ed; NULL on ENOMEM), and the declarations it needs,
- * written to f: declared[] says which bodies' prototypes f has already. */
+ * its view (malloc'ed; NULL on ENOMEM), and the declarations a view needs,
+ * written to f: declared[] says which kinds' bodies f has declared. */
+#define RW_VIEW_KINDS 3
 char *rw_view_lookup(const struct fe_map *m, const char *key);
-void rw_view_declare(FILE *f, const struct fe_map *m, bool declared[2]);
+void rw_view_declare(FILE *f, const struct fe_map *m, bool declared[RW_VIEW_KINDS]);
 
 /* The contents of a configuration array compiled in (--aot-const-map). */
 struct rw_const_map {

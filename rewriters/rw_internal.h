@@ -58,7 +58,7 @@ struct rw_call {
  * when the call stays a call (nothing reported: the call is exact), or
  * -ENOMEM. *values_of gets the map whose values the text reads through
  * `__bpfaot_map_values_NAME`, or through a view of the map
- * (rw_map_lookup_view(): to be declared), else NULL.
+ * (rw_map_view(): to be declared), else NULL.
  */
 typedef int (*rw_inline_fn)(const struct rw_call *c, char **text,
 			    const struct fe_map **values_of);
@@ -70,6 +70,9 @@ const char *rw_map_not_inlinable_why(const struct fe_map *m);
 /* Why calls on m do not become inline code (through its view, or its
  * values for an array), or NULL. */
 const char *rw_map_not_inlined_why(const struct fe_map *m);
+/* bpf_map_push_elem, _pop_elem, _peek_elem on a queue or stack map:
+ * through the map's view. */
+int rw_inline_queue_op(const struct rw_call *c, char **text, const struct fe_map **values_of);
 /* bpf_map_lookup_elem(&ARRAY, &key): bounds-checked indexing;
  * bpf_map_lookup_elem(&HASH, key) and on a per-CPU array or hash: through
  * the map's view. */

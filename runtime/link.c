@@ -418,6 +418,33 @@ static void freeze_consts(struct linker *lk)
 }
 
 /* Binds one undefined symbol; see docs/object-format.md. */
+static const void *htab_view(const struct rt_map *m)
+{
+	return rt_map__htab(m);
+}
+
+static const void *pcpu_array_view(const struct rt_map *m)
+{
+	return rt_map__pcpu_array(m);
+}
+
+static const void *queue_view(const struct rt_map *m)
+{
+	return rt_map__queue(m);
+}
+
+/* The views of maps that native code uses itself (abi.h): the symbol's
+ * prefix, the kind of map for the error, the view of a map (NULL: the map
+ * has none). */
+static const struct {
+	const char *prefix, *kind;
+	const void *(*view)(const struct rt_map *m);
+} map_views[] = {
+	{ BPFAOT_HTAB_PREFIX, "hash", htab_view },
+	{ BPFAOT_PCPU_ARRAY_PREFIX, "per-CPU array", pcpu_array_view },
+	{ BPFAOT_QUEUE_PREFIX, "queue or stack", queue_view },
+};
+
 static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym *ls)
 {
 	const char *name = s->name;
@@ -442,19 +469,19 @@ static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym
 		ls->kind = SYM_FUNC;
 		return 0;
 	}
-	if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX)) ||
-	    !strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, strlen(BPFAOT_PCPU_ARRAY_PREFIX))) {
-		bool htab = !strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX));
-		const char *mname = name + (htab ? strlen(BPFAOT_HTAB_PREFIX) :
-						   strlen(BPFAOT_PCPU_ARRAY_PREFIX));
+	for (i = 0; i < sizeof(map_views) / sizeof(map_views[0]); i++) {
+		size_t plen = strlen(map_views[i].prefix);
+		const char *mname = name + plen;
 
+		if (strncmp(name, map_views[i].prefix, plen))
+			continue;
 		if (lk->mf && !rt_manifest__find_map(lk->mf, mname))
 			goto not_in_manifest;
 		m = obj_map(lk, mname);
-		p = !m ? NULL : htab ? (void *)rt_map__htab(m) : (void *)rt_map__pcpu_array(m);
+		p = m ? (void *)map_views[i].view(m) : NULL;
 		if (!p) {
 			rt_log__err(lk->log, "%s: symbol '%s': no %s map '%s' in the runtime object",
-				    lk->path, name, htab ? "hash" : "per-CPU array", mname);
+				    lk->path, name, map_views[i].kind, mname);
 			return -ENOENT;
 		}
 		ls->addr = (uintptr_t)p;

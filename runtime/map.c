@@ -220,6 +220,9 @@ _Static_assert(sizeof(struct map_state) <= RT_MAP_STATE_SIZE, "map_state outgrew
 _Static_assert(__builtin_offsetof(struct map_state, lru_tail) ==
 		       __builtin_offsetof(struct map_state, lru_head) + sizeof(uint32_t),
 	       "lru_head, lru_tail are the lru[2] of rt_inline.h and abi.h");
+_Static_assert(__builtin_offsetof(struct map_state, q_tail) ==
+		       __builtin_offsetof(struct map_state, q_head) + sizeof(uint32_t),
+	       "q_head, q_tail are the q[2] of rt_inline.h and abi.h");
 
 struct perf_slot {
 	uint8_t *buf;		/* records: u32 size, u32 0, data padded to 8 */
@@ -258,6 +261,7 @@ struct rt_map {
 	struct bpfaot_htab view;	/* what inlined lookups walk (abi.h) */
 	/* BPF_MAP_TYPE_PERCPU_ARRAY: what inlined lookups index (abi.h) */
 	struct bpfaot_pcpu_array pcpu_view;
+	struct bpfaot_queue queue_view;	/* what inlined push, pop and peek use */
 
 	/* KIND_QUEUE: ring of max_entries + 1 slots, as the kernel */
 	uint32_t q_size;
@@ -657,6 +661,13 @@ static void views_update(struct rt_map *map)
 			.value_stride = map->val_stride,
 			.cpu_off = map->cpu_off,
 		};
+	if (map->info->kind == KIND_QUEUE)
+		map->queue_view = (struct bpfaot_queue){
+			.q = &map->st->q_head,
+			.values = map->values,
+			.value_stride = map->vsz,
+			.size = map->q_size,
+		};
 }
 
 const struct bpfaot_htab *rt_map__htab(const struct rt_map *map)
@@ -667,6 +678,11 @@ const struct bpfaot_htab *rt_map__htab(const struct rt_map *map)
 const struct bpfaot_pcpu_array *rt_map__pcpu_array(const struct rt_map *map)
 {
 	return map->def.type == BPF_MAP_TYPE_PERCPU_ARRAY ? &map->pcpu_view : NULL;
+}
+
+const struct bpfaot_queue *rt_map__queue(const struct rt_map *map)
+{
+	return map->info->kind == KIND_QUEUE ? &map->queue_view : NULL;
 }
 
 /* Layout: values | nodes (links + key) | buckets; the nodes and values of
@@ -1350,50 +1366,20 @@ static int array_get_next_key(struct rt_map *map, const void *key, void *next_ke
 
 /* ------------------------------------------------------ queue and stack */
 
-static bool queue_is_empty(const struct rt_map *map)
-{
-	return map->st->q_head == map->st->q_tail;
-}
-
 static int queue_take(struct rt_map *map, void *value, bool remove)
 {
-	uint32_t idx;
-
 	if (map->info->kind != KIND_QUEUE)
 		return -ENOTSUP;
-	if (queue_is_empty(map))
-		return -ENOENT;
-	if (map_has(map, MT_STACK)) {
-		idx = map->st->q_head ? map->st->q_head - 1 : map->q_size - 1;
-		if (remove)
-			map->st->q_head = idx;
-	} else {
-		idx = map->st->q_tail;
-		if (remove)
-			map->st->q_tail = idx + 1 == map->q_size ? 0 : idx + 1;
-	}
-	memcpy(value, map->values + (size_t)idx * map->vsz, map->def.value_size);
-	return 0;
+	return rt_inl_queue_take(&map->st->q_head, map->q_size, map->values, map->vsz, value,
+				 map->def.value_size, map_has(map, MT_STACK), remove);
 }
 
 int rt_map__push(struct rt_map *map, const void *value, uint64_t flags)
 {
-	uint32_t next;
-
 	if (map->info->kind != KIND_QUEUE)
 		return -ENOTSUP;
-	if ((flags & BPF_NOEXIST) || flags > BPF_EXIST)
-		return -EINVAL;
-	next = map->st->q_head + 1 == map->q_size ? 0 : map->st->q_head + 1;
-	if (next == map->st->q_tail) {
-		if (!(flags & BPF_EXIST))
-			return -E2BIG;
-		/* full with BPF_EXIST: drop the oldest element, queue or stack alike */
-		map->st->q_tail = map->st->q_tail + 1 == map->q_size ? 0 : map->st->q_tail + 1;
-	}
-	memcpy(map->values + (size_t)map->st->q_head * map->vsz, value, map->def.value_size);
-	map->st->q_head = next;
-	return 0;
+	return rt_inl_queue_push(&map->st->q_head, map->q_size, map->values, map->vsz, value,
+				 map->def.value_size, flags);
 }
 
 int rt_map__pop(struct rt_map *map, void *value)

@@ -27,6 +27,7 @@
 #define RT_INL_EINVAL 22
 #define RT_INL_EFAULT 14
 #define RT_INL_E2BIG 7
+#define RT_INL_ENOENT 2
 #define RT_INL_CSUM_MANGLED_0 0xffff
 /* BPF_MAX_LOOPS in kernel/bpf/bpf_iter.c */
 #define RT_INL_MAX_LOOPS (1u << 23)
@@ -320,6 +321,56 @@ static inline uint64_t rt_inl_skb_store_bytes(uint8_t *data, size_t len, uint32_
 		return (uint64_t)-RT_INL_EFAULT;
 	if (n)
 		__builtin_memmove(data + offset, from, n);
+	return 0;
+}
+
+/* -------------------------------------------------------- queue and stack */
+
+/* The ring of a queue or stack map (struct bpfaot_queue, abi.h): size
+ * slots stride bytes apart at values, q[0] the next push's slot, q[1] the
+ * oldest element's. */
+
+/* bpf_map_push_elem: -EINVAL for BPF_NOEXIST or an unknown flag; when
+ * full, -E2BIG, or with BPF_EXIST the oldest element makes room (queue
+ * and stack alike, as queue_stack_map_push_elem()). */
+static inline int rt_inl_queue_push(uint32_t *q, uint32_t size, uint8_t *values, uint64_t stride,
+				    const void *value, uint32_t value_size, uint64_t flags)
+{
+	uint32_t next;
+
+	if ((flags & BPF_NOEXIST) || flags > BPF_EXIST)
+		return -RT_INL_EINVAL;
+	next = q[0] + 1 == size ? 0 : q[0] + 1;
+	if (next == q[1]) {
+		if (!(flags & BPF_EXIST))
+			return -RT_INL_E2BIG;
+		q[1] = q[1] + 1 == size ? 0 : q[1] + 1;
+	}
+	__builtin_memcpy(values + (size_t)q[0] * stride, value, value_size);
+	q[0] = next;
+	return 0;
+}
+
+/* bpf_map_pop_elem (remove) and bpf_map_peek_elem: the oldest element of
+ * a queue, the newest of a stack, copied to value; -ENOENT when empty. */
+static inline int rt_inl_queue_take(uint32_t *q, uint32_t size, const uint8_t *values,
+				    uint64_t stride, void *value, uint32_t value_size, int stack,
+				    int remove)
+{
+	uint32_t idx;
+
+	if (q[0] == q[1])
+		return -RT_INL_ENOENT;
+	if (stack) {
+		idx = q[0] ? q[0] - 1 : size - 1;
+		if (remove)
+			q[0] = idx;
+	} else {
+		idx = q[1];
+		if (remove)
+			q[1] = idx + 1 == size ? 0 : idx + 1;
+	}
+	__builtin_memcpy(value, values + (size_t)idx * stride, value_size);
 	return 0;
 }
 

@@ -157,9 +157,11 @@ void *rt_map__lookup(struct rt_map *map, const void *key);
 /* The view of a BPF_MAP_TYPE_HASH or _PERCPU_HASH map that native code
  * walks to look up itself (struct bpfaot_htab, abi.h), NULL for other
  * types; that of a BPF_MAP_TYPE_PERCPU_ARRAY map (struct
- * bpfaot_pcpu_array), NULL for other types. */
+ * bpfaot_pcpu_array), NULL for other types; that of a queue or stack map
+ * (struct bpfaot_queue: its ring), NULL for other types. */
 const struct bpfaot_htab *rt_map__htab(const struct rt_map *map);
 const struct bpfaot_pcpu_array *rt_map__pcpu_array(const struct rt_map *map);
+const struct bpfaot_queue *rt_map__queue(const struct rt_map *map);
 int rt_map__update(struct rt_map *map, const void *key, const void *value, uint64_t flags);
 /* After a program run: the hash elements its updates replaced become free
  * (until then a stale pointer to one stays valid memory, as in the kernel). */

@@ -2400,6 +2400,64 @@ START_TEST(test_htab_inlined)
 }
 END_TEST
 
+/* Push, pop and peek on queue and stack maps move the ring in the program
+ * (`__bpfaot_queue_v1_M`), also with --aot-no-inline-helpers; they stay
+ * calls with --aot-no-inline-maps and --aot-no-types (the lifter inlines
+ * lookups only). Every build leaves res[] with the values
+ * tests/data/cc/queue_ops.bpf.c works out by hand, on interp and aot, two
+ * runs in a row (the maps end empty); so does the kernel, where bpf()
+ * works. */
+START_TEST(test_queue_inlined)
+{
+	static const char *const builds[] = { "", "--aot-no-inline-helpers", "--aot-no-types",
+					      "--aot-no-inline-maps" };
+	static const char *const want[] = {
+		"00000000: 0000000000000000\n", "01000000: 0000000000000000\n",
+		"02000000: 0000000000000000\n", "03000000: f9ffffffffffffff\n",
+		"04000000: 0000000000000000\n", "05000000: eaffffffffffffff\n",
+		"06000000: 0000000000000000\n", "07000000: 0b00000000000000\n",
+		"08000000: 0000000000000000\n", "09000000: 0b00000000000000\n",
+		"0a000000: 0c00000000000000\n", "0b000000: 0d00000000000000\n",
+		"0c000000: feffffffffffffff\n", "0d000000: 0000000000000000\n",
+		"0e000000: 0f00000000000000\n", "0f000000: 0000000000000000\n",
+		"10000000: f9ffffffffffffff\n", "11000000: 0000000000000000\n",
+		"12000000: 0a0b0c0000000000\n", "13000000: 0708090000000000\n",
+		"14000000: 0405060000000000\n", "15000000: 0405060000000000\n",
+		"16000000: feffffffffffffff\n", "17000000: eaffffffffffffff\n",
+	};
+	static const char *const engines[] = { "interp", "aot", "kernel" };
+	char dir[96], out[OUT_SZ], path[PATH_MAX], syms[4096], why[256];
+	size_t b, e, i;
+
+	tmpdir_new(dir, sizeof(dir));
+	write_inputs(dir);
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (b = 0; b < sizeof(builds) / sizeof(builds[0]); b++) {
+		ck_assert_msg(cc_data(dir, "queue_ops.bpf.c", "", builds[b], out, sizeof(out)) == 0,
+			      "%s: %.2000s", builds[b], out);
+		aot_undefined(dir, path, "queue_ops", syms, sizeof(syms));
+		ck_assert_msg(!strstr(syms, " U __bpfaot_queue_v1_q\n") == (b >= 2) &&
+				      !strstr(syms, " U __bpfaot_queue_v1_s\n") == (b >= 2) &&
+				      !strstr(syms, " U _bpf_helper_ext_0087\n") == (b < 2) &&
+				      !strstr(syms, " U _bpf_helper_ext_0088\n") == (b < 2),
+			      "%s:\n%s", builds[b], syms);
+		for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+			if (e == 2 && !rt_kernel__available(why, sizeof(why))) {
+				printf("SKIP: queue_ops on the kernel: %s\n", why);
+				continue;
+			}
+			ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --repeat=%d --dump-maps "
+					    "--data-in='%s/pkt64' '%s'", run_bin, engines[e], e == 2 ? 1 : 2,
+					    dir, path) == 0, "%s %s: %.2000s", builds[b], engines[e], out);
+			for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+				ck_assert_msg(strstr(out, want[i]), "%s %s: no '%s' in:\n%.3000s",
+					      builds[b], engines[e], want[i], out);
+		}
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
@@ -2478,6 +2536,7 @@ Suite *e2e_cc_suite(void)
 	tc = tcase_create("inline");
 	tcase_add_test(tc, test_inline_helpers);
 	tcase_add_test(tc, test_htab_inlined);
+	tcase_add_test(tc, test_queue_inlined);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

@@ -696,7 +696,8 @@ END_TEST
 
 /* __bpfaot_htab_v1_M binds to hash map M's view (abi.h): 16 entries make
  * 16 buckets, mask 15; not slow (private maps); the map itself. An array
- * has none, and a hash no per-CPU array view. */
+ * has none, and a hash no per-CPU array view and no queue view. (The queue
+ * view's contents: test_queue_inlined of check_e2e_cc.) */
 START_TEST(test_htab_view)
 {
 	static const char src[] =
@@ -707,9 +708,14 @@ START_TEST(test_htab_view)
 		"\tconst struct bpfaot_htab *h = &" BPFAOT_HTAB_PREFIX "%s;\n"
 		"\treturn h->bucket_mask + 100 * h->slow + (h->map ? 1000 : 0) +\n"
 		"\t       (h->node_size == 32 ? 10000 : 0);\n}\n";
+	static const struct {
+		const char *prefix, *kind;
+	} others[] = { { BPFAOT_PCPU_ARRAY_PREFIX, "per-CPU array" },
+		       { BPFAOT_QUEUE_PREFIX, "queue or stack" } };
 	char text[1024], path[PATH_MAX];
 	struct bpfaot_object *obj;
 	const char *nat;
+	size_t i;
 
 	snprintf(text, sizeof(text), src, "counts", "counts");
 	snprintf(path, sizeof(path), "%s", tpath("htab.c"));
@@ -725,15 +731,21 @@ START_TEST(test_htab_view)
 	open_fails(build_native(path, "-O2 -Iinclude", mf_count, "htab2.o"),
 		   "htab2.o", -ENOENT,
 		   "htab2.o: symbol '__bpfaot_htab_v1_stats': no hash map 'stats' in the runtime object");
-	snprintf(text, sizeof(text),
-		 "#include <stdint.h>\n"
-		 "extern char " BPFAOT_PCPU_ARRAY_PREFIX "counts[];\n"
-		 "uint64_t bpf_main(void *c, uint64_t n) { return (uintptr_t)"
-		 BPFAOT_PCPU_ARRAY_PREFIX "counts; }\n");
-	write_file(path, text, strlen(text));
-	open_fails(build_native(path, "-O2", mf_count, "htab3.o"), "htab3.o", -ENOENT,
-		   "htab3.o: symbol '__bpfaot_pcpu_array_v1_counts': no per-CPU array map 'counts' "
-		   "in the runtime object");
+	/* a hash map has no view of the other kinds */
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		char obj_name[16], want[256];
+
+		snprintf(text, sizeof(text),
+			 "#include <stdint.h>\n"
+			 "extern char %scounts[];\n"
+			 "uint64_t bpf_main(void *c, uint64_t n) { return (uintptr_t)%scounts; }\n",
+			 others[i].prefix, others[i].prefix);
+		write_file(path, text, strlen(text));
+		snprintf(obj_name, sizeof(obj_name), "view%zu.o", i);
+		snprintf(want, sizeof(want), "%s: symbol '%scounts': no %s map 'counts' in the "
+			 "runtime object", obj_name, others[i].prefix, others[i].kind);
+		open_fails(build_native(path, "-O2", mf_count, obj_name), obj_name, -ENOENT, want);
+	}
 }
 END_TEST
 

@@ -73,6 +73,22 @@ struct bpfaot_pcpu_array {
 	uint64_t cpu_off;
 };
 
+/* Queue and stack maps (BPF_MAP_TYPE_QUEUE, _STACK) whose push, pop and
+ * peek native code makes itself: __bpfaot_queue_v1_NAME is the address of
+ * the map's struct bpfaot_queue. The elements are a ring of `size`
+ * (max_entries + 1) slots, slot i at values + i * value_stride; q[0] is
+ * the slot the next push fills, q[1] the oldest element's; the ring is
+ * empty when they are equal and full when the slot after q[0] is q[1]. A
+ * queue takes the oldest element (q[1]), a stack the newest (the slot
+ * before q[0]). */
+#define BPFAOT_QUEUE_PREFIX "__bpfaot_queue_v1_"
+struct bpfaot_queue {
+	uint32_t *q;
+	uint8_t *values;
+	uint64_t value_stride;
+	uint32_t size;
+};
+
 /* Global variables of .data/.rodata/.bss (and .data.X/.rodata.X) are
  * undefined symbols named after the variable; the manifest gives their
  * section and offset, and the linker binds them inside the runtime's

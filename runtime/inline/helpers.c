@@ -368,3 +368,38 @@ __bpfaot_inline_pcpu_array_lookup(const void *view, const void *key, uint32_t ma
 		return (void *)0;
 	return a->values + (size_t)idx * a->value_stride + a->cpu_off;
 }
+
+/* ------------------------------------------------------ queue and stack */
+
+/*
+ * bpf_map_push_elem(&M, value, flags), bpf_map_pop_elem(&M, value) and
+ * bpf_map_peek_elem(&M, value) on a queue or stack map M, in the program:
+ * the runtime's own ring code (rt_inl_queue_push(), rt_inl_queue_take()
+ * of rt_inline.h) over the map's view (struct bpfaot_queue, abi.h), with
+ * the value size and whether M is a stack constants of the call, so the
+ * copy is a load and a store.
+ */
+__attribute__((always_inline)) long __bpfaot_inline_queue_push(const void *view, const void *value,
+								uint64_t flags, uint32_t value_size);
+__attribute__((always_inline)) long __bpfaot_inline_queue_push(const void *view, const void *value,
+								uint64_t flags, uint32_t value_size)
+{
+	const struct bpfaot_queue *q = view;
+
+	return rt_inl_queue_push(q->q, q->size, q->values, q->value_stride, value, value_size,
+				 flags);
+}
+
+/* pop (remove 1) and peek (remove 0); stack: M is a BPF_MAP_TYPE_STACK */
+__attribute__((always_inline)) long __bpfaot_inline_queue_take(const void *view, void *value,
+								uint32_t value_size, int stack,
+								int remove);
+__attribute__((always_inline)) long __bpfaot_inline_queue_take(const void *view, void *value,
+								uint32_t value_size, int stack,
+								int remove)
+{
+	const struct bpfaot_queue *q = view;
+
+	return rt_inl_queue_take(q->q, q->size, q->values, q->value_stride, value, value_size,
+				 stack, remove);
+}
