@@ -181,7 +181,13 @@ static int build_module(struct rt_prog *prog, LLVMContextRef ctx, LLVMTargetMach
 	LLVMSetModuleDataLayout(mod, td);
 	LLVMDisposeTargetData(td);
 	po = LLVMCreatePassBuilderOptions();
-	e = LLVMRunPasses(mod, "default<O3>", tm, po);
+	/* registers as SSA values, then the byte loads that assemble wider
+	 * integers as one load each (llvm/loads.c), before the vectorizers */
+	e = LLVMRunPasses(mod, "function(sroa,instcombine)", tm, po);
+	if (!e) {
+		le_combine_loads(mod);
+		e = LLVMRunPasses(mod, "default<O3>", tm, po);
+	}
 	LLVMDisposePassBuilderOptions(po);
 	if (e) {
 		ret = llvm_err(log, "llvm: default<O3>", e);

@@ -101,4 +101,9 @@ typedef int (*le_plugin_ops_fn)(const char *abi, struct bpfaot_engine_ops *jit,
 				struct bpfaot_engine_ops *aot);
 int le_plugin_ops(const char *abi, struct bpfaot_engine_ops *jit, struct bpfaot_engine_ops *aot);
 
+/* Merges trees of byte loads that assemble a little-endian integer into
+ * one load of the whole width (llvm/loads.c); the number merged. Run after
+ * SROA and instcombine, before -O3. */
+unsigned le_combine_loads(struct LLVMOpaqueModule *m);
+
 #endif /* BPFAOT_LE_H */

@@ -19,6 +19,8 @@
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/Transforms/PassBuilder.h>
 
 #include "le.h"
 #include "randprog.h"
@@ -336,6 +338,102 @@ START_TEST(test_switch_tree)
 }
 END_TEST
 
+/* Byte loads that assemble an integer become one load (llvm/loads.c) when,
+ * and only when, they read consecutive bytes in little-endian order with
+ * nothing written between. Memory: byte i is 0x10 + i. Each case: the
+ * program, the value by hand, the number of merged trees. */
+static const struct {
+	const char *asm_text;
+	uint64_t want;
+	unsigned merged;
+} byte_cases[] = {
+	/* u32 from bytes 0..3, little-endian */
+	{ "ldxb %r2, [%r1]\nldxb %r3, [%r1+1]\nlsh %r3, 8\nor %r2, %r3\n"
+	  "ldxb %r3, [%r1+2]\nlsh %r3, 16\nor %r2, %r3\nldxb %r3, [%r1+3]\nlsh %r3, 24\n"
+	  "or %r2, %r3\nmov %r0, %r2\nexit\n",
+	  0x13121110, 1 },
+	/* u64 from two u32 at 8 and 12 */
+	{ "ldxw %r2, [%r1+8]\nldxw %r3, [%r1+12]\nlsh %r3, 32\nor %r2, %r3\nmov %r0, %r2\nexit\n",
+	  0x1f1e1d1c1b1a1918ull, 1 },
+	/* u32 from a u16 and two bytes */
+	{ "ldxh %r2, [%r1+4]\nldxb %r3, [%r1+6]\nlsh %r3, 16\nor %r2, %r3\n"
+	  "ldxb %r3, [%r1+7]\nlsh %r3, 24\nor %r3, %r2\nmov %r0, %r3\nexit\n",
+	  0x17161514, 1 },
+	/* big-endian u16: not a little-endian load */
+	{ "ldxb %r2, [%r1]\nlsh %r2, 8\nldxb %r3, [%r1+1]\nor %r2, %r3\nmov %r0, %r2\nexit\n",
+	  0x1011, 0 },
+	/* byte 1 written between the two loads: the second reads 0x77 */
+	{ "ldxb %r2, [%r1]\nstb [%r1+1], 0x77\nldxb %r3, [%r1+1]\nlsh %r3, 8\nor %r2, %r3\n"
+	  "mov %r0, %r2\nexit\n",
+	  0x7710, 0 },
+	/* bytes 0 and 2: a gap */
+	{ "ldxb %r2, [%r1]\nldxb %r3, [%r1+2]\nlsh %r3, 8\nor %r2, %r3\nmov %r0, %r2\nexit\n",
+	  0x1210, 0 },
+	/* byte 1 twice: overlapping loads */
+	{ "ldxh %r2, [%r1]\nldxb %r3, [%r1+1]\nlsh %r3, 8\nor %r2, %r3\nmov %r0, %r2\nexit\n",
+	  0x1110, 0 },
+	/* three bytes: no 3-byte load */
+	{ "ldxb %r2, [%r1]\nldxb %r3, [%r1+1]\nlsh %r3, 8\nor %r2, %r3\n"
+	  "ldxb %r3, [%r1+2]\nlsh %r3, 16\nor %r2, %r3\nmov %r0, %r2\nexit\n",
+	  0x121110, 0 },
+};
+
+/* The trees le_combine_loads() merges in prog's module after SROA and
+ * instcombine, as the engines run it. */
+static unsigned count_merged(const struct rt_prog *prog)
+{
+	struct le_ir_opts o = { .conformance = true, .ctx_is_mem = true };
+	struct le_ir_info info = { 0 };
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+	LLVMModuleRef mod = NULL;
+	LLVMErrorRef e;
+	char err[256], *msg = NULL;
+	unsigned n;
+
+	ck_assert_msg(!le_bpf2ir(ctx, prog->insns, prog->nr_insns, &o, &mod, &info, err,
+				 sizeof(err)),
+		      "%s", err);
+	e = LLVMRunPasses(mod, "function(sroa,instcombine)", NULL, po);
+	ck_assert_ptr_null(e);
+	n = le_combine_loads(mod);
+	ck_assert_msg(!LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg), "%s", msg);
+	LLVMDisposeMessage(msg);
+	LLVMDisposePassBuilderOptions(po);
+	LLVMDisposeModule(mod);
+	LLVMContextDispose(ctx);
+	free(info.callbacks);
+	return n;
+}
+
+START_TEST(test_byte_loads)
+{
+	char text[1024], log[512] = "";
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	const enum bpfaot_engine all[] = { BPFAOT_ENGINE_INTERP, BPFAOT_ENGINE_LLVM_JIT,
+					   BPFAOT_ENGINE_LLVM_AOT };
+	struct rt_object *obj;
+	uint8_t mem[16];
+	uint64_t got;
+	size_t e, i;
+
+	snprintf(text, sizeof(text), "-- asm\n%s", byte_cases[_i].asm_text);
+	obj = rt_object__open_mem(text, strlen(text), "t.data", NULL, &l);
+	ck_assert_msg(obj, "open failed: %s", log);
+	ck_assert_uint_eq(count_merged(&obj->progs[0]), byte_cases[_i].merged);
+	for (e = 0; e < sizeof(all) / sizeof(all[0]); e++) {
+		for (i = 0; i < sizeof(mem); i++)
+			mem[i] = (uint8_t)(0x10 + i);
+		ck_assert_int_eq(run_prog(&obj->progs[0], all[e], mem, sizeof(mem), &got, log,
+					  sizeof(log)),
+				 0);
+		ck_assert_msg(got == byte_cases[_i].want, "%s: got %#" PRIx64 ", expected %#" PRIx64,
+			      bpfaot_engine__name(all[e]), got, byte_cases[_i].want);
+	}
+	rt_object__free(obj);
+}
+END_TEST
+
 /* --------------------------------------------------------------- errors */
 
 /* Runs conformance-format text on both engines; both must refuse with msg. */
@@ -524,6 +622,7 @@ Suite *llvm_suite(void)
 	tcase_add_test(tc, test_ir_verifies);
 	tcase_add_test(tc, test_callback_is_function);
 	tcase_add_test(tc, test_switch_tree);
+	tcase_add_loop_test(tc, test_byte_loads, 0, (int)(sizeof(byte_cases) / sizeof(byte_cases[0])));
 	tcase_add_test(tc, test_random_differential);
 	tcase_set_timeout(tc, 600);
 	suite_add_tcase(s, tc);
