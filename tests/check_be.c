@@ -137,7 +137,8 @@ static void check_native(const char *prog, const void *data, size_t size)
 			continue;
 		}
 		if (!strncmp(name, BPFAOT_HTAB_PREFIX, strlen(BPFAOT_HTAB_PREFIX)) ||
-		    !strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, strlen(BPFAOT_PCPU_ARRAY_PREFIX))) {
+		    !strncmp(name, BPFAOT_PCPU_ARRAY_PREFIX, strlen(BPFAOT_PCPU_ARRAY_PREFIX)) ||
+		    !strncmp(name, BPFAOT_QUEUE_PREFIX, strlen(BPFAOT_QUEUE_PREFIX))) {
 			char line[256];
 
 			/* a map's view: the map has a record */
