@@ -40,6 +40,15 @@
  *     ((void *)__bpfaot_inline_pcpu_array_lookup(__bpfaot_pcpu_array_v1_M, (const void *)(key), MAX))
  * (the value of the CPU the program runs on, which the runtime chooses).
  * Updates and deletes stay calls.
+ *
+ * Queue and stack maps (BPF_MAP_TYPE_QUEUE, _STACK): push, pop and peek
+ * move the runtime's ring in the program through `__bpfaot_queue_v1_M`:
+ *     bpf_map_push_elem(&M, value, flags)
+ *       -> __bpfaot_inline_queue_push(__bpfaot_queue_v1_M, (const void *)(value),
+ *                                     (unsigned long long)(flags), VALUE_SIZE)
+ *     bpf_map_pop_elem(&M, value), bpf_map_peek_elem(&M, value)
+ *       -> __bpfaot_inline_queue_take(__bpfaot_queue_v1_M, (void *)(value), VALUE_SIZE,
+ *                                     IS_STACK, 1 to pop or 0 to peek)
  */
 #include <errno.h>
 #include <stdio.h>
