@@ -52,6 +52,10 @@ struct be_opts {
 	const char *prog;	/* --aot-prog */
 	int opt_level;		/* --aot-opt, 0..3 */
 	bool no_types, no_inline_helpers, no_inline_maps;	/* --aot-no-*: see rw_opts */
+	/* --aot-march: the x86-64 level of the native code ("x86-64-v2",
+	 * "-v3", "-v4"); NULL: the baseline, x86-64 */
+	const char *march;
+	const char *march_flag;	/* "-march=" march, for clang */
 	const char *const *consts;	/* --aot-const=NAME=VALUE, each as given */
 	int nr_consts;
 	const char *const *const_maps;	/* --aot-const-map=MAP=FILE, each as given */
@@ -82,6 +86,8 @@ struct be_manifest_opts {
 	const struct be_elf *bpf;
 	/* the program's bytecode hash (manifest `bytecode=`), or NULL */
 	const uint64_t *bytecode_hash;
+	/* the x86-64 level of the code (manifest `march=`), NULL: baseline */
+	const char *march;
 	/* the rewrite's options: a global compiled in (--aot-const) gets its
 	 * bytes as `const=`; NULL: none */
 	const struct rw_opts *ropts;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "be.h"
+#include "bpfaot/abi.h"
 #include "fe.h"
 
 /* The CLI flags: the only globals, parsed once in main (single-threaded). */
@@ -34,6 +35,7 @@ static struct {
 	const char *prog;
 	int opt_level;
 	bool no_types, no_inline_helpers, no_inline_maps;
+	const char *march, *march_flag;	/* --aot-march, NULL: x86-64 */
 	const char **consts;	/* --aot-const=NAME=VALUE */
 	int nr_consts;
 	const char **const_maps;	/* --aot-const-map=MAP=FILE */
@@ -168,6 +170,23 @@ static int parse_aot(const char *a)
 		return add_pair(a, 16, "MAP=FILE", cli.const_maps, &cli.nr_const_maps);
 	if (!strncmp(a, "--aot-const=", 12))
 		return add_pair(a, 12, "NAME=VALUE", cli.consts, &cli.nr_consts);
+	if (!strncmp(a, "--aot-march=", 12)) {
+		static const char *const levels[] = BPFAOT_MARCH_LEVELS;
+		size_t i;
+
+		for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+			if (!strcmp(a + 12, levels[i]))
+				break;
+		if (i == sizeof(levels) / sizeof(levels[0])) {
+			fprintf(stderr, "%s: error: invalid value '%s' in '%s' (x86-64, x86-64-v2, "
+				"x86-64-v3 or x86-64-v4)\n", cli.progname, a + 12, a);
+			return -EINVAL;
+		}
+		/* the baseline is the default: no march= in the manifest */
+		cli.march = i ? levels[i] : NULL;
+		cli.march_flag = i ? a + 5 : NULL;	/* "-march=..." */
+		return 0;
+	}
 	if (!strcmp(a, "--aot-no-types"))
 		cli.no_types = true;
 	else if (!strcmp(a, "--aot-no-inline-helpers"))
@@ -325,6 +344,8 @@ static int compile_one(const char *input, const char *output)
 		.no_types = cli.no_types,
 		.no_inline_helpers = cli.no_inline_helpers,
 		.no_inline_maps = cli.no_inline_maps,
+		.march = cli.march,
+		.march_flag = cli.march_flag,
 		.consts = cli.consts,
 		.nr_consts = cli.nr_consts,
 		.const_maps = cli.const_maps,

@@ -429,6 +429,8 @@ static int native_base_args(const struct job *j, const char **argv, char *opt, s
 	argv[k++] = j->clang;
 	argv[k++] = "-target";
 	argv[k++] = "x86_64-unknown-linux-gnu";
+	if (j->o->march)
+		argv[k++] = j->o->march_flag;
 	argv[k++] = opt;
 	argv[k++] = "-fno-stack-protector";
 	argv[k++] = "-fno-asynchronous-unwind-tables";
@@ -728,7 +730,8 @@ static int back_end_child(const struct job *j, const char *sem, const char *out,
 		fprintf(stderr, "bpfaot-cc: error: %s\n", msg);
 		return 1;
 	}
-	tm = LLVMCreateTargetMachine(t, NATIVE_TRIPLE, "x86-64", "", cg[lvl], LLVMRelocPIC,
+	tm = LLVMCreateTargetMachine(t, NATIVE_TRIPLE, j->o->march ? j->o->march : "x86-64", "",
+				     cg[lvl], LLVMRelocPIC,
 				     LLVMCodeModelDefault);
 	/* clang's tuning: unrolling, interleaving and both vectorisers from -O2 */
 	pbo = LLVMCreatePassBuilderOptions();
@@ -1043,7 +1046,7 @@ static int finish_prog(struct job *j, const struct fe_prog *p, const struct rw_o
 		const struct be_manifest_opts mo = { .u = j->u, .p = p,
 						     .stack = stack_estimate(j, name),
 						     .undefs = undefs, .bpf = &j->elf,
-						     .ropts = ropts,
+						     .ropts = ropts, .march = j->o->march,
 						     .bytecode_hash = has_hash ? &hash : NULL };
 
 		manifest = be_manifest(&mo);

@@ -115,6 +115,8 @@ char *be_manifest(const struct be_manifest_opts *o)
 		fe_prog__section(p), fe_prog__type(p), fe_ctx_kind__str(fe_prog__ctx(p)), stack);
 	if (bytecode_hash)
 		fprintf(f, " bytecode=%016llx", (unsigned long long)*bytecode_hash);
+	if (o->march)
+		fprintf(f, " march=%s", o->march);
 	fputc('\n', f);
 	for (i = 0, j = 0; i < nh; i++)
 		if (calls_helper(undefs, fe_prog__helper(p, i)))

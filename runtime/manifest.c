@@ -242,6 +242,28 @@ bad:
 		      (int)(n > 32 ? 32 : n), v);
 }
 
+/* prog `march=`: the x86-64 micro-architecture level the code needs
+ * (bpfaot-cc --aot-march), absent: the baseline */
+static int get_march(struct mf_parser *ps, const struct mf_line *ln, struct rt_manifest *mf)
+{
+	static const char *const levels[] = BPFAOT_MARCH_LEVELS;
+	const char *v;
+	size_t n, i;
+	int err = field(ps, ln, "march", &v, &n);
+
+	mf->march_level = 1;
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		if (tok_is(v, n, levels[i])) {
+			mf->march_level = (uint32_t)i + 1;
+			return 0;
+		}
+	}
+	return MF_ERR(ps, ln, "'march': '%.*s' is not x86-64, x86-64-v2, x86-64-v3 or x86-64-v4",
+		      (int)(n > 32 ? 32 : n), v);
+}
+
 static int rec_prog(struct mf_parser *ps, const struct mf_line *ln)
 {
 	struct rt_manifest *mf = ps->mf;
@@ -261,6 +283,8 @@ static int rec_prog(struct mf_parser *ps, const struct mf_line *ln)
 		err = get_u32(ps, ln, "prog", "stack", &mf->stack);
 	if (!err)
 		err = get_hash(ps, ln, mf);
+	if (!err)
+		err = get_march(ps, ln, mf);
 	if (!err)
 		err = need_field(ps, ln, "prog", "ctx", &v, &n);
 	if (err)
@@ -960,6 +984,13 @@ int rt_manifest__check(const struct rt_manifest *mf, const struct rt_object *obj
 			    (unsigned long long)mf->bytecode_hash,
 			    (unsigned long long)prog->bytecode_hash);
 		return -EINVAL;
+	}
+	if (mf->march_level > rt_cpu_march_level()) {
+		rt_log__err(log, "%s: program '%s': native code built for x86-64-v%u (bpfaot-cc "
+			    "--aot-march), which this CPU does not support (x86-64-v%u at most): "
+			    "rebuild it for a lower level, or run the bytecode (--engine=interp)",
+			    path, mf->prog_name, mf->march_level, rt_cpu_march_level());
+		return -ENOEXEC;
 	}
 	for (i = 0; i < mf->nr_helpers; i++) {
 		err = check_helper(&mf->helpers[i], path, log);

@@ -671,6 +671,9 @@ struct rt_manifest {
 	 * `bytecode=`), absent in objects of older bpfaot-cc */
 	bool has_bytecode_hash;
 	uint64_t bytecode_hash;
+	/* the x86-64 level the native code needs (prog `march=`): 1 for the
+	 * baseline (absent), 2, 3 or 4 for x86-64-v2 .. -v4 */
+	uint32_t march_level;
 	struct rt_mf_helper *helpers;
 	size_t nr_helpers;
 	struct rt_mf_map *maps;
@@ -679,6 +682,8 @@ struct rt_manifest {
 	size_t nr_globals;
 };
 
+/* The x86-64 level of the CPU we run on, 1 to 4 (x86-64 .. x86-64-v4). */
+uint32_t rt_cpu_march_level(void);
 /* Parses manifest text (untrusted: every error names the line, "x.o:
  * manifest line 3: unknown record 'foo'"). path is for messages. Returns
  * the manifest (caller frees with rt_manifest__free()) or NULL with errno

@@ -73,3 +73,26 @@ bool rt_name_is_clean(const char *s)
 			return false;
 	return true;
 }
+
+/* The x86-64 micro-architecture level of this CPU (x86-64-psABI): 1
+ * baseline, 2 (popcnt and SSE4.2 ...), 3 (AVX2, BMI1/2, FMA ...), 4
+ * (AVX-512 F/BW/CD/DQ/VL). Each level is tested by the features of it that
+ * both gcc and clang name; the ones left out (CMPXCHG16B, LAHF, LZCNT,
+ * MOVBE, F16C, XSAVE) come with those in every CPU made. */
+uint32_t rt_cpu_march_level(void)
+{
+	__builtin_cpu_init();
+	if (!(__builtin_cpu_supports("popcnt") && __builtin_cpu_supports("sse3") &&
+	      __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") &&
+	      __builtin_cpu_supports("sse4.2")))
+		return 1;
+	if (!(__builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
+	      __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+	      __builtin_cpu_supports("fma")))
+		return 2;
+	if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	      __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+	      __builtin_cpu_supports("avx512vl")))
+		return 3;
+	return 4;
+}

@@ -2458,6 +2458,60 @@ START_TEST(test_queue_inlined)
 }
 END_TEST
 
+/* --aot-march: the native code of a level above the baseline says so in
+ * its manifest (march=), runs where the CPU has the level (interp's
+ * answer) and is refused with a message where it has not; the CPU's
+ * features are read here with the compiler's own cpuid builtins, apart
+ * from the runtime's check. An unknown level is an error of bpfaot-cc. */
+START_TEST(test_aot_march)
+{
+	static const struct {
+		const char *level;
+	} cases[] = { { "x86-64-v2" }, { "x86-64-v4" } };
+	char dir[96], out[OUT_SZ], ref[OUT_SZ], path[PATH_MAX], want[1024], flags[64];
+	size_t c;
+
+	__builtin_cpu_init();
+	tmpdir_new(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		bool has = c == 0 ? __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("sse4.2") :
+				    __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+					    __builtin_cpu_supports("avx512cd") &&
+					    __builtin_cpu_supports("avx512dq") &&
+					    __builtin_cpu_supports("avx512vl");
+
+		snprintf(flags, sizeof(flags), "--aot-march=%s", cases[c].level);
+		ck_assert_msg(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s %s -c samples/xdp_counter.bpf.c "
+				    "-o '%s' && llvm-objcopy-14 --dump-section=.aot.xdp_count='%s/n.o' '%s' && "
+				    "llvm-objcopy-14 --dump-section=.bpfaot.manifest='%s/mf' '%s/n.o' && "
+				    "grep -c ' march=%s$' '%s/mf'", root, cc_bin, CC_FLAGS, flags, path,
+				    dir, path, dir, dir, cases[c].level, dir) == 0, "%s: %.2000s", flags, out);
+		ck_assert_msg(tu_sh(ref, sizeof(ref), "'%s' --engine=interp --dump-maps "
+				    "--data-in='%s/samples/xdp_counter.pkt' '%s'", run_bin, root, path) == 0,
+			      "%.2000s", ref);
+		if (has) {
+			ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=aot --dump-maps "
+					    "--data-in='%s/samples/xdp_counter.pkt' '%s'", run_bin, root,
+					    path) == 0, "%s: %.2000s", flags, out);
+			ck_assert_str_eq(out, ref);
+			continue;
+		}
+		ck_assert_int_eq(tu_sh(out, sizeof(out), "'%s' --engine=aot "
+				       "--data-in='%s/samples/xdp_counter.pkt' '%s'", run_bin, root, path), 1);
+		snprintf(want, sizeof(want), "program 'xdp_count': native code built for x86-64-v%c "
+			 "(bpfaot-cc --aot-march), which this CPU does not support",
+			 cases[c].level[strlen(cases[c].level) - 1]);
+		ck_assert_msg(strstr(out, want), "%s: %.2000s", flags, out);
+	}
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' %s --aot-march=znver2 -c "
+			       "samples/xdp_counter.bpf.c -o '%s'", root, cc_bin, CC_FLAGS, path), 1);
+	ck_assert_str_eq(out, "bpfaot-cc: error: invalid value 'znver2' in '--aot-march=znver2' "
+			 "(x86-64, x86-64-v2, x86-64-v3 or x86-64-v4)\n");
+	tmpdir_rm(dir);
+}
+END_TEST
+
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
@@ -2537,6 +2591,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_inline_helpers);
 	tcase_add_test(tc, test_htab_inlined);
 	tcase_add_test(tc, test_queue_inlined);
+	tcase_add_test(tc, test_aot_march);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

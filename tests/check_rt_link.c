@@ -863,6 +863,8 @@ static const struct mf_case mf_cases[] = {
 	  "m: manifest line 2: 'prog' record without 'stack='"),
 	MFC(MF_HDR "prog name=p section=xdp type=6 ctx=web stack=0\nend\n", -EINVAL,
 	  "m: manifest line 2: 'ctx': 'web' is not mem, xdp, skb, regs or raw"),
+	MFC(MF_HDR "prog name=p section=xdp type=6 ctx=xdp stack=0 march=znver2\nend\n", -EINVAL,
+	  "m: manifest line 2: 'march': 'znver2' is not x86-64, x86-64-v2, x86-64-v3 or x86-64-v4"),
 	MFC(MF_HDR "prog name=p name=q section=xdp type=6 ctx=xdp stack=0\nend\n", -EINVAL,
 	  "m: manifest line 2: key 'name' given twice"),
 	MFC(MF_HDR "prog name=p section=xdp type=-6 ctx=xdp stack=0\nend\n", -EINVAL,

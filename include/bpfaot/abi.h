@@ -89,6 +89,11 @@ struct bpfaot_queue {
 	uint32_t size;
 };
 
+/* The x86-64 micro-architecture levels native code may be built for
+ * (bpfaot-cc --aot-march, manifest prog `march=`), level i + 1 at index i:
+ * the runtime links code of a level only on a CPU that has it. */
+#define BPFAOT_MARCH_LEVELS { "x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4" }
+
 /* Global variables of .data/.rodata/.bss (and .data.X/.rodata.X) are
  * undefined symbols named after the variable; the manifest gives their
  * section and offset, and the linker binds them inside the runtime's
