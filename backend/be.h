@@ -55,7 +55,6 @@ struct be_opts {
 	/* --aot-march: the x86-64 level of the native code ("x86-64-v2",
 	 * "-v3", "-v4"); NULL: the baseline, x86-64 */
 	const char *march;
-	const char *march_flag;	/* "-march=" march, for clang */
 	const char *const *consts;	/* --aot-const=NAME=VALUE, each as given */
 	int nr_consts;
 	const char *const *const_maps;	/* --aot-const-map=MAP=FILE, each as given */

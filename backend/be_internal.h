@@ -75,16 +75,14 @@ void be_const_maps_free(struct rw_const_map *cms, int n);
 int be_read_file(const char *path, void **data, size_t *size);
 /* Writes a whole file; 0 or -errno. */
 int be_write_file(const char *path, const void *data, size_t size);
-/* Runs argv (argv[0] searched in PATH), stdio inherited; with verbose,
- * prints the command first. The exit status (>= 0), 128 + signal, or
- * -errno when it could not run. */
-int be_run(const char *const *argv, bool verbose);
-/* be_run() in two halves, for a child that runs while we work: the pid,
- * or -errno; then its status as be_run() returns it. */
+/* Starts argv (argv[0] searched in PATH), stdio inherited; with verbose,
+ * prints the command first: the pid, or -errno when it could not run.
+ * be_wait(): its exit status (>= 0), 128 + signal, or -errno. */
 int be_spawn(const char *const *argv, bool verbose);
 int be_wait(int pid);
 /* be_spawn() with the child's fd in_fd where it was (inherited across the
- * exec, also when close-on-exec) and its stderr in err_path. */
+ * exec, also when close-on-exec; -1: none) and its stderr in err_path
+ * (NULL: ours). */
 int be_spawn_io(const char *const *argv, bool verbose, int in_fd, const char *err_path);
 
 /* Links the inlinable helpers (runtime/inline/helpers.c, bitcode embedded

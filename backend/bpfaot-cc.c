@@ -35,7 +35,7 @@ static struct {
 	const char *prog;
 	int opt_level;
 	bool no_types, no_inline_helpers, no_inline_maps;
-	const char *march, *march_flag;	/* --aot-march, NULL: x86-64 */
+	const char *march;	/* --aot-march, NULL: x86-64 */
 	const char **consts;	/* --aot-const=NAME=VALUE */
 	int nr_consts;
 	const char **const_maps;	/* --aot-const-map=MAP=FILE */
@@ -184,7 +184,6 @@ static int parse_aot(const char *a)
 		}
 		/* the baseline is the default: no march= in the manifest */
 		cli.march = i ? levels[i] : NULL;
-		cli.march_flag = i ? a + 5 : NULL;	/* "-march=..." */
 		return 0;
 	}
 	if (!strcmp(a, "--aot-no-types"))
@@ -345,7 +344,6 @@ static int compile_one(const char *input, const char *output)
 		.no_inline_helpers = cli.no_inline_helpers,
 		.no_inline_maps = cli.no_inline_maps,
 		.march = cli.march,
-		.march_flag = cli.march_flag,
 		.consts = cli.consts,
 		.nr_consts = cli.nr_consts,
 		.const_maps = cli.const_maps,

@@ -106,6 +106,7 @@ struct job {
 	 * the pipe's end we write, its bitcode and its stderr */
 	int early_pid, early_fd;
 	char *early_bc, *early_err;
+	char march_flag[32];	/* "-march=" o->march */
 };
 
 /* ----------------------------------------------------------- helpers */
@@ -186,36 +187,6 @@ static const char **pp_args(const struct be_opts *o, int *n)
 		if (shapes_preprocessed(o->src_args[i]))
 			r[(*n)++] = o->src_args[i];
 	return r;
-}
-
-/* be_run() with the command's stderr in err_path. */
-static int run_quiet(const char *const *argv, bool verbose, const char *err_path)
-{
-	int saved, fd, st;
-	size_t i;
-
-	if (verbose) {
-		fputc(' ', stderr);
-		for (i = 0; argv[i]; i++)
-			fprintf(stderr, " %s", argv[i]);
-		fputc('\n', stderr);
-	}
-	fflush(stderr);
-	fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	saved = dup(2);
-	if (saved < 0) {
-		st = -errno;
-		close(fd);
-		return st;
-	}
-	dup2(fd, 2);
-	close(fd);
-	st = be_run(argv, false);
-	dup2(saved, 2);
-	close(saved);
-	return st;
 }
 
 /* Appends the user's clang arguments to argv at *k, without the
@@ -430,7 +401,7 @@ static int native_base_args(const struct job *j, const char **argv, char *opt, s
 	argv[k++] = "-target";
 	argv[k++] = "x86_64-unknown-linux-gnu";
 	if (j->o->march)
-		argv[k++] = j->o->march_flag;
+		argv[k++] = j->march_flag;
 	argv[k++] = opt;
 	argv[k++] = "-fno-stack-protector";
 	argv[k++] = "-fno-asynchronous-unwind-tables";
@@ -683,7 +654,9 @@ static int native_front(struct job *j, const char *src, size_t src_len, const ch
 	native_front_args(j, argv, opt, sizeof(opt), src_path, bc);
 	/* the source's errors (what compiles for BPF only) are the program's
 	 * [-Waot] reason: 1 */
-	err = run_quiet(argv, j->o->verbose, err_path);
+	err = be_spawn_io(argv, j->o->verbose, -1, err_path);
+	if (err > 0)
+		err = be_wait(err);
 	if (err < 0)
 		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot run '%s': %s", j->clang,
 			    strerror(-err));
@@ -1229,7 +1202,7 @@ struct shared {
 	size_t n;
 	char **bc;	/* per program: its module, entry named */
 	char **obj;	/* per program: its native object */
-	int *status;	/* per program: the back end's status, as be_run() */
+	int *status;	/* per program: the back end's status, as be_wait() gives it */
 };
 
 static void shared_free(struct shared *s)
@@ -1508,6 +1481,7 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		fe_diag_pos(d, FE_ERROR, NULL, 0, 0, "no such file or directory: '%s'", o->input);
 		return -ENOENT;
 	}
+	snprintf(j.march_flag, sizeof(j.march_flag), "-march=%s", o->march ? o->march : "");
 	snprintf(j.tmpdir, sizeof(j.tmpdir), "%s/bpfaot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(j.tmpdir)) {
 		err = -errno;

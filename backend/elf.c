@@ -341,26 +341,10 @@ static void print_command(const char *const *argv)
 	fputc('\n', stderr);
 }
 
-int be_spawn(const char *const *argv, bool verbose)
-{
-	pid_t pid;
-	int err;
-
-	if (verbose)
-		print_command(argv);
-	fflush(stdout);
-	fflush(stderr);
-	/* posix_spawn, not fork(): no copy of this process's page tables (it
-	 * holds libLLVM, libclang and the parsed unit) and no copy-on-write
-	 * faults for the pages it writes after; a failed exec is its result */
-	err = posix_spawnp(&pid, argv[0], NULL, NULL, (char *const *)argv, environ);
-	return err ? -err : pid;
-}
-
 int be_spawn_io(const char *const *argv, bool verbose, int in_fd, const char *err_path)
 {
 	posix_spawn_file_actions_t fa;
-	int err, flags = fcntl(in_fd, F_GETFD);
+	int err, flags = in_fd >= 0 ? fcntl(in_fd, F_GETFD) : 0;
 	pid_t pid;
 
 	if (flags < 0)
@@ -369,20 +353,30 @@ int be_spawn_io(const char *const *argv, bool verbose, int in_fd, const char *er
 		print_command(argv);
 	fflush(stdout);
 	fflush(stderr);
+	/* posix_spawn, not fork(): no copy of this process's page tables (it
+	 * holds libLLVM, libclang and the parsed unit) and no copy-on-write
+	 * faults for the pages it writes after; a failed exec is its result */
 	err = posix_spawn_file_actions_init(&fa);
 	if (err)
 		return -err;
-	err = posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC,
-					       0600);
+	if (err_path)
+		err = posix_spawn_file_actions_addopen(&fa, 2, err_path,
+						       O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	/* in_fd stays open in the child for the exec only: no other child
 	 * spawned meanwhile inherits it (nothing else runs threads here) */
-	if (!err && fcntl(in_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+	if (!err && in_fd >= 0 && fcntl(in_fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
 		err = errno;
 	if (!err)
 		err = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-	fcntl(in_fd, F_SETFD, flags);
+	if (in_fd >= 0)
+		fcntl(in_fd, F_SETFD, flags);
 	posix_spawn_file_actions_destroy(&fa);
 	return err ? -err : pid;
+}
+
+int be_spawn(const char *const *argv, bool verbose)
+{
+	return be_spawn_io(argv, verbose, -1, NULL);
 }
 
 int be_wait(int pid)
@@ -395,11 +389,4 @@ int be_wait(int pid)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status) == 127 ? -ENOENT : WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
-}
-
-int be_run(const char *const *argv, bool verbose)
-{
-	int pid = be_spawn(argv, verbose);
-
-	return pid < 0 ? pid : be_wait(pid);
 }

@@ -256,8 +256,7 @@ static int try_inline(struct ctx *c, CXCursor call, CXCursor callee, long hi)
 	    !fe_unit__main_offset(c->u, clang_getCursorLocation(callee), &off) || off != rc.start ||
 	    !rw_is_ident_at(c->src, c->len, off, fe_helper__name(h)) || rc.end <= rc.start ||
 	    c->src[rc.end - 1] != ')') {
-		if (m && (rw_map_is_inlinable(m) || (rw_map_lookup_view(m) && fe_helper__id(h) == 1) ||
-			  (rw_map_view(m) && !rw_map_lookup_view(m) && fe_helper__id(h) != 1)))
+		if (m && (rw_map_is_inlinable(m) || rw_view_takes(m, fe_helper__id(h))))
 			fe_diag_remark(c->d, clang_getCursorLocation(call), &r,
 				       "'%s' on map '%s' stays a call: it is spelled in a macro body",
 				       fe_helper__name(h), fe_map__name(m));

@@ -156,6 +156,22 @@ const char *rw_map_lookup_view(const struct fe_map *m)
 	return view && strcmp(view, "queue") ? view : NULL;
 }
 
+#define LOOKUP_ID 1	/* bpf_map_lookup_elem */
+#define PUSH_ID 87	/* bpf_map_push_elem */
+#define POP_ID 88	/* bpf_map_pop_elem */
+#define PEEK_ID 89	/* bpf_map_peek_elem */
+
+bool rw_view_takes(const struct fe_map *m, uint32_t id)
+{
+	const char *view = rw_map_view(m);
+
+	if (!view)
+		return false;
+	if (strcmp(view, "queue"))
+		return id == LOOKUP_ID;
+	return id == PUSH_ID || id == POP_ID || id == PEEK_ID;
+}
+
 char *rw_view_lookup(const struct fe_map *m, const char *key)
 {
 	const char *view = rw_map_lookup_view(m);
@@ -342,10 +358,6 @@ int rw_inline_map_lookup(const struct rw_call *c, char **text, const struct fe_m
 	return 1;
 }
 
-#define PUSH_ID 87	/* bpf_map_push_elem */
-#define POP_ID 88	/* bpf_map_pop_elem */
-#define PEEK_ID 89	/* bpf_map_peek_elem */
-
 int rw_inline_queue_op(const struct rw_call *c, char **text, const struct fe_map **values_of)
 {
 	uint32_t id = fe_helper__id(c->h);
@@ -354,9 +366,8 @@ int rw_inline_queue_op(const struct rw_call *c, char **text, const struct fe_map
 	CXCursor v;
 	int n;
 
-	if (c->nr_args != (id == PUSH_ID ? 3 : 2) || !(m = any_map_arg(c, c->args[0])))
-		return 0;
-	if (!rw_map_view(m) || strcmp(rw_map_view(m), "queue"))
+	if (c->nr_args != (id == PUSH_ID ? 3 : 2) || !(m = any_map_arg(c, c->args[0])) ||
+	    !rw_view_takes(m, id))
 		return 0;
 	v = rw_expr_strip(c->args[1]);
 	if (clang_getCanonicalType(clang_getCursorType(v)).kind != CXType_Pointer ||
@@ -377,7 +388,9 @@ int rw_inline_queue_op(const struct rw_call *c, char **text, const struct fe_map
 			     "(unsigned long long)(%s), %uu)",
 			     fe_map__name(m), val, flags, fe_map__value_size(m));
 	else
-		n = asprintf(text, "__bpfaot_inline_queue_take(__bpfaot_queue_v1_%s, (void *)(%s), %uu, %d, %d)",
+		n = asprintf(text,
+			     "__bpfaot_inline_queue_take(__bpfaot_queue_v1_%s, (void *)(%s), %uu, "
+			     "%d, %d)",
 			     fe_map__name(m), val, fe_map__value_size(m),
 			     fe_map__type(m) == MAP_TYPE_STACK, id == POP_ID);
 	free(val);

@@ -132,6 +132,9 @@ bool rw_map_is_inlinable(const struct fe_map *m);
  * (all but "queue"). */
 const char *rw_map_view(const struct fe_map *m);
 const char *rw_map_lookup_view(const struct fe_map *m);
+/* True when a call of helper id on m goes through m's view (a lookup on a
+ * hash or per-CPU map, push, pop and peek on a queue or stack). */
+bool rw_view_takes(const struct fe_map *m, uint32_t id);
 /* The call that looks key (a C expression of a pointer) up in m through
  * its view (malloc'ed; NULL on ENOMEM), and the declarations a view needs,
  * written to f: declared[] says which kinds' bodies f has declared. */

@@ -417,7 +417,6 @@ static void freeze_consts(struct linker *lk)
 	}
 }
 
-/* Binds one undefined symbol; see docs/object-format.md. */
 static const void *htab_view(const struct rt_map *m)
 {
 	return rt_map__htab(m);
@@ -445,6 +444,7 @@ static const struct {
 	{ BPFAOT_QUEUE_PREFIX, "queue or stack", queue_view },
 };
 
+/* Binds one undefined symbol; see docs/object-format.md. */
 static int bind_undef(struct linker *lk, const struct rt_elf_sym *s, struct lsym *ls)
 {
 	const char *name = s->name;
