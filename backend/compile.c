@@ -293,6 +293,71 @@ static int preprocess(struct job *j, const char *out)
 	return 0;
 }
 
+/* The skimmed unit's parse also fails on what a declaration left out
+ * could turn into a warning instead of an error: a call to an undeclared
+ * function, a struct first declared in a parameter list. */
+static const char *const skim_werror[] = {
+	"-Werror=implicit-function-declaration",
+	"-Werror=visibility",
+};
+
+/* Skims the preprocessed unit at path (fe_skim(): libclang then parses a
+ * fraction of vmlinux.h) and parses it; when the skimmed text does not
+ * parse cleanly, parses the whole unit, as without the skim (what libclang
+ * said of the skimmed text is dropped). The source preview parses the
+ * whole unit: it shows every declaration. 0 or -errno (j->u set). */
+static int parse_unit(struct job *j, const char *path, const char **args, int nr_args)
+{
+	const bool verbose = j->o->verbose;
+	struct fe_skim_stats st = { 0 };
+	size_t len = 0, mark = fe_diags__count(j->d), i;
+	char *whole = NULL, *skimmed = NULL;
+	const char **sargs = NULL;
+	int err = 0;
+
+	if (j->o->emit != BE_EMIT_SOURCE && !getenv("BPFAOT_CC_KEEP_DECLS") &&
+	    !be_read_file(path, (void **)&whole, &len) && (skimmed = malloc(len + 1)) &&
+	    (sargs = calloc((size_t)nr_args + 3, sizeof(*sargs)))) {
+		memcpy(skimmed, whole, len);
+		err = fe_skim(skimmed, len, &st);
+		if (!err && st.left_out + st.by_name)
+			err = be_write_file(path, skimmed, len);
+		if (err)
+			goto out;
+	}
+	if (st.left_out + st.by_name) {
+		for (i = 0; i < (size_t)nr_args; i++)
+			sargs[i] = args[i];
+		for (i = 0; i < sizeof(skim_werror) / sizeof(skim_werror[0]); i++)
+			sargs[nr_args + i] = skim_werror[i];
+		j->u = fe_unit__parse(path, sargs, nr_args + (int)i, j->d);
+		if (verbose)
+			fprintf(stderr,
+				"  (bpfaot-cc) skim: %zu of %zu top-level declarations left out, "
+				"%zu more cut to a forward declaration%s\n",
+				st.left_out, st.decls, st.by_name,
+				j->u ? "" : "; the skimmed unit does not parse, the whole one is parsed");
+		if (j->u)
+			goto out;
+		fe_diags__truncate(j->d, mark);
+		err = be_write_file(path, whole, len);
+		if (err)
+			goto out;
+	}
+	j->u = fe_unit__parse(path, args, nr_args, j->d);
+	err = j->u ? 0 : -errno;	/* libclang's report, or errno's */
+	goto out_free;
+out:
+	if (err)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot skim '%s': %s", path,
+			    strerror(-err));
+out_free:
+	free(sargs);
+	free(skimmed);
+	free(whole);
+	return err;
+}
+
 static bool is_data_section(const char *s)
 {
 	return !strcmp(s, ".data") || !strcmp(s, ".rodata") || !strcmp(s, ".bss") ||
@@ -1514,10 +1579,8 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		parse_err = -ENOMEM;
 	} else {
 		parse_err = preprocess(&j, i_path);
-		if (!parse_err) {
-			j.u = fe_unit__parse(i_path, parse_args, nr_parse_args, d);
-			parse_err = j.u ? 0 : -errno;
-		}
+		if (!parse_err)
+			parse_err = parse_unit(&j, i_path, parse_args, nr_parse_args);
 	}
 	err = bpf_compile_finish(&j, pid, clang_status);
 	if (err) {

@@ -105,6 +105,22 @@ struct fe_map;
 struct fe_global;
 struct fe_helper;
 
+/* What fe_skim() left out of a preprocessed unit. */
+struct fe_skim_stats {
+	size_t decls;		/* top-level declarations (0: the text is left whole) */
+	size_t left_out;	/* blanked: nothing kept names them */
+	size_t by_name;		/* records cut to `struct T ;`: named only behind `*` */
+};
+
+/* Blanks in place the top-level declarations of src (a unit preprocessed
+ * by clang -E) that nothing kept names: a cheap, textual over-approximation
+ * of what the unit needs, so that libclang parses a fraction of vmlinux.h
+ * (frontend/skim.c). Offsets and line numbers do not change. The result
+ * must be checked by parsing it: a declaration the text could not see as
+ * needed shows as a parse error (the caller then parses the whole text).
+ * 0, or -ENOMEM (src unchanged). */
+int fe_skim(char *src, size_t len, struct fe_skim_stats *st);
+
 /* Parses `path` for the BPF target with the compile flags in args (the -I,
  * -D, -U, -include, -std=... of the user's command line; "-target bpf" is
  * added). A path ending in ".i" is the output of `clang -E` for the BPF

@@ -157,26 +157,28 @@ static bool line_marker(const char *src, size_t len, size_t i, unsigned *line, c
 }
 
 /* Copies src[from, to), tracking the original line (and line markers);
- * emits a pending #line after the first newline that ends a logical line. */
+ * emits a pending #line after the first newline that ends a logical line.
+ * A line at a time (a unit with vmlinux.h is megabytes). */
 static void copy_orig(struct out *o, const char *src, size_t len, unsigned from, unsigned to,
 		      unsigned *line)
 {
-	unsigned i, mline = 0;
-	bool marker = false, sys;
+	unsigned i, end, mline = 0;
+	const char *nl;
+	bool marker, sys;
 
-	for (i = from; i < to; i++) {
-		if ((i == 0 || src[i - 1] == '\n') &&
-		    line_marker(src, len, i, &mline, &o->mark_file, &o->mark_len, &sys))
-			marker = true;
-		fputc(src[i], o->f);
-		o->at_bol = src[i] == '\n';
-		if (src[i] != '\n')
-			continue;
+	for (i = from; i < to; i = end) {
+		marker = (i == 0 || src[i - 1] == '\n') &&
+			 line_marker(src, len, i, &mline, &o->mark_file, &o->mark_len, &sys);
+		nl = memchr(src + i, '\n', to - i);
+		end = nl ? (unsigned)(nl - src) + 1 : to;
+		fwrite(src + i, 1, end - i, o->f);
+		o->at_bol = !!nl;
+		if (!nl)
+			break;
 		(*line)++;
 		if (marker)
 			*line = mline;
-		marker = false;
-		if (i > 0 && src[i - 1] == '\\')
+		if (end >= 2 && src[end - 2] == '\\')
 			o->at_bol = false;
 		emit_line(o, *line);
 	}

@@ -1897,9 +1897,10 @@ START_TEST(test_large_program)
 }
 END_TEST
 
-/* The shared native front end (backend/compile.c) over the pruned unit
- * (rewriters/prune.c): a file's fat object and its diagnostics are byte
- * for byte those of the compile program by program with every declaration
+/* The shared native front end (backend/compile.c) over the skimmed
+ * (frontend/skim.c) and pruned (rewriters/prune.c) unit: a file's fat
+ * object and its diagnostics are byte for byte those of the compile
+ * program by program with every declaration, parsed whole
  * (BPFAOT_CC_PER_PROGRAM=1 BPFAOT_CC_KEEP_DECLS=1), and -v shows how many
  * native front ends ran (counted by hand). */
 struct shared_case {
@@ -1972,12 +1973,56 @@ START_TEST(test_shared_front_end)
 }
 END_TEST
 
+/* The skim before the parse (frontend/skim.c) where it leaves out too
+ * much (tests/data/cc/skim_fallback.bpf.c): -v says the skimmed unit does
+ * not parse and the whole one is parsed; the object is byte for byte the
+ * one of the whole parse (BPFAOT_CC_KEEP_DECLS=1), and the program gives
+ * its hand-computed 24 on aot and interp. */
+START_TEST(test_skim_fallback)
+{
+	static const char *const engines[] = { "aot", "interp" };
+	char dir[96], out[OUT_SZ], path[PATH_MAX], whole[PATH_MAX];
+	unsigned char *a, *b;
+	size_t alen, blen, e;
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_msg(cc_data(dir, "skim_fallback.bpf.c", "", "-v", out, sizeof(out)) == 0,
+		      "%.2000s", out);
+	ck_assert_msg(strstr(out, "(bpfaot-cc) skim: ") &&
+			      strstr(out, "; the skimmed unit does not parse, the whole one is parsed\n"),
+		      "%.3000s", out);
+	ck_assert_msg(!strstr(out, "error"), "%.3000s", out);
+	ck_assert_int_eq(tu_sh(out, sizeof(out),
+			       "cd '%s' && BPFAOT_CC_KEEP_DECLS=1 '%s' " CC_FLAGS
+			       " -c tests/data/cc/skim_fallback.bpf.c -o '%s/whole.o'",
+			       root, cc_bin, dir),
+			 0);
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	snprintf(whole, sizeof(whole), "%s/whole.o", dir);
+	a = read_file(path, &alen);
+	b = read_file(whole, &blen);
+	ck_assert_msg(alen == blen && !memcmp(a, b, alen), "the objects differ");
+	free(a);
+	free(b);
+	ck_assert_msg(has_aot(path, "skim_fallback"), "no .aot.skim_fallback");
+	write_inputs(dir);
+	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
+		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --data-in='%s/pkt64' '%s'",
+				    run_bin, engines[e], dir, path) == 0, "%s: %.2000s", engines[e], out);
+		ck_assert_uint_eq(retval_of(out), 24);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
 /* The same with the running kernel's vmlinux.h (bpftool btf dump), where
  * pruning leaves out most of the unit: three programs in libbpf-tools'
  * style (CO-RE reads, tp_btf, a packet parser). */
 START_TEST(test_shared_vmlinux)
 {
 	char dir[96], out[OUT_SZ], flags[256];
+	size_t left, decls;
+	const char *r;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		printf("SKIP: shared front end with vmlinux.h: no /sys/kernel/btf/vmlinux\n");
@@ -1992,13 +2037,21 @@ START_TEST(test_shared_vmlinux)
 	}
 	snprintf(flags, sizeof(flags), CC_FLAGS " -D__TARGET_ARCH_x86 -I'%s'", dir);
 	check_shared(dir, "tests/data/cc/vmlinux_progs.bpf.c", flags, 1);
+	/* the skim left most of vmlinux.h out of the parse */
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && '%s' -v %s -c "
+			       "tests/data/cc/vmlinux_progs.bpf.c -o '%s/v.o'", root, cc_bin, flags,
+			       dir), 0);
+	r = strstr(out, "(bpfaot-cc) skim: ");
+	ck_assert_msg(r && sscanf(r, "(bpfaot-cc) skim: %zu of %zu", &left, &decls) == 2 &&
+			      left > decls / 2 && !strstr(r, "does not parse"),
+		      "%.3000s", out);
 	tmpdir_rm(dir);
 }
 END_TEST
 
-/* -v prints each step's command: the BPF compile as given, then the two
- * clang runs of each program's native compile, whose temporary directory is
- * gone afterwards. */
+/* -v prints each step's command: the BPF compile as given, -E, the native
+ * front end, what the skim left out of the parse, then each program's
+ * back end, whose temporary directory is gone afterwards. */
 START_TEST(test_verbose)
 {
 	char dir[96], out[OUT_SZ], *line, *s, want[PATH_MAX + 256];
@@ -2026,6 +2079,13 @@ START_TEST(test_verbose)
 				      "%s", line);
 			continue;
 		}
+		if (n == 3) {
+			/* what the parse was spared (frontend/skim.c) */
+			ck_assert_msg(strstr(line, "  (bpfaot-cc) skim: ") == line &&
+					      strstr(line, " top-level declarations left out, "),
+				      "%s", line);
+			continue;
+		}
 		/* the native front end, then the back ends (in bpfaot-cc) */
 		ck_assert_msg(n == 2 ? strstr(line, "  clang-14 -target x86_64-unknown-linux-gnu -O3 "
 						 "-fno-stack-protector ") == line :
@@ -2039,8 +2099,9 @@ START_TEST(test_verbose)
 		ck_assert_msg(!file_exists(tmp), "%s was left behind", tmp);
 	}
 	/* the BPF compile, the preprocessing, the native front end the four
-	 * programs share (source to IR), then one per program (IR to object) */
-	ck_assert_uint_eq(n, 2 + 1 + 4);
+	 * programs share (source to IR), the skim, then one per program (IR to
+	 * object) */
+	ck_assert_uint_eq(n, 2 + 1 + 1 + 4);
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -2583,6 +2644,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_loop_test(tc, test_shared_front_end, 0,
 			    (int)(sizeof(shared_cases) / sizeof(shared_cases[0])));
 	tcase_add_test(tc, test_shared_vmlinux);
+	tcase_add_test(tc, test_skim_fallback);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);

@@ -445,6 +445,93 @@ START_TEST(test_sec_table)
 }
 END_TEST
 
+/* fe_skim() on a hand-written preprocessed unit: per line, what must be
+ * left of it (decided by hand from the rules in frontend/skim.c). KEEP:
+ * unchanged; BLANK: as many spaces as it had characters; NAME: its first
+ * `keep` characters, spaces, and its last character (`;`). */
+enum skim_want { KEEP, BLANK, NAME };
+
+struct skim_line {
+	const char *text;
+	enum skim_want want;
+	unsigned keep;
+};
+
+static const struct skim_line skim_lines[] = {
+	{ "# 1 \"t.bpf.c\"", KEEP, 0 },
+	{ "typedef unsigned int u32;", KEEP, 0 },	/* struct a's member */
+	{ "typedef unsigned long long u64;", BLANK, 0 },	/* nobody's */
+	{ "struct inner { u32 x; };", KEEP, 0 },	/* by value in struct a */
+	{ "struct far { int deep; };", BLANK, 0 },	/* only in ptr_only's body */
+	{ "struct ptr_only { struct far *f; int y; };", NAME, 15 },	/* behind a `*` */
+	{ "enum { SIZE = 4, OTHER = 5 };", KEEP, 0 },	/* SIZE: struct a's bound */
+	{ "enum unused_e { U1, U2 };", BLANK, 0 },
+	{ "#pragma pack(push, 1)", KEEP, 0 },
+	{ "struct a { struct inner in; struct ptr_only *p; u32 arr[SIZE]; };", KEEP, 0 },
+	{ "struct member_only { int val; };", KEEP, 0 },	/* c->m->val */
+	{ "struct c { struct member_only *m; };", KEEP, 0 },
+	{ "struct unused {", BLANK, 0 },
+	{ "# 7 \"t.h\"", KEEP, 0 },	/* a line marker inside stays */
+	{ "  int z; };", BLANK, 0 },
+	{ "int used_proto(int);", KEEP, 0 },
+	{ "int unused_proto(int);", BLANK, 0 },
+	{ "typedef int (*cb_t)(u64 arg);", BLANK, 0 },	/* u64 is named in a blank one */
+	{ "struct fwd;", KEEP, 0 },	/* forward declarations stay */
+	{ "int (*fnptr_var)(void);", KEEP, 0 },	/* a variable */
+	{ "static int counter;", KEEP, 0 },
+	{ "int prog(struct a *a, struct c *c)", KEEP, 0 },
+	{ "{ return used_proto(a->arr[0]) + c->m->val + counter; }", KEEP, 0 },
+};
+
+START_TEST(test_skim)
+{
+	size_t n = sizeof(skim_lines) / sizeof(skim_lines[0]), i, len = 0, off = 0, k;
+	struct fe_skim_stats st;
+	char *src, *in;
+
+	for (i = 0; i < n; i++)
+		len += strlen(skim_lines[i].text) + 1;
+	src = malloc(len + 1);
+	ck_assert_ptr_nonnull(src);
+	for (i = 0; i < n; i++)
+		off += (size_t)sprintf(src + off, "%s\n", skim_lines[i].text);
+	in = strdup(src);
+	ck_assert_int_eq(fe_skim(src, len, &st), 0);
+	/* 18 declarations (line markers and pragmas are none): 6 left out, 1 by name */
+	ck_assert_uint_eq(st.decls, 18);
+	ck_assert_uint_eq(st.left_out, 6);
+	ck_assert_uint_eq(st.by_name, 1);
+	for (i = 0, off = 0; i < n; i++) {
+		const struct skim_line *l = &skim_lines[i];
+		size_t ll = strlen(l->text);
+
+		ck_assert_msg(src[off + ll] == '\n', "line %zu lost its end", i);
+		for (k = 0; k < ll; k++) {
+			char want = l->text[k];
+
+			if (l->want == BLANK || (l->want == NAME && k >= l->keep && k + 1 < ll))
+				want = ' ';
+			ck_assert_msg(src[off + k] == want, "line %zu ('%s'), column %zu: '%c', want '%c'",
+				      i, l->text, k, src[off + k], want);
+		}
+		off += ll + 1;
+	}
+	/* nothing to leave out: the text stays as it was */
+	strcpy(src, "# 1 \"t.bpf.c\"\ntypedef unsigned int u32;\nu32 x;\n");
+	ck_assert_int_eq(fe_skim(src, strlen(src), &st), 0);
+	ck_assert_uint_eq(st.decls, 2);
+	ck_assert_uint_eq(st.left_out + st.by_name, 0);
+	ck_assert_str_eq(src, "# 1 \"t.bpf.c\"\ntypedef unsigned int u32;\nu32 x;\n");
+	/* a literal that does not end: left whole, nothing counted */
+	strcpy(src, "struct x { int a; };\nchar *s = \"abc\n");
+	ck_assert_int_eq(fe_skim(src, strlen(src), &st), 0);
+	ck_assert_uint_eq(st.decls, 0);
+	ck_assert_str_eq(src, "struct x { int a; };\nchar *s = \"abc\n");
+	free(in);
+	free(src);
+}
+END_TEST
+
 static Suite *fe_suite(void)
 {
 	Suite *s = suite_create("fe");
@@ -456,6 +543,7 @@ static Suite *fe_suite(void)
 	tcase_add_test(core, test_funcs_and_legacy);
 	tcase_add_test(core, test_ubpf_convention);
 	tcase_add_test(core, test_sec_table);
+	tcase_add_test(core, test_skim);
 	tcase_set_timeout(core, 60);
 	tcase_add_test(errors, test_missing_file);
 	tcase_add_test(errors, test_bad_source);
