@@ -107,6 +107,17 @@ struct job {
 	int early_pid, early_fd;
 	char *early_bc, *early_err;
 	char march_flag[32];	/* "-march=" o->march */
+	/* defer: finish_prog() waits (speculate()): the programs whose
+	 * native objects wait for it, in order */
+	bool defer;
+	struct pending *pend;
+	size_t nr_pend;
+};
+
+struct pending {
+	const struct fe_prog *p;
+	char *obj;
+	size_t dmark;	/* j->d's count when it was deferred */
 };
 
 /* ----------------------------------------------------------- helpers */
@@ -733,6 +744,21 @@ static int native_front(struct job *j, const char *src, size_t src_len, const ch
 
 #define NATIVE_TRIPLE "x86_64-unknown-linux-gnu"
 
+/* LLVM's diagnostics in a back end: an error is printed and fails it;
+ * warnings and remarks (`loop not unrolled`) are dropped, as the native
+ * front end's -w drops clang's: the BPF compile has shown the source's. */
+static void back_end_diag(LLVMDiagnosticInfoRef di, void *failed)
+{
+	char *msg;
+
+	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
+		return;
+	msg = LLVMGetDiagInfoDescription(di);
+	fprintf(stderr, "bpfaot-cc: error: %s\n", msg);
+	LLVMDisposeMessage(msg);
+	*(bool *)failed = true;
+}
+
 /* The native back end, in a fork()ed child of bpfaot-cc (no program start,
  * no libLLVM to load again, and a fatal error of LLVM ends the child, not
  * the compile): bitcode sem -> LLVM's default<On> pipeline, tuned as clang
@@ -752,6 +778,7 @@ static int back_end_child(const struct job *j, const char *sem, const char *out,
 	LLVMErrorRef e;
 	char pipeline[32], *msg = NULL;
 	int lvl = j->o->opt_level < 0 ? 0 : j->o->opt_level > 3 ? 3 : j->o->opt_level;
+	bool failed = false;
 
 	LLVMInitializeX86TargetInfo();
 	LLVMInitializeX86Target();
@@ -759,6 +786,7 @@ static int back_end_child(const struct job *j, const char *sem, const char *out,
 	LLVMInitializeX86AsmPrinter();
 	/* inlined helpers hold x86 assembly (rep movsb) */
 	LLVMInitializeX86AsmParser();
+	LLVMContextSetDiagnosticHandler(ctx, back_end_diag, &failed);
 	if (LLVMCreateMemoryBufferWithContentsOfFile(sem, &buf, &msg) ||
 	    LLVMParseBitcodeInContext2(ctx, buf, &m)) {
 		fprintf(stderr, "bpfaot-cc: error: cannot read '%s'\n", sem);
@@ -789,7 +817,7 @@ static int back_end_child(const struct job *j, const char *sem, const char *out,
 		fprintf(stderr, "bpfaot-cc: error: cannot write '%s': %s\n", out, msg);
 		return 1;
 	}
-	return 0;
+	return failed;
 }
 
 /* Starts back_end_child() over sem: the child's pid, or -errno. */
@@ -1120,6 +1148,38 @@ out:
 
 /* A program whose source has what native code cannot mean (inline BPF
  * assembly, BPF-only builtins) gets a [-Waot] warning: true. */
+/* finish_prog() now, or once the BPF object is known (j->defer). */
+static int finish_or_defer(struct job *j, const struct fe_prog *p, const struct rw_opts *ropts,
+			   const char *obj_path)
+{
+	struct pending *n;
+
+	if (!j->defer)
+		return finish_prog(j, p, ropts, obj_path);
+	n = realloc(j->pend, (j->nr_pend + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	j->pend = n;
+	n[j->nr_pend].p = p;
+	n[j->nr_pend].dmark = fe_diags__count(j->d);
+	n[j->nr_pend].obj = strdup(obj_path);
+	if (!n[j->nr_pend].obj)
+		return -ENOMEM;
+	j->nr_pend++;
+	return 0;
+}
+
+static void pending_free(struct job *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->nr_pend; i++)
+		free(j->pend[i].obj);
+	free(j->pend);
+	j->pend = NULL;
+	j->nr_pend = 0;
+}
+
 static bool refuse_unsupported(struct job *j, const struct fe_prog *p)
 {
 	CXSourceLocation loc;
@@ -1193,7 +1253,7 @@ static int do_prog(struct job *j, const struct fe_prog *p)
 		j->wrote = !err;
 		goto out;
 	}
-	err = finish_prog(j, p, &ropts, obj_path);
+	err = finish_or_defer(j, p, &ropts, obj_path);
 out:
 	free(obj);
 	free(err_path);
@@ -1435,7 +1495,7 @@ static int compile_shared(struct job *j, bool *done)
 		if (err > 0)
 			report_native_failure(j, p, err_path, false);
 		else if (!err)
-			err = finish_prog(j, p, &ropts, s.obj[k]);
+			err = finish_or_defer(j, p, &ropts, s.obj[k]);
 		k++;
 		if (err < 0)
 			break;
@@ -1531,11 +1591,200 @@ static int write_fat(struct job *j)
 	return err;
 }
 
+/* The native code of the selected program (one), or of every program
+ * (the shared front end, else one by one), or the source preview. */
+static int compile_progs(struct job *j, const struct fe_prog *one)
+{
+	const struct fe_prog *p;
+	bool shared = false;
+	size_t i;
+	int err;
+
+	if (one)
+		return do_prog(j, one);
+	if (j->o->emit == BE_EMIT_SOURCE) {
+		const struct rw_opts ropts = rw_opts_of(j);
+		char *src = NULL;
+		size_t len;
+
+		err = rw_rewrite(j->u, NULL, &ropts, j->d, &src, &len);
+		if (!err)
+			err = write_out(j, j->o->output, src, len);
+		free(src);
+		return err;
+	}
+	err = compile_shared(j, &shared);
+	fe_unit__for_each_prog(p, j->u, i) {
+		if (err || shared)
+			break;
+		if (!is_runtime_prog(j, p))
+			continue;
+		err = do_prog(j, p);
+	}
+	return err;
+}
+
+/* ------------------------------------------------- speculative native code */
+
+/*
+ * The native code needs from the BPF object only where each global lives
+ * (and legacy maps' layouts): the rewrite turns a global the object holds
+ * into an extern, the others stay definitions. The rest of the object is
+ * for the manifest and the fat object. So while the BPF compile still
+ * runs, the native code is built from predicted locations (a global is
+ * in the object unless it is static and no program uses it, or a static
+ * const scalar: predict_located(); in the section the frontend derives:
+ * fe_global__section()), its manifests wait (j->defer), and once the
+ * object is there the prediction is checked: the same globals, in the
+ * same sections, of the same sizes. Then the rewrite would have written
+ * the same text, so the objects are the ones the plain order builds, and
+ * what the compile said (kept in a sink of its own) is said where the
+ * plain order says it; otherwise both are dropped and the native code is
+ * built again from the object's locations (-v says which). Only for the fat object of a
+ * file without legacy maps, `.text` programs, --aot-const-map, -Raot or
+ * --aot-no-types (these need the object or say things), and not with
+ * BPFAOT_CC_NO_SPECULATE=1 in the environment.
+ */
+struct spec {
+	bool active;
+	int err;		/* the speculative compile's own result */
+	struct fe_diags *d;	/* what it said, said again when it stands */
+	bool *located;		/* per global: predicted to be in the object */
+	char **section;
+	uint64_t *size;
+	size_t n;
+};
+
+static bool can_speculate(const struct job *j)
+{
+	const struct be_opts *o = j->o;
+	const struct fe_prog *p;
+	struct fe_map *m;
+	size_t i;
+
+	if (o->emit != BE_EMIT_FAT || o->prog || o->no_types || o->nr_const_maps ||
+	    fe_diags__remarks_aot(j->d) || getenv("BPFAOT_CC_NO_SPECULATE"))
+		return false;
+	fe_unit__for_each_map(m, j->u, i)
+		if (fe_map__is_legacy(m))
+			return false;
+	fe_unit__for_each_prog(p, j->u, i)
+		if (!strcmp(fe_prog__section(p), ".text"))
+			return false;
+	return true;
+}
+
+static void spec_free(struct spec *sp)
+{
+	size_t i;
+
+	for (i = 0; i < sp->n; i++)
+		free(sp->section ? sp->section[i] : NULL);
+	free(sp->located);
+	free(sp->section);
+	free(sp->size);
+	fe_diags__free(sp->d);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* Whether the BPF compile keeps global g (clang -O2 drops a static that
+ * no program uses, and folds a static const scalar into the code). */
+static bool predict_located(const struct job *j, const struct fe_global *g)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(fe_global__cursor(g)));
+	const struct fe_prog *p;
+	bool used = false;
+	size_t i, k;
+
+	if (!fe_global__is_static(g))
+		return true;
+	fe_unit__for_each_prog(p, j->u, i)
+		for (k = 0; k < fe_prog__nr_globals(p) && !used; k++)
+			used = fe_prog__global(p, k) == g;
+	if (!used)
+		return false;
+	return !fe_global__is_const(g) || clang_isVolatileQualifiedType(t) ||
+	       t.kind == CXType_Record || t.kind == CXType_ConstantArray ||
+	       t.kind == CXType_IncompleteArray;
+}
+
+/* Predicts the globals' locations and builds the native code from them,
+ * its manifests deferred. sp->active when it ran. */
+static void speculate(struct job *j, struct spec *sp)
+{
+	struct fe_diags *d = j->d;
+	struct fe_global *g;
+	size_t i, n = fe_unit__nr_globals(j->u);
+
+	memset(sp, 0, sizeof(*sp));
+	sp->n = n;
+	sp->located = calloc(n + 1, sizeof(*sp->located));
+	sp->section = calloc(n + 1, sizeof(*sp->section));
+	sp->size = calloc(n + 1, sizeof(*sp->size));
+	sp->d = fe_diags__new_like(j->d);
+	if (!sp->located || !sp->section || !sp->size || !sp->d)
+		goto fail;
+	fe_unit__for_each_global(g, j->u, i) {
+		sp->located[i] = predict_located(j, g);
+		sp->section[i] = strdup(fe_global__section(g));
+		sp->size[i] = fe_global__size(g);
+		if (!sp->section[i] ||
+		    (sp->located[i] && fe_global__set_location(g, sp->section[i], 0, sp->size[i])))
+			goto fail;
+	}
+	sp->active = true;
+	j->d = sp->d;
+	j->defer = true;
+	sp->err = compile_progs(j, NULL);
+	j->defer = false;
+	j->d = d;
+	return;
+fail:
+	fe_unit__for_each_global(g, j->u, i)
+		fe_global__forget_location(g);
+	spec_free(sp);
+}
+
+/* After locate(): whether the speculative native code stands (else it is
+ * dropped, and -v says why). */
+static bool speculation_held(struct job *j, struct spec *sp)
+{
+	char why[256] = "";
+	struct fe_global *g;
+	size_t i;
+
+	if (sp->err)
+		snprintf(why, sizeof(why), "it failed (%s)", strerror(-sp->err));
+	fe_unit__for_each_global(g, j->u, i) {
+		bool located = fe_global__offset(g) >= 0;
+
+		if (*why)
+			break;
+		if (located != sp->located[i] ||
+		    (located && (strcmp(fe_global__section(g), sp->section[i]) ||
+				 fe_global__size(g) != sp->size[i])))
+			snprintf(why, sizeof(why), "global '%s' is %s", fe_global__name(g),
+				 !located	     ? "not in the BPF object" :
+				 !sp->located[i] ? "in the BPF object" :
+						   "elsewhere in the BPF object");
+	}
+	if (j->o->verbose)
+		fprintf(stderr, "  (bpfaot-cc) native code built during the BPF compile: %s%s\n",
+			*why ? "built again: " : "kept", why);
+	if (!*why)
+		return true;
+	pending_free(j);
+	return false;
+}
+
 int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 {
 	struct job j = { .o = o, .d = d, .clang = o->clang ? o->clang : BPFAOT_CLANG };
-	const struct fe_prog *one, *p;
+	const struct fe_prog *one;
 	const char *tmp = getenv("TMPDIR");
+	struct spec spec = { 0 };
+	struct rw_opts ropts;
+	struct fe_global *g;
 	const char **parse_args = NULL;
 	char *i_path = NULL;
 	int err, pid, parse_err, nr_parse_args;
@@ -1581,6 +1830,8 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		parse_err = preprocess(&j, i_path);
 		if (!parse_err)
 			parse_err = parse_unit(&j, i_path, parse_args, nr_parse_args);
+		if (!parse_err && can_speculate(&j))
+			speculate(&j, &spec);
 	}
 	err = bpf_compile_finish(&j, pid, clang_status);
 	if (err) {
@@ -1602,6 +1853,9 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		err = parse_err;
 		goto out_free;
 	}
+	if (spec.active)
+		fe_unit__for_each_global(g, j.u, i)
+			fe_global__forget_location(g);
 	err = check_all_progs(&j);
 	if (err)
 		goto out_free;
@@ -1620,30 +1874,16 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 		err = -ENOMEM;
 		goto out_free;
 	}
-	if (one) {
-		err = do_prog(&j, one);
-	} else if (o->emit == BE_EMIT_SOURCE) {
-		char *src = NULL;
-		size_t len;
-		const struct rw_opts ropts = rw_opts_of(&j);
-
-		err = rw_rewrite(j.u, NULL, &ropts, d, &src, &len);
-		if (!err)
-			err = write_out(&j, o->output, src, len);
-		free(src);
-	} else {
-		bool shared = false;
-
-		err = compile_shared(&j, &shared);
-		fe_unit__for_each_prog(p, j.u, i) {
-			if (err || shared)
-				break;
-			if (!is_runtime_prog(&j, p))
-				continue;
-			err = do_prog(&j, p);
-			if (err)
-				break;
+	ropts = rw_opts_of(&j);
+	if (spec.active && speculation_held(&j, &spec)) {
+		/* what it said, where the plain order says it */
+		for (i = 0, mark = 0; i < j.nr_pend && !err; mark = j.pend[i++].dmark) {
+			fe_diags__append(d, spec.d, mark, j.pend[i].dmark);
+			err = finish_prog(&j, j.pend[i].p, &ropts, j.pend[i].obj);
 		}
+		fe_diags__append(d, spec.d, mark, fe_diags__count(spec.d));
+	} else {
+		err = compile_progs(&j, one);
 	}
 	if (!err && fe_diags__nr_errors(d))
 		err = -EINVAL;	/* -Werror=aot */
@@ -1658,6 +1898,8 @@ int be_compile(const struct be_opts *o, struct fe_diags *d, int *clang_status)
 	if (!err && o->emit == BE_EMIT_FAT)
 		err = write_fat(&j);
 out_free:
+	spec_free(&spec);
+	pending_free(&j);
 	early_stop(&j);
 	free(j.early_bc);
 	free(j.early_err);

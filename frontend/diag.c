@@ -215,6 +215,44 @@ static struct diag *push(struct fe_diags *d, enum fe_severity sev, char *head)
 	return dg;
 }
 
+struct fe_diags *fe_diags__new_like(const struct fe_diags *like)
+{
+	struct fe_diags *d = fe_diags__new();
+
+	if (d && like) {
+		d->werror_aot = like->werror_aot;
+		d->no_aot = like->no_aot;
+		d->remarks_aot = like->remarks_aot;
+	}
+	return d;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void fe_diags__append(struct fe_diags *dst, const struct fe_diags *src, size_t from, size_t to)
+{
+	struct diag *dg;
+	size_t i;
+
+	for (i = from; src && i < to && i < src->cnt; i++) {
+		const struct diag *sd = &src->items[i];
+
+		dg = push(dst, sd->sev, dup_or_null(sd->head));
+		if (!dg)
+			continue;
+		dg->has_loc = sd->has_loc;
+		dg->srcline = dup_or_null(sd->srcline);
+		dg->col = sd->col;
+		dg->range_start = sd->range_start;
+		dg->range_end = sd->range_end;
+		dg->fixit = dup_or_null(sd->fixit);
+		dg->fixit_col = sd->fixit_col;
+	}
+}
+
 static void vreport(struct fe_diags *d, enum fe_severity sev, const char *file, unsigned line,
 		    unsigned col, unsigned rs, unsigned re, const char *suffix, const char *fmt,
 		    va_list ap)

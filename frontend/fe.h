@@ -45,6 +45,11 @@ size_t fe_diags__count(const struct fe_diags *d);
 /* Forgets every diagnostic after the first cnt (fe_diags__count() before a
  * step whose report is dropped), and recounts the errors. */
 void fe_diags__truncate(struct fe_diags *d, size_t cnt);
+/* A new, empty sink with like's settings (-Werror=aot, -Wno-aot, -Raot). */
+struct fe_diags *fe_diags__new_like(const struct fe_diags *like);
+/* Appends src's diagnostics [from, to) to dst, as if reported there (a
+ * repeat of one of dst's is dropped, with its notes). */
+void fe_diags__append(struct fe_diags *dst, const struct fe_diags *src, size_t from, size_t to);
 /* Renders every diagnostic in clang's format (location, source line, caret);
  * `progname` prefixes location-less ones. With `summary`, ends with clang's
  * "N error(s) generated." line when there were errors. */
@@ -260,6 +265,9 @@ CXCursor fe_global__cursor(const struct fe_global *g);
 /* From the BPF object's symbol table. Returns 0 or -ENOMEM. */
 int fe_global__set_location(struct fe_global *g, const char *section, uint64_t offset,
 			    uint64_t size);
+/* Offset -1 again (a location that was only predicted); the section and
+ * size stay. */
+void fe_global__forget_location(struct fe_global *g);
 
 /* A helper: a `static RET (*name)(ARGS) = (void *) ID;` variable. */
 const char *fe_helper__name(const struct fe_helper *h);

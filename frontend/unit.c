@@ -1239,6 +1239,11 @@ int fe_global__set_location(struct fe_global *g, const char *section, uint64_t o
 	return 0;
 }
 
+void fe_global__forget_location(struct fe_global *g)
+{
+	g->offset = -1;
+}
+
 const char *fe_helper__name(const struct fe_helper *h) { return h->name; }
 uint32_t fe_helper__id(const struct fe_helper *h) { return h->id; }
 enum fe_class fe_helper__ret(const struct fe_helper *h) { return h->ret; }

@@ -1898,10 +1898,11 @@ START_TEST(test_large_program)
 END_TEST
 
 /* The shared native front end (backend/compile.c) over the skimmed
- * (frontend/skim.c) and pruned (rewriters/prune.c) unit: a file's fat
- * object and its diagnostics are byte for byte those of the compile
- * program by program with every declaration, parsed whole
- * (BPFAOT_CC_PER_PROGRAM=1 BPFAOT_CC_KEEP_DECLS=1), and -v shows how many
+ * (frontend/skim.c) and pruned (rewriters/prune.c) unit, built during
+ * the BPF compile (speculate()): a file's fat object and its diagnostics
+ * are byte for byte those of the compile program by program with every
+ * declaration, parsed whole, after the BPF compile (BPFAOT_CC_PER_PROGRAM=1
+ * BPFAOT_CC_KEEP_DECLS=1 BPFAOT_CC_NO_SPECULATE=1), and -v shows how many
  * native front ends ran (counted by hand). */
 struct shared_case {
 	const char *src;	/* from the repository's root */
@@ -1938,7 +1939,8 @@ static void check_shared(const char *dir, const char *src, const char *cflags, u
 		   cflags, src, dir);
 	ck_assert_msg(st == 0, "%s: %.2000s", src, out);
 	ck_assert_int_eq(tu_sh(per, sizeof(per),
-			       "cd '%s' && BPFAOT_CC_PER_PROGRAM=1 BPFAOT_CC_KEEP_DECLS=1 '%s' %s -c "
+			       "cd '%s' && BPFAOT_CC_PER_PROGRAM=1 BPFAOT_CC_KEEP_DECLS=1 "
+			       "BPFAOT_CC_NO_SPECULATE=1 '%s' %s -c "
 			       "%s -o '%s/alone.o'",
 			       root, cc_bin, cflags, src, dir),
 			 0);
@@ -1973,45 +1975,72 @@ START_TEST(test_shared_front_end)
 }
 END_TEST
 
-/* The skim before the parse (frontend/skim.c) where it leaves out too
- * much (tests/data/cc/skim_fallback.bpf.c): -v says the skimmed unit does
- * not parse and the whole one is parsed; the object is byte for byte the
- * one of the whole parse (BPFAOT_CC_KEEP_DECLS=1), and the program gives
- * its hand-computed 24 on aot and interp. */
-START_TEST(test_skim_fallback)
+/* Compiles tests/data/cc/src (program prog) with -v, whose output must
+ * hold each of the lines in want_v, and again with env set, the plain path
+ * it falls back to: both objects must be byte for byte the same, and prog
+ * must return ret (worked out by hand) on aot and interp. */
+static void check_fallback(const char *src, const char *prog, const char *const *want_v,
+			   const char *env, unsigned long long ret)
 {
 	static const char *const engines[] = { "aot", "interp" };
-	char dir[96], out[OUT_SZ], path[PATH_MAX], whole[PATH_MAX];
+	char dir[96], out[OUT_SZ], path[PATH_MAX], plain[PATH_MAX];
 	unsigned char *a, *b;
 	size_t alen, blen, e;
 
 	tmpdir_new(dir, sizeof(dir));
-	ck_assert_msg(cc_data(dir, "skim_fallback.bpf.c", "", "-v", out, sizeof(out)) == 0,
-		      "%.2000s", out);
-	ck_assert_msg(strstr(out, "(bpfaot-cc) skim: ") &&
-			      strstr(out, "; the skimmed unit does not parse, the whole one is parsed\n"),
-		      "%.3000s", out);
+	ck_assert_msg(cc_data(dir, src, "", "-v", out, sizeof(out)) == 0, "%.2000s", out);
+	for (; *want_v; want_v++)
+		ck_assert_msg(strstr(out, *want_v), "no '%s' in:\n%.3000s", *want_v, out);
 	ck_assert_msg(!strstr(out, "error"), "%.3000s", out);
-	ck_assert_int_eq(tu_sh(out, sizeof(out),
-			       "cd '%s' && BPFAOT_CC_KEEP_DECLS=1 '%s' " CC_FLAGS
-			       " -c tests/data/cc/skim_fallback.bpf.c -o '%s/whole.o'",
-			       root, cc_bin, dir),
+	ck_assert_int_eq(tu_sh(out, sizeof(out), "cd '%s' && %s '%s' " CC_FLAGS
+			       " -c tests/data/cc/%s -o '%s/plain.o'", root, env, cc_bin, src, dir),
 			 0);
 	snprintf(path, sizeof(path), "%s/x.o", dir);
-	snprintf(whole, sizeof(whole), "%s/whole.o", dir);
+	snprintf(plain, sizeof(plain), "%s/plain.o", dir);
 	a = read_file(path, &alen);
-	b = read_file(whole, &blen);
-	ck_assert_msg(alen == blen && !memcmp(a, b, alen), "the objects differ");
+	b = read_file(plain, &blen);
+	ck_assert_msg(alen == blen && !memcmp(a, b, alen), "%s: the objects differ", src);
 	free(a);
 	free(b);
-	ck_assert_msg(has_aot(path, "skim_fallback"), "no .aot.skim_fallback");
+	ck_assert_msg(has_aot(path, prog), "no .aot.%s", prog);
 	write_inputs(dir);
 	for (e = 0; e < sizeof(engines) / sizeof(engines[0]); e++) {
 		ck_assert_msg(tu_sh(out, sizeof(out), "'%s' --engine=%s --data-in='%s/pkt64' '%s'",
 				    run_bin, engines[e], dir, path) == 0, "%s: %.2000s", engines[e], out);
-		ck_assert_uint_eq(retval_of(out), 24);
+		ck_assert_uint_eq(retval_of(out), ret);
 	}
 	tmpdir_rm(dir);
+}
+
+/* The skim before the parse (frontend/skim.c) where it leaves out too
+ * much (tests/data/cc/skim_fallback.bpf.c): -v says the skimmed unit does
+ * not parse and the whole one is parsed; the object is the one of the
+ * whole parse (BPFAOT_CC_KEEP_DECLS=1); the program returns 24. */
+START_TEST(test_skim_fallback)
+{
+	static const char *const want[] = {
+		"(bpfaot-cc) skim: ",
+		"; the skimmed unit does not parse, the whole one is parsed\n", NULL
+	};
+
+	check_fallback("skim_fallback.bpf.c", "skim_fallback", want, "BPFAOT_CC_KEEP_DECLS=1", 24);
+}
+END_TEST
+
+/* The native code built during the BPF compile (backend/compile.c,
+ * speculate()) where its guess of the globals' locations is wrong
+ * (tests/data/cc/spec_static.bpf.c: a static const scalar whose address
+ * the helpers take):
+ * -v says it is built again and why; the object is the one built after
+ * the BPF compile (BPFAOT_CC_NO_SPECULATE=1); the program returns 23. */
+START_TEST(test_speculation_wrong)
+{
+	static const char *const want[] = {
+		"\n  (bpfaot-cc) native code built during the BPF compile: built again: global "
+		"'key0' is in the BPF object\n", NULL
+	};
+
+	check_fallback("spec_static.bpf.c", "spec_static", want, "BPFAOT_CC_NO_SPECULATE=1", 23);
 }
 END_TEST
 
@@ -2050,8 +2079,9 @@ START_TEST(test_shared_vmlinux)
 END_TEST
 
 /* -v prints each step's command: the BPF compile as given, -E, the native
- * front end, what the skim left out of the parse, then each program's
- * back end, whose temporary directory is gone afterwards. */
+ * front end, what the skim left out of the parse, each program's back end
+ * (whose temporary directory is gone afterwards), then whether the native
+ * code built during the BPF compile stands. */
 START_TEST(test_verbose)
 {
 	char dir[96], out[OUT_SZ], *line, *s, want[PATH_MAX + 256];
@@ -2079,6 +2109,12 @@ START_TEST(test_verbose)
 				      "%s", line);
 			continue;
 		}
+		if (n == 8) {
+			/* built while the BPF compile ran, and its guess held */
+			ck_assert_str_eq(line, "  (bpfaot-cc) native code built during the BPF "
+					       "compile: kept");
+			continue;
+		}
 		if (n == 3) {
 			/* what the parse was spared (frontend/skim.c) */
 			ck_assert_msg(strstr(line, "  (bpfaot-cc) skim: ") == line &&
@@ -2099,9 +2135,9 @@ START_TEST(test_verbose)
 		ck_assert_msg(!file_exists(tmp), "%s was left behind", tmp);
 	}
 	/* the BPF compile, the preprocessing, the native front end the four
-	 * programs share (source to IR), the skim, then one per program (IR to
-	 * object) */
-	ck_assert_uint_eq(n, 2 + 1 + 1 + 4);
+	 * programs share (source to IR), the skim, one per program (IR to
+	 * object), and the check of the locations the native code assumed */
+	ck_assert_uint_eq(n, 2 + 1 + 1 + 4 + 1);
 	tmpdir_rm(dir);
 }
 END_TEST
@@ -2645,6 +2681,7 @@ Suite *e2e_cc_suite(void)
 			    (int)(sizeof(shared_cases) / sizeof(shared_cases[0])));
 	tcase_add_test(tc, test_shared_vmlinux);
 	tcase_add_test(tc, test_skim_fallback);
+	tcase_add_test(tc, test_speculation_wrong);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);
