@@ -15,7 +15,8 @@
 # fuzz_link covers the native path (manifest.c, link.c, the bare and fat
 # objects of object.c); its seeds come from bpfaot-cc when it is built.
 # fuzz_cc_cli covers bpfaot-cc's option parser (the driver included whole,
-# linked against the normal compiler archives and libclang).
+# linked against the normal compiler archives and libclang); fuzz_skim the
+# skim of the preprocessed unit (frontend/skim.c).
 
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
@@ -32,7 +33,7 @@ FUZZ_LIBS    := -lbpf -lelf -lz -lpthread
 
 FUZZ_RT_SRCS := $(filter-out runtime/bpfaot-run.c,$(wildcard runtime/*.c))
 FUZZ_RT_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_RT_SRCS))
-FUZZ_TARGETS := fuzz_elf fuzz_conf fuzz_interp fuzz_cli fuzz_link fuzz_cc_cli
+FUZZ_TARGETS := fuzz_elf fuzz_conf fuzz_interp fuzz_cli fuzz_link fuzz_cc_cli fuzz_skim
 FUZZ_BINS    := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
 FUZZ_MKSEEDS := $(FUZZ_BUILD)/mkseeds
 # per-target libFuzzer flags: bpfaot-run prints on both streams
@@ -61,6 +62,12 @@ $(FUZZ_BUILD)/fuzz_cc_cli: fuzz/fuzz_cc_cli.c backend/bpfaot-cc.c $(BE_LIB) $(RW
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend -DBPFAOT_CLANG='"$(BPF_CLANG)"' -fsanitize=fuzzer \
 		$< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS)
+
+# the skim, compiled in alone (it calls nothing of libclang's)
+$(FUZZ_BUILD)/fuzz_skim: fuzz/fuzz_skim.c frontend/skim.c frontend/fe.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CLANG_CFLAGS) -Ifrontend -fsanitize=fuzzer fuzz/fuzz_skim.c frontend/skim.c \
+		-o $@
 
 $(FUZZ_BUILD)/fuzz_link: fuzz/fuzz_link.c $(FUZZ_RT_OBJS)
 	@mkdir -p $(dir $@)

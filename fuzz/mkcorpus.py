@@ -184,7 +184,23 @@ def main():
     for i, args in enumerate(cc_vectors):
         with open(os.path.join(d, "seed%02d" % i), "wb") as f:
             f.write(b"\0".join(a.encode() for a in args))
-    for t in ("fuzz_elf", "fuzz_conf", "fuzz_interp", "fuzz_cli", "fuzz_link", "fuzz_cc_cli"):
+    # fuzz_skim: C units (the sources themselves, and one with line markers
+    # and every kind of top-level declaration the skim sorts)
+    d = fresh("fuzz_skim")
+    unit = (b'# 1 "t.bpf.c"\ntypedef unsigned int u32;\nstruct in { u32 x; };\n'
+            b'struct p { struct q *f; int y; };\nenum { N = 4 };\nenum e { A, B };\n'
+            b'#pragma pack(push, 1)\nstruct a { struct in i; struct p *p; u32 v[N]; };\n'
+            b'typedef int (*cb_t)(u32 arg);\nint f(int);\nstruct fwd;\n'
+            b'static long (*h)(void *m) = (void *) 1;\n'
+            b'int prog(struct a *a) { return f(a->v[0]) + a->p->y; }\n')
+    with open(os.path.join(d, "unit"), "wb") as f:
+        f.write(unit)
+    srcs = sorted(glob.glob(os.path.join(ROOT, "tests", "data", "cc", "*.bpf.c")) +
+                  glob.glob(os.path.join(ROOT, "samples", "*.bpf.c")))
+    for i, path in enumerate(srcs):
+        shutil.copyfile(path, os.path.join(d, "src%02d" % i))
+    for t in ("fuzz_elf", "fuzz_conf", "fuzz_interp", "fuzz_cli", "fuzz_link", "fuzz_cc_cli",
+              "fuzz_skim"):
         n = len(os.listdir(os.path.join(CORPUS, t)))
         print("mkcorpus: fuzz/corpus/%s: %d seeds" % (t, n))
 
