@@ -375,20 +375,33 @@ def ablation(progs):
 
 
 def compile_times(progs, n):
-    """Median wall ms of clang -target bpf -c and bpfaot-cc -c, alternating."""
+    """Median wall ms of clang -target bpf -c and bpfaot-cc -c, alternating;
+    the bench's programs, then tests/data/cc/vmlinux_progs.bpf.c over the
+    running kernel's vmlinux.h (bpftool btf dump) where there is one: the
+    size of libbpf-tools' units."""
+    out = os.path.join(BUILD, "bench", "cc-time.o")
+    jobs = [(p.name, p.src, BPF_FLAGS) for p in progs if p.src]
+    vmlinux = os.path.join(BUILD, "bench", "vmlinux")
+    os.makedirs(vmlinux, exist_ok=True)
+    rc, text, _ = sh(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+    if rc == 0:
+        with open(os.path.join(vmlinux, "vmlinux.h"), "w") as f:
+            f.write(text)
+        jobs.append(("vmlinux_progs (vmlinux.h)",
+                     os.path.join(ROOT, "tests", "data", "cc", "vmlinux_progs.bpf.c"),
+                     BPF_FLAGS + ["-I" + vmlinux]))
+    else:
+        log("compile time: no vmlinux.h (bpftool btf dump failed), small files only")
     rows = []
-    for p in progs:
-        if not p.src:
-            continue
+    for name, src, flags in jobs:
         t = {"clang": [], "cc": []}
-        out = os.path.join(BUILD, "bench", "cc-time.o")
         for _ in range(n):
             for k, tool in (("clang", CLANG), ("cc", CC)):
                 t0 = time.perf_counter()
-                rc, _, _ = sh([tool] + BPF_FLAGS + ["-c", p.src, "-o", out])
+                rc, _, _ = sh([tool] + flags + ["-c", src, "-o", out])
                 if rc == 0:
                     t[k].append((time.perf_counter() - t0) * 1e3)
-        rows.append((p.name, med(t["clang"]), med(t["cc"])))
+        rows.append((name, med(t["clang"]), med(t["cc"])))
     return rows
 
 
@@ -613,7 +626,10 @@ def report(progs, build_errors, abl, abl_rounds, cc_rows, cc_n, info, load0, loa
     a("")
     a("## Compile time: bpfaot-cc -c vs clang -target bpf -c")
     a("")
-    a("Wall time in ms, median of %d runs each, alternating, same flags (`%s -c`)." % (cc_n, " ".join(BPF_FLAGS[:5])))
+    a("Wall time in ms, median of %d runs each, alternating, same flags (`%s -c`). The bench's "
+      "programs are small files (linux/bpf.h and libbpf's headers); the vmlinux.h row is "
+      "tests/data/cc/vmlinux_progs.bpf.c over the running kernel's vmlinux.h, the size of "
+      "libbpf-tools' units (bench/results/2026-12-07-compile-skim-speculate.md)." % (cc_n, " ".join(BPF_FLAGS[:5])))
     a("")
     a("| program | clang -target bpf -c | bpfaot-cc -c | ratio |")
     a("|---|---:|---:|---:|")
