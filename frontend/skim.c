@@ -444,7 +444,8 @@ static bool classify(struct skim *s, uint32_t c, bool body)
 		if (ch->tag_tok == UINT32_MAX)
 			return true;
 		ch->kind = CK_REC;
-		return add_link(s, &s->ids[s->toks[ch->tag_tok].id].tag, c);
+		/* enumerators of an enum in its body are the file's, too */
+		return declare_names(s, c) && add_link(s, &s->ids[s->toks[ch->tag_tok].id].tag, c);
 	}
 	/* a prototype: one declarator, `name (` outside every bracket, no
 	 * initializer */

@@ -470,6 +470,7 @@ static const struct skim_line skim_lines[] = {
 	{ "struct a { struct inner in; struct ptr_only *p; u32 arr[SIZE]; };", KEEP, 0 },
 	{ "struct member_only { int val; };", KEEP, 0 },	/* c->m->val */
 	{ "struct c { struct member_only *m; };", KEEP, 0 },
+	{ "struct inner_enum { enum { IE_A, IE_B } k; };", KEEP, 0 },	/* IE_B in prog */
 	{ "struct unused {", BLANK, 0 },
 	{ "# 7 \"t.h\"", KEEP, 0 },	/* a line marker inside stays */
 	{ "  int z; };", BLANK, 0 },
@@ -480,7 +481,7 @@ static const struct skim_line skim_lines[] = {
 	{ "int (*fnptr_var)(void);", KEEP, 0 },	/* a variable */
 	{ "static int counter;", KEEP, 0 },
 	{ "int prog(struct a *a, struct c *c)", KEEP, 0 },
-	{ "{ return used_proto(a->arr[0]) + c->m->val + counter; }", KEEP, 0 },
+	{ "{ return used_proto(a->arr[0]) + c->m->val + counter + IE_B; }", KEEP, 0 },
 };
 
 START_TEST(test_skim)
@@ -497,8 +498,8 @@ START_TEST(test_skim)
 		off += (size_t)sprintf(src + off, "%s\n", skim_lines[i].text);
 	in = strdup(src);
 	ck_assert_int_eq(fe_skim(src, len, &st), 0);
-	/* 18 declarations (line markers and pragmas are none): 6 left out, 1 by name */
-	ck_assert_uint_eq(st.decls, 18);
+	/* 19 declarations (line markers and pragmas are none): 6 left out, 1 by name */
+	ck_assert_uint_eq(st.decls, 19);
 	ck_assert_uint_eq(st.left_out, 6);
 	ck_assert_uint_eq(st.by_name, 1);
 	for (i = 0, off = 0; i < n; i++) {
