@@ -47,21 +47,29 @@ $(FUZZ_BUILD)/obj/runtime/%.o: runtime/%.c runtime/rt_internal.h include/bpfaot/
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-# bpfaot-run's main, renamed so that fuzz_cli can call it
-$(FUZZ_BUILD)/obj/bpfaot-run.o: runtime/bpfaot-run.c runtime/rt_internal.h include/bpfaot/bpfaot.h \
-		fuzz/fuzz.mk
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=bpfaot_run_main -c $< -o $@
+# bpfaot-run's main, renamed so that fuzz_cli can call it, and the tools'
+# code it uses (tools/: capture, replay, map printing)
+FUZZ_TOOL_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(TOOL_SRCS))
 
-$(FUZZ_BUILD)/fuzz_cli: fuzz/fuzz_cli.c $(FUZZ_BUILD)/obj/bpfaot-run.o $(FUZZ_RT_OBJS)
+$(FUZZ_BUILD)/obj/tools/%.o: tools/%.c $(wildcard tools/*.h) $(wildcard runtime/*.h) fuzz/fuzz.mk
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itools -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/obj/bpfaot-run.o: runtime/bpfaot-run.c runtime/rt_internal.h include/bpfaot/bpfaot.h \
+		tools/tool.h llvm/le.h fuzz/fuzz.mk
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itools -Illvm -DBPFAOT_RT_ABI='"$(RT_ABI)"' -fsanitize=fuzzer-no-link \
+		-Dmain=bpfaot_run_main -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_cli: fuzz/fuzz_cli.c $(FUZZ_BUILD)/obj/bpfaot-run.o $(FUZZ_TOOL_OBJS) $(FUZZ_RT_OBJS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_CLI_OBJDIR='"$(CURDIR)/fuzz/corpus/cli-objs"' \
-		$^ -o $@ $(FUZZ_LIBS)
+		$^ -o $@ $(FUZZ_LIBS) $(PCAP_LIBS) -ldl
 
 $(FUZZ_BUILD)/fuzz_cc_cli: fuzz/fuzz_cc_cli.c backend/bpfaot-cc.c $(BE_LIB) $(RW_LIB) $(FE_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CLANG_CFLAGS) -Ifrontend -Irewriters -Ibackend -DBPFAOT_CLANG='"$(BPF_CLANG)"' -fsanitize=fuzzer \
-		$< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS)
+		$< -o $@ $(BE_LIB) $(RW_LIB) $(FE_LIB) $(CLANG_LIBS) $(LLVM_LIBS)
 
 # the skim, compiled in alone (it calls nothing of libclang's)
 $(FUZZ_BUILD)/fuzz_skim: fuzz/fuzz_skim.c frontend/skim.c frontend/fe.h

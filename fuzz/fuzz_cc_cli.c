@@ -41,6 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(cli.clang_args);
 	free(cli.src_args);
 	free(cli.inputs);
+	free(cli.consts);
+	free(cli.const_maps);
 	memset(&cli, 0, sizeof(cli));
 	free(buf);
 	return 0;
