@@ -1146,8 +1146,6 @@ out:
 	return err;
 }
 
-/* A program whose source has what native code cannot mean (inline BPF
- * assembly, BPF-only builtins) gets a [-Waot] warning: true. */
 /* finish_prog() now, or once the BPF object is known (j->defer). */
 static int finish_or_defer(struct job *j, const struct fe_prog *p, const struct rw_opts *ropts,
 			   const char *obj_path)
@@ -1180,6 +1178,8 @@ static void pending_free(struct job *j)
 	j->nr_pend = 0;
 }
 
+/* A program whose source has what native code cannot mean (inline BPF
+ * assembly, BPF-only builtins) gets a [-Waot] warning: true. */
 static bool refuse_unsupported(struct job *j, const struct fe_prog *p)
 {
 	CXSourceLocation loc;
@@ -1640,10 +1640,10 @@ static int compile_progs(struct job *j, const struct fe_prog *one)
  * the same text, so the objects are the ones the plain order builds, and
  * what the compile said (kept in a sink of its own) is said where the
  * plain order says it; otherwise both are dropped and the native code is
- * built again from the object's locations (-v says which). Only for the fat object of a
- * file without legacy maps, `.text` programs, --aot-const-map, -Raot or
- * --aot-no-types (these need the object or say things), and not with
- * BPFAOT_CC_NO_SPECULATE=1 in the environment.
+ * built again from the object's locations (-v says which). Only for the
+ * fat object of a file without legacy maps, `.text` programs,
+ * --aot-const-map, -Raot or --aot-no-types (these need the object or say
+ * things), and not with BPFAOT_CC_NO_SPECULATE=1 in the environment.
  */
 struct spec {
 	bool active;
@@ -1755,11 +1755,11 @@ static bool speculation_held(struct job *j, struct spec *sp)
 
 	if (sp->err)
 		snprintf(why, sizeof(why), "it failed (%s)", strerror(-sp->err));
-	fe_unit__for_each_global(g, j->u, i) {
-		bool located = fe_global__offset(g) >= 0;
+	for (i = 0; !*why && i < fe_unit__nr_globals(j->u); i++) {
+		bool located;
 
-		if (*why)
-			break;
+		g = fe_unit__global(j->u, i);
+		located = fe_global__offset(g) >= 0;
 		if (located != sp->located[i] ||
 		    (located && (strcmp(fe_global__section(g), sp->section[i]) ||
 				 fe_global__size(g) != sp->size[i])))

@@ -521,10 +521,9 @@ static bool cut(struct skim *s)
 	return true;
 }
 
-static bool push(struct skim *s, uint32_t c)
+static void push(struct skim *s, uint32_t c)
 {
-	s->work[s->nr_work++] = c;
-	return true;
+	s->work[s->nr_work++] = c;	/* once per chunk: room for all */
 }
 
 static bool raise_need(struct skim *s, uint32_t c, enum need need);
@@ -555,8 +554,10 @@ static bool raise_need(struct skim *s, uint32_t c, enum need need)
 	if (ch->need >= need)
 		return true;
 	ch->need = (uint8_t)need;
-	if (need == NEED_FULL)
-		return push(s, c);
+	if (need == NEED_FULL) {
+		push(s, c);
+		return true;
+	}
 	/* by name: whole as soon as the code uses a member it mentions */
 	for (i = ch->tag_tok + 1; i < ch->end; i++) {
 		const struct tok *t = &s->toks[i];
