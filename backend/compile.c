@@ -79,6 +79,7 @@
 #include "be_sem.h"
 #include "rw.h"
 #include "bpfaot/abi.h"
+#include "bpfaot/bchash.h"
 #include "bpfaot/helpers.h"
 
 #define BPF_MAX_STACK 512
@@ -556,9 +557,9 @@ static LLVMModuleRef read_bitcode(struct job *j, LLVMContextRef ctx, const char 
 	return m;
 }
 
-/* The module in bitcode file in (compiled from src_path), with BPF's
- * semantics (be_ir_bpf_semantics), to bitcode file out. */
-static int apply_semantics(struct job *j, const char *in, const char *src_path, const char *out)
+/* The module in bitcode file in, with BPF's semantics
+ * (be_ir_bpf_semantics), to bitcode file out. */
+static int apply_semantics(struct job *j, const char *in, const char *out)
 {
 	struct be_sem_opts so = { .alu32 = bpf_has_alu32(j->o) };
 	LLVMContextRef ctx = LLVMContextCreate();
@@ -568,9 +569,10 @@ static int apply_semantics(struct job *j, const char *in, const char *src_path, 
 
 	if (!m)
 		goto out_dispose_ctx;
-	/* the object's FILE symbol: the source's name, also when clang read
-	 * it from a pipe (early_front()) */
-	LLVMSetSourceFileName(m, src_path, strlen(src_path));
+	/* the object's FILE symbol: the user's source, for every program
+	 * (also when clang read the unit from a pipe: early_front()), so that
+	 * programs of one code have one object (split_entries()) */
+	LLVMSetSourceFileName(m, j->o->input, strlen(j->o->input));
 	err = be_ir_bpf_semantics(m, &so, NULL);
 	be_ir_allow_inlining(m);
 	/* after the semantics pass: it is for the user's code, the helpers'
@@ -866,7 +868,7 @@ static int native_compile(struct job *j, const char *name, const char *src, size
 		goto out_free;
 	err = native_front(j, src, src_len, src_path, bc, err_path);
 	if (!err)
-		err = apply_semantics(j, bc, src_path, sem);
+		err = apply_semantics(j, bc, sem);
 	if (err)
 		goto out_free;
 	err = back_end_start(j, sem, out, llvm);
@@ -1328,6 +1330,9 @@ struct shared {
 	char **bc;	/* per program: its module, entry named */
 	char **obj;	/* per program: its native object */
 	int *status;	/* per program: the back end's status, as be_wait() gives it */
+	size_t *same;	/* per program: the program whose back end it shares (i: its own) */
+	LLVMMemoryBufferRef *held;	/* per program sharing another's: its module */
+	bool *built;	/* per program: its back end ran */
 };
 
 static void shared_free(struct shared *s)
@@ -1338,9 +1343,15 @@ static void shared_free(struct shared *s)
 		free(s->bc ? s->bc[i] : NULL);
 		free(s->obj ? s->obj[i] : NULL);
 	}
+	for (i = 0; s->held && i < s->n; i++)
+		if (s->held[i])
+			LLVMDisposeMemoryBuffer(s->held[i]);
 	free(s->bc);
 	free(s->obj);
 	free(s->status);
+	free(s->same);
+	free(s->held);
+	free(s->built);
 	free(s->progs);
 }
 
@@ -1356,7 +1367,10 @@ static int shared_progs(struct job *j, struct shared *s)
 	s->bc = calloc(n + 1, sizeof(*s->bc));
 	s->obj = calloc(n + 1, sizeof(*s->obj));
 	s->status = calloc(n + 1, sizeof(*s->status));
-	if (!s->progs || !s->bc || !s->obj || !s->status)
+	s->same = calloc(n + 1, sizeof(*s->same));
+	s->held = calloc(n + 1, sizeof(*s->held));
+	s->built = calloc(n + 1, sizeof(*s->built));
+	if (!s->progs || !s->bc || !s->obj || !s->status || !s->same || !s->held || !s->built)
 		return -ENOMEM;
 	fe_unit__for_each_prog(p, j->u, i) {
 		if (!is_runtime_prog(j, p) || fe_prog__unsupported(p, &loc))
@@ -1370,30 +1384,109 @@ static int shared_progs(struct job *j, struct shared *s)
 	return 0;
 }
 
+#define PROG_FN_KEY "__bpfaot_prog"
+
+/* The module text ir without its struct type definitions (lines
+ * `%name = type ...`), in place: which ones the printer lists depends on
+ * what the dropped code used, while a name means one type in all the
+ * programs' modules (clones of one module, in one context). */
+static char *drop_type_lines(char *ir)
+{
+	char *r = ir, *w = ir, *nl, *sp;
+	size_t len;
+
+	while (r && *r) {
+		nl = strchr(r, '\n');
+		len = nl ? (size_t)(nl - r) + 1 : strlen(r);
+		sp = *r == '%' ? memchr(r, ' ', len) : NULL;
+		if (!sp || strncmp(sp, " = type ", 8)) {
+			memmove(w, r, len);
+			w += len;
+		}
+		r += len;
+	}
+	if (w)
+		*w = 0;
+	return ir;
+}
+
+/* LLVM's passes over m, no target: 0 or -ENOMEM (what fails them). */
+static int run_passes(LLVMModuleRef m, const char *passes)
+{
+	LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef e = LLVMRunPasses(m, passes, NULL, pbo);
+
+	LLVMDisposePassBuilderOptions(pbo);
+	if (!e)
+		return 0;
+	LLVMConsumeError(e);
+	return -ENOMEM;
+}
+
+/* What decides a program's native code, as text: its module (entry
+ * bpf_main, what it does not reach dropped: split_entries()) with the
+ * program's own function (named after it) renamed PROG_FN_KEY, the
+ * always_inline functions inlined and the names of values inside
+ * functions removed. Those steps keep the meaning, so two programs of one
+ * text have one meaning, and one native object serves both:
+ * libbpf-style files repeat a body under several names (BPF_PROG's inner
+ * function is named after its program too, and always_inline). NULL when
+ * out of memory; m is changed. */
+static char *code_key(LLVMModuleRef m, const char *prog)
+{
+	LLVMValueRef f = LLVMGetNamedFunction(m, prog), v;
+	LLVMBasicBlockRef b;
+	unsigned i;
+
+	if (f && LLVMGetLinkage(f) == LLVMInternalLinkage)
+		LLVMSetValueName2(f, PROG_FN_KEY, strlen(PROG_FN_KEY));
+	if (run_passes(m, "always-inline,globaldce"))
+		return NULL;
+	/* names inside a function (an inlined block is named after its
+	 * function, `____NAME.exit`) are not in the object */
+	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		for (i = 0; i < LLVMCountParams(f); i++)
+			LLVMSetValueName2(LLVMGetParam(f, i), "", 0);
+		for (b = LLVMGetFirstBasicBlock(f); b; b = LLVMGetNextBasicBlock(b)) {
+			LLVMSetValueName2(LLVMBasicBlockAsValue(b), "", 0);
+			for (v = LLVMGetFirstInstruction(b); v; v = LLVMGetNextInstruction(v))
+				LLVMSetValueName2(v, "", 0);
+		}
+	}
+	return drop_type_lines(LLVMPrintModuleToString(m));
+}
+
+/* Writes the module buf to s->bc[i]: 0 or -errno. */
+static int write_module(struct job *j, struct shared *s, size_t i, LLVMMemoryBufferRef buf)
+{
+	int err = be_write_file(s->bc[i], LLVMGetBufferStart(buf), LLVMGetBufferSize(buf));
+
+	if (err)
+		fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s': %s", s->bc[i],
+			    strerror(-err));
+	return err;
+}
+
 /* Per program, the module in bitcode file in with the program's entry
- * named bpf_main and the other entries internal, to s->bc[i]. */
+ * named bpf_main and the other entries internal, to s->bc[i]; a program
+ * of the same code as an earlier one (code_key()) gets that program's
+ * index in s->same[i] (else i) and its module is held (s->held[i]). */
 static int split_entries(struct job *j, const char *in, struct shared *s)
 {
 	LLVMContextRef ctx = LLVMContextCreate();
 	LLVMModuleRef m = read_bitcode(j, ctx, in), c;
+	LLVMMemoryBufferRef buf;
 	LLVMValueRef f;
-	size_t i, len, plen = strlen(RW_ENTRY_PREFIX);
+	char **keys = calloc(s->n + 1, sizeof(*keys));
+	uint64_t *hashes = calloc(s->n + 1, sizeof(*hashes));
+	size_t i, k, len, plen = strlen(RW_ENTRY_PREFIX);
 	const char *fn;
-	char *file;
-	int err = m ? 0 : -ENOEXEC;
+	int err = !m ? -ENOEXEC : !keys || !hashes ? -ENOMEM : 0;
 
 	for (i = 0; i < s->n && !err; i++) {
 		const char *name = fe_prog__name(s->progs[i]);
 
 		c = LLVMCloneModule(m);
-		/* the object's FILE symbol, as the program's own compile names it */
-		if (asprintf(&file, "%s/%s.c", j->tmpdir, name) < 0) {
-			err = -ENOMEM;
-			LLVMDisposeModule(c);
-			break;
-		}
-		LLVMSetSourceFileName(c, file, strlen(file));
-		free(file);
 		for (f = LLVMGetFirstFunction(c); f; f = LLVMGetNextFunction(f)) {
 			fn = LLVMGetValueName2(f, &len);
 			if (len <= plen || strncmp(fn, RW_ENTRY_PREFIX, plen))
@@ -1403,33 +1496,117 @@ static int split_entries(struct job *j, const char *in, struct shared *s)
 			else
 				LLVMSetLinkage(f, LLVMInternalLinkage);
 		}
-		if (LLVMWriteBitcodeToFile(c, s->bc[i])) {
-			fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "cannot write '%s'", s->bc[i]);
-			err = -EIO;
-		}
+		/* what the program does not reach, -O3 would drop first: the back
+		 * end reads less (the objects are the same) */
+		buf = run_passes(c, "globaldce") ? NULL : LLVMWriteBitcodeToMemoryBuffer(c);
+		keys[i] = buf ? code_key(c, name) : NULL;
 		LLVMDisposeModule(c);
+		if (!keys[i]) {
+			if (buf)
+				LLVMDisposeMemoryBuffer(buf);
+			err = -ENOMEM;
+			break;
+		}
+		hashes[i] = bpfaot_bchash_bytes(BPFAOT_BCHASH_INIT, keys[i], strlen(keys[i]));
+		for (k = 0; k < i; k++)
+			if (s->same[k] == k && hashes[k] == hashes[i] && !strcmp(keys[k], keys[i]))
+				break;
+		s->same[i] = k;
+		if (k < i) {
+			s->held[i] = buf;
+			continue;
+		}
+		err = write_module(j, s, i, buf);
+		LLVMDisposeMemoryBuffer(buf);
 	}
+	for (i = 0; keys && i < s->n; i++)
+		LLVMDisposeMessage(keys[i]);
+	free(keys);
+	free(hashes);
 	if (m)
 		LLVMDisposeModule(m);
 	LLVMContextDispose(ctx);
 	return err;
 }
 
-/* The back ends of s's programs, as many at a time as there are CPUs;
- * each one's status in s->status, in order. */
+/* The back ends of s's programs that have their own (s->same) and have not
+ * run, as many at a time as there are CPUs; each one's status in
+ * s->status. */
 static void run_back_ends(struct job *j, struct shared *s)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t most = cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus, next = 0, done = 0;
+	size_t most = cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus, next = 0, done = 0, i, n = 0;
+	size_t *own = calloc(s->n + 1, sizeof(*own));
 
+	for (i = 0; i < s->n; i++) {
+		if (s->same[i] != i || s->built[i])
+			continue;
+		s->built[i] = true;
+		s->status[i] = -ENOMEM;
+		if (own)
+			own[n++] = i;
+	}
 	/* s->status holds the pid until the child is reaped */
-	while (done < s->n) {
-		for (; next < s->n && next - done < most; next++)
-			s->status[next] = back_end_start(j, s->bc[next], s->obj[next], false);
-		if (s->status[done] > 0)
-			s->status[done] = be_wait(s->status[done]);
+	while (done < n) {
+		for (; next < n && next - done < most; next++)
+			s->status[own[next]] = back_end_start(j, s->bc[own[next]], s->obj[own[next]],
+							      false);
+		if (s->status[own[done]] > 0)
+			s->status[own[done]] = be_wait(s->status[own[done]]);
 		done++;
 	}
+	free(own);
+}
+
+/* Whether the native object at path defines a symbol named name (0 or 1),
+ * or -errno. */
+static int defines_sym(struct job *j, const char *path, const char *name)
+{
+	struct be_elf e;
+	void *data = NULL;
+	size_t size;
+	int err = be_read_file(path, &data, &size);
+
+	if (!err)
+		err = be_elf__parse(&e, data, size, path, j->d);
+	if (!err)
+		err = be_elf__find_sym(&e, name) != NULL;
+	free(data);
+	return err;
+}
+
+/* Programs share a back end (split_entries()), but the object of one is
+ * byte for byte another's only when the program's own function left no
+ * symbol of its name (it was inlined into bpf_main, as it nearly always
+ * is); the programs that shared an object that has one get their own
+ * back ends. -v says which program has which one's code. 0 or -errno. */
+static int share_objects(struct job *j, struct shared *s)
+{
+	size_t i, k;
+	int err = 0, named;
+
+	run_back_ends(j, s);
+	for (i = 0; i < s->n && !err; i++) {
+		k = s->same[i];
+		if (k == i || s->status[k])
+			continue;
+		named = defines_sym(j, s->obj[k], fe_prog__name(s->progs[k]));
+		if (named < 0)
+			return named;
+		if (named) {
+			s->same[i] = i;
+			err = write_module(j, s, i, s->held[i]);
+		} else if (j->o->verbose) {
+			fprintf(stderr, "  (bpfaot-cc) program '%s' has the code of '%s': "
+				"the same native object\n", fe_prog__name(s->progs[i]),
+				fe_prog__name(s->progs[k]));
+		}
+	}
+	if (!err)
+		run_back_ends(j, s);
+	for (i = 0; i < s->n; i++)
+		s->status[i] = s->status[s->same[i]];
+	return err;
 }
 
 /* The fat object's programs through one native front end. *done false:
@@ -1475,12 +1652,13 @@ static int compile_shared(struct job *j, bool *done)
 		err = err > 0 ? 0 : err;
 		goto out;
 	}
-	err = apply_semantics(j, bc, src_path, sem);
+	err = apply_semantics(j, bc, sem);
 	if (!err)
 		err = split_entries(j, sem, &s);
+	if (!err)
+		err = share_objects(j, &s);
 	if (err)
 		goto out;
-	run_back_ends(j, &s);
 	*done = true;
 	/* the unit's order, as the per-program loop reports */
 	k = 0;
@@ -1495,7 +1673,7 @@ static int compile_shared(struct job *j, bool *done)
 		if (err > 0)
 			report_native_failure(j, p, err_path, false);
 		else if (!err)
-			err = finish_or_defer(j, p, &ropts, s.obj[k]);
+			err = finish_or_defer(j, p, &ropts, s.obj[s.same[k]]);
 		k++;
 		if (err < 0)
 			break;

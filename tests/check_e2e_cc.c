@@ -824,6 +824,11 @@ static const struct conf_case conf_cases[] = {
 	{"styles.bpf.c", "", "bench_len", true, 129},
 	{"styles.bpf.c", "", "hdr_prog", true, 41},
 	{"styles.bpf.c", "", "two_maps", true, 42},
+	/* programs that share another's native code, and ones that must not */
+	{"same_code.bpf.c", "", "sum_c", true, 6},
+	{"same_code.bpf.c", "", "sum_e", true, 9},
+	{"same_code.bpf.c", "", "count_a", true, 106},
+	{"same_code.bpf.c", "", "count_b", true, 206},
 	/* bpftime's convention: the file's own bpf_main(mem) */
 	{"bpf_main.c", "", "bpf_main", false, 51},
 };
@@ -1916,6 +1921,8 @@ static const struct shared_case shared_cases[] = {
 	{ "tests/data/cc/styles.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/xdp_ops.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/tracing.bpf.c", CC_FLAGS " -D__TARGET_ARCH_x86", 1 },
+	/* seven programs, four back ends (test_same_code) */
+	{ "tests/data/cc/same_code.bpf.c", CC_FLAGS, 1 },
 	{ "samples/tail_dispatch.bpf.c", BPF_CFLAGS, 1 },
 	/* one of its two programs can have native code: nothing to share */
 	{ "tests/data/cc/core.bpf.c", CC_FLAGS, 1 },
@@ -2011,6 +2018,33 @@ static void check_fallback(const char *src, const char *prog, const char *const 
 	}
 	tmpdir_rm(dir);
 }
+
+/* Programs of one code (tests/data/cc/same_code.bpf.c) share one back
+ * end and -v says so; programs of one shape over different globals do not
+ * (their answers: test_conformance; the objects are the ones compiled
+ * program by program: test_shared_front_end). */
+START_TEST(test_same_code)
+{
+	static const char *const want[] = {
+		"  (bpfaot-cc) program 'sum_b' has the code of 'sum_a': the same native object\n",
+		"  (bpfaot-cc) program 'sum_c' has the code of 'sum_a': the same native object\n",
+		"  (bpfaot-cc) program 'sum_e' has the code of 'sum_d': the same native object\n",
+	};
+	char dir[96], out[OUT_SZ];
+	size_t i;
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_msg(cc_data(dir, "same_code.bpf.c", "", "-v", out, sizeof(out)) == 0, "%.2000s",
+		      out);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(out, want[i]), "no '%s' in:\n%.3000s", want[i], out);
+	ck_assert_msg(count_str(out, " has the code of ") == 3, "%.3000s", out);
+	ck_assert_msg(count_str(out, " x86-64 code generation: ") == 4,
+		      "%zu back ends, expected 4:\n%.3000s",
+		      count_str(out, " x86-64 code generation: "), out);
+	tmpdir_rm(dir);
+}
+END_TEST
 
 /* The skim before the parse (frontend/skim.c) where it leaves out too
  * much (tests/data/cc/skim_fallback.bpf.c): -v says the skimmed unit does
@@ -2681,6 +2715,7 @@ Suite *e2e_cc_suite(void)
 			    (int)(sizeof(shared_cases) / sizeof(shared_cases[0])));
 	tcase_add_test(tc, test_shared_vmlinux);
 	tcase_add_test(tc, test_skim_fallback);
+	tcase_add_test(tc, test_same_code);
 	tcase_add_test(tc, test_speculation_wrong);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
