@@ -829,6 +829,7 @@ static const struct conf_case conf_cases[] = {
 	{"same_code.bpf.c", "", "sum_e", true, 9},
 	{"same_code.bpf.c", "", "count_a", true, 106},
 	{"same_code.bpf.c", "", "count_b", true, 206},
+	{"kept_name.bpf.c", "", "big_b", true, 156},
 	/* bpftime's convention: the file's own bpf_main(mem) */
 	{"bpf_main.c", "", "bpf_main", false, 51},
 };
@@ -1923,6 +1924,8 @@ static const struct shared_case shared_cases[] = {
 	{ "tests/data/cc/tracing.bpf.c", CC_FLAGS " -D__TARGET_ARCH_x86", 1 },
 	/* seven programs, four back ends (test_same_code) */
 	{ "tests/data/cc/same_code.bpf.c", CC_FLAGS, 1 },
+	/* one code, but each object keeps its program's name: two back ends */
+	{ "tests/data/cc/kept_name.bpf.c", CC_FLAGS, 1 },
 	{ "samples/tail_dispatch.bpf.c", BPF_CFLAGS, 1 },
 	/* one of its two programs can have native code: nothing to share */
 	{ "tests/data/cc/core.bpf.c", CC_FLAGS, 1 },
@@ -2020,9 +2023,11 @@ static void check_fallback(const char *src, const char *prog, const char *const 
 }
 
 /* Programs of one code (tests/data/cc/same_code.bpf.c) share one back
- * end and -v says so; programs of one shape over different globals do not
- * (their answers: test_conformance; the objects are the ones compiled
- * program by program: test_shared_front_end). */
+ * end and -v says so; programs of one shape over different globals do not,
+ * nor do programs of one code whose objects keep a function named after
+ * their program (kept_name.bpf.c: each its own back end). Their answers:
+ * test_conformance; the objects are the ones compiled program by program:
+ * test_shared_front_end. */
 START_TEST(test_same_code)
 {
 	static const char *const want[] = {
@@ -2041,6 +2046,12 @@ START_TEST(test_same_code)
 	ck_assert_msg(count_str(out, " has the code of ") == 3, "%.3000s", out);
 	ck_assert_msg(count_str(out, " x86-64 code generation: ") == 4,
 		      "%zu back ends, expected 4:\n%.3000s",
+		      count_str(out, " x86-64 code generation: "), out);
+	ck_assert_msg(cc_data(dir, "kept_name.bpf.c", "", "-v", out, sizeof(out)) == 0, "%.2000s",
+		      out);
+	ck_assert_msg(!strstr(out, " has the code of "), "%.3000s", out);
+	ck_assert_msg(count_str(out, " x86-64 code generation: ") == 2,
+		      "%zu back ends, expected 2:\n%.3000s",
 		      count_str(out, " x86-64 code generation: "), out);
 	tmpdir_rm(dir);
 }
