@@ -1386,28 +1386,119 @@ static int shared_progs(struct job *j, struct shared *s)
 
 #define PROG_FN_KEY "__bpfaot_prog"
 
-/* The module text ir without its struct type definitions (lines
- * `%name = type ...`), in place: which ones the printer lists depends on
- * what the dropped code used, while a name means one type in all the
- * programs' modules (clones of one module, in one context). */
-static char *drop_type_lines(char *ir)
+/* A line of ir: its start, its length without the newline, and where
+ * the next one starts. */
+static const char *ir_line(const char *r, size_t *len)
 {
-	char *r = ir, *w = ir, *nl, *sp;
-	size_t len;
+	const char *nl = strchr(r, '\n');
 
-	while (r && *r) {
-		nl = strchr(r, '\n');
-		len = nl ? (size_t)(nl - r) + 1 : strlen(r);
-		sp = *r == '%' ? memchr(r, ' ', len) : NULL;
-		if (!sp || strncmp(sp, " = type ", 8)) {
-			memmove(w, r, len);
-			w += len;
+	*len = nl ? (size_t)(nl - r) : strlen(r);
+	return nl ? nl + 1 : r + *len;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The module text ir in a form that leaves out what depends on where the
+ * module first used a declaration: the numbers of attribute groups
+ * (` #N` becomes ` #{...}`, the group itself), the declarations (sorted,
+ * at the end) and the comments; and the struct type definitions (lines
+ * `%name = type ...`), which ones the printer lists depending on what
+ * the dropped code used, while a name means one type in every program's
+ * module (clones of one module, in one context). Each program's module is
+ * a clone of one module, so a declaration's place (the program that first
+ * called it) is the one difference of two programs of one code that the
+ * text would show. A new string (free()), or NULL when out of memory. */
+static char *canon_ir(const char *ir)
+{
+	const char **groups = NULL, *r, *line, *g;
+	char **decls = NULL, *out = NULL, *d;
+	size_t len, n_groups = 0, n_decls = 0, used = 0, dused, i, num;
+	FILE *f = open_memstream(&out, &used), *df;
+
+	if (!f)
+		return NULL;
+	/* attributes #N = { ... }: the groups, by number */
+	for (r = ir; *r;) {
+		line = r;
+		r = ir_line(r, &len);
+		if (strncmp(line, "attributes #", 12))
+			continue;
+		num = strtoul(line + 12, (char **)&g, 10);
+		if (num >= n_groups) {
+			const char **ng = realloc(groups, (num + 1) * sizeof(*groups));
+
+			if (!ng)
+				goto fail;
+			memset(ng + n_groups, 0, (num + 1 - n_groups) * sizeof(*ng));
+			groups = ng;
+			n_groups = num + 1;
 		}
-		r += len;
+		groups[num] = strchr(g, '{');
 	}
-	if (w)
-		*w = 0;
-	return ir;
+	for (r = ir; *r;) {
+		line = r;
+		r = ir_line(r, &len);
+		if (!len || *line == ';' || !strncmp(line, "attributes #", 12))
+			continue;
+		if (*line == '%' && memchr(line, ' ', len) &&
+		    !strncmp(memchr(line, ' ', len), " = type ", 8))
+			continue;
+		d = NULL;
+		df = f;
+		if (!strncmp(line, "declare ", 8)) {
+			char **nd = realloc(decls, (n_decls + 1) * sizeof(*decls));
+
+			if (!nd)
+				goto fail;
+			decls = nd;
+			df = open_memstream(&d, &dused);
+			if (!df)
+				goto fail;
+		}
+		/* ` #N` outside constants and metadata: an attribute group */
+		for (i = 0; i < len; i++) {
+			fputc(line[i], df);
+			if (line[i] != ' ' || i + 1 >= len || line[i + 1] != '#' || *line == '@' ||
+			    *line == '!')
+				continue;
+			num = strtoul(line + i + 2, (char **)&g, 10);
+			if (g == line + i + 2 || num >= n_groups || !groups[num])
+				continue;
+			fputc('#', df);
+			fwrite(groups[num], 1, strcspn(groups[num], "\n"), df);
+			i = (size_t)(g - line) - 1;
+		}
+		fputc('\n', df);
+		if (df != f) {
+			if (fclose(df))
+				goto fail;
+			decls[n_decls++] = d;
+		}
+	}
+	qsort(decls, n_decls, sizeof(*decls), cmp_str);
+	for (i = 0; i < n_decls; i++)
+		fputs(decls[i], f);
+	if (fclose(f)) {
+		f = NULL;
+		goto fail;
+	}
+	for (i = 0; i < n_decls; i++)
+		free(decls[i]);
+	free(decls);
+	free(groups);
+	return out;
+fail:
+	if (f)
+		fclose(f);
+	for (i = 0; i < n_decls; i++)
+		free(decls[i]);
+	free(decls);
+	free(groups);
+	free(out);
+	return NULL;
 }
 
 /* LLVM's passes over m, no target: 0 or -ENOMEM (what fails them). */
@@ -1425,25 +1516,29 @@ static int run_passes(LLVMModuleRef m, const char *passes)
 
 /* What decides a program's native code, as text: its module (entry
  * bpf_main, what it does not reach dropped: split_entries()) with the
- * program's own function (named after it) renamed PROG_FN_KEY, the
- * always_inline functions inlined and the names of values inside
- * functions removed. Those steps keep the meaning, so two programs of one
- * text have one meaning, and one native object serves both:
- * libbpf-style files repeat a body under several names (BPF_PROG's inner
- * function is named after its program too, and always_inline). NULL when
- * out of memory; m is changed. */
+ * functions named after the program (its own, and BPF_PROG's inner
+ * `____NAME`) renamed, the names of values inside functions removed, in
+ * the form of canon_ir(). None of those is in the object, but for a
+ * function the back end keeps (share_objects() checks), so two programs
+ * of one text get one object: libbpf-style files repeat a body under
+ * several names. NULL when out of memory; m is changed. */
 static char *code_key(LLVMModuleRef m, const char *prog)
 {
-	LLVMValueRef f = LLVMGetNamedFunction(m, prog), v;
+	static const char *const key[] = { PROG_FN_KEY, PROG_FN_KEY "_inner" };
+	LLVMValueRef f, v;
 	LLVMBasicBlockRef b;
+	char *ir, *canon, *names[2] = { (char *)prog, NULL };
 	unsigned i;
 
-	if (f && LLVMGetLinkage(f) == LLVMInternalLinkage)
-		LLVMSetValueName2(f, PROG_FN_KEY, strlen(PROG_FN_KEY));
-	if (run_passes(m, "always-inline,globaldce"))
+	if (asprintf(&names[1], "____%s", prog) < 0)
 		return NULL;
-	/* names inside a function (an inlined block is named after its
-	 * function, `____NAME.exit`) are not in the object */
+	for (i = 0; i < 2; i++) {
+		f = LLVMGetNamedFunction(m, names[i]);
+		if (f && LLVMGetLinkage(f) == LLVMInternalLinkage)
+			LLVMSetValueName2(f, key[i], strlen(key[i]));
+	}
+	free(names[1]);
+	/* the names of values inside a function are not in the object */
 	for (f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
 		for (i = 0; i < LLVMCountParams(f); i++)
 			LLVMSetValueName2(LLVMGetParam(f, i), "", 0);
@@ -1453,7 +1548,10 @@ static char *code_key(LLVMModuleRef m, const char *prog)
 				LLVMSetValueName2(v, "", 0);
 		}
 	}
-	return drop_type_lines(LLVMPrintModuleToString(m));
+	ir = LLVMPrintModuleToString(m);
+	canon = ir ? canon_ir(ir) : NULL;
+	LLVMDisposeMessage(ir);
+	return canon;
 }
 
 /* Writes the module buf to s->bc[i]: 0 or -errno. */
@@ -1499,7 +1597,8 @@ static int split_entries(struct job *j, const char *in, struct shared *s)
 		/* what the program does not reach, -O3 would drop first: the back
 		 * end reads less (the objects are the same) */
 		buf = run_passes(c, "globaldce") ? NULL : LLVMWriteBitcodeToMemoryBuffer(c);
-		keys[i] = buf ? code_key(c, name) : NULL;
+		/* -O0 inlines nothing: every object keeps its program's name */
+		keys[i] = !buf ? NULL : j->o->opt_level < 1 ? strdup(name) : code_key(c, name);
 		LLVMDisposeModule(c);
 		if (!keys[i]) {
 			if (buf)
@@ -1520,7 +1619,7 @@ static int split_entries(struct job *j, const char *in, struct shared *s)
 		LLVMDisposeMemoryBuffer(buf);
 	}
 	for (i = 0; keys && i < s->n; i++)
-		LLVMDisposeMessage(keys[i]);
+		free(keys[i]);
 	free(keys);
 	free(hashes);
 	if (m)
@@ -1558,28 +1657,34 @@ static void run_back_ends(struct job *j, struct shared *s)
 	free(own);
 }
 
-/* Whether the native object at path defines a symbol named name (0 or 1),
- * or -errno. */
-static int defines_sym(struct job *j, const char *path, const char *name)
+/* Whether the native object at path defines a symbol named after program
+ * prog, its own function or BPF_PROG's `____NAME` (0 or 1), or -errno. */
+static int keeps_prog_name(struct job *j, const char *path, const char *prog)
 {
 	struct be_elf e;
 	void *data = NULL;
+	char *inner = NULL;
 	size_t size;
 	int err = be_read_file(path, &data, &size);
 
 	if (!err)
 		err = be_elf__parse(&e, data, size, path, j->d);
+	if (!err && asprintf(&inner, "____%s", prog) < 0)
+		err = -ENOMEM;
 	if (!err)
-		err = be_elf__find_sym(&e, name) != NULL;
+		err = be_elf__find_sym(&e, prog) || be_elf__find_sym(&e, inner);
+	free(inner);
 	free(data);
 	return err;
 }
 
 /* Programs share a back end (split_entries()), but the object of one is
- * byte for byte another's only when the program's own function left no
- * symbol of its name (it was inlined into bpf_main, as it nearly always
- * is); the programs that shared an object that has one get their own
- * back ends. -v says which program has which one's code. 0 or -errno. */
+ * byte for byte another's only when the functions named after its
+ * program left no symbol (they were inlined into bpf_main, as they nearly
+ * always are); the programs that shared an object that has one get their
+ * own back ends, as do those whose shared back end failed (each says
+ * why, as its own compile would). -v says which program has which one's
+ * code. 0 or -errno. */
 static int share_objects(struct job *j, struct shared *s)
 {
 	size_t i, k;
@@ -1588,9 +1693,10 @@ static int share_objects(struct job *j, struct shared *s)
 	run_back_ends(j, s);
 	for (i = 0; i < s->n && !err; i++) {
 		k = s->same[i];
-		if (k == i || s->status[k])
+		if (k == i)
 			continue;
-		named = defines_sym(j, s->obj[k], fe_prog__name(s->progs[k]));
+		named = s->status[k] ? 1 :
+				       keeps_prog_name(j, s->obj[k], fe_prog__name(s->progs[k]));
 		if (named < 0)
 			return named;
 		if (named) {

@@ -829,6 +829,7 @@ static const struct conf_case conf_cases[] = {
 	{"same_code.bpf.c", "", "sum_e", true, 9},
 	{"same_code.bpf.c", "", "count_a", true, 106},
 	{"same_code.bpf.c", "", "count_b", true, 206},
+	{"same_code.bpf.c", "", "third_b", true, 3},
 	{"kept_name.bpf.c", "", "big_b", true, 156},
 	/* bpftime's convention: the file's own bpf_main(mem) */
 	{"bpf_main.c", "", "bpf_main", false, 51},
@@ -1922,7 +1923,7 @@ static const struct shared_case shared_cases[] = {
 	{ "tests/data/cc/styles.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/xdp_ops.bpf.c", CC_FLAGS, 1 },
 	{ "tests/data/cc/tracing.bpf.c", CC_FLAGS " -D__TARGET_ARCH_x86", 1 },
-	/* seven programs, four back ends (test_same_code) */
+	/* nine programs, six back ends (test_same_code) */
 	{ "tests/data/cc/same_code.bpf.c", CC_FLAGS, 1 },
 	/* one code, but each object keeps its program's name: two back ends */
 	{ "tests/data/cc/kept_name.bpf.c", CC_FLAGS, 1 },
@@ -2023,7 +2024,8 @@ static void check_fallback(const char *src, const char *prog, const char *const 
 }
 
 /* Programs of one code (tests/data/cc/same_code.bpf.c) share one back
- * end and -v says so; programs of one shape over different globals do not,
+ * end and -v says so; programs of one shape over different globals or
+ * helpers of different attributes do not, nor anything at --aot-opt=0,
  * nor do programs of one code whose objects keep a function named after
  * their program (kept_name.bpf.c: each its own back end). Their answers:
  * test_conformance; the objects are the ones compiled program by program:
@@ -2044,8 +2046,15 @@ START_TEST(test_same_code)
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ck_assert_msg(strstr(out, want[i]), "no '%s' in:\n%.3000s", want[i], out);
 	ck_assert_msg(count_str(out, " has the code of ") == 3, "%.3000s", out);
-	ck_assert_msg(count_str(out, " x86-64 code generation: ") == 4,
-		      "%zu back ends, expected 4:\n%.3000s",
+	ck_assert_msg(count_str(out, " x86-64 code generation: ") == 6,
+		      "%zu back ends, expected 6:\n%.3000s",
+		      count_str(out, " x86-64 code generation: "), out);
+	/* -O0 inlines nothing: no sharing */
+	ck_assert_msg(cc_data(dir, "same_code.bpf.c", "", "-v --aot-opt=0", out, sizeof(out)) == 0,
+		      "%.2000s", out);
+	ck_assert_msg(!strstr(out, " has the code of "), "%.3000s", out);
+	ck_assert_msg(count_str(out, " x86-64 code generation: ") == 9,
+		      "%zu back ends, expected 9:\n%.3000s",
 		      count_str(out, " x86-64 code generation: "), out);
 	ck_assert_msg(cc_data(dir, "kept_name.bpf.c", "", "-v", out, sizeof(out)) == 0, "%.2000s",
 		      out);

@@ -4,7 +4,8 @@
  * repeat a body (BPF_PROG's inner function is named after its program and
  * always_inline): bpfaot-cc compiles such a code once and the programs
  * share its native object (backend/compile.c, split_entries()); programs
- * of one shape over different globals do not. tests/check_e2e_cc.c runs each program on the 64-byte
+ * of one shape over different globals do not, nor do programs whose
+ * helpers differ only in their attributes. tests/check_e2e_cc.c runs each program on the 64-byte
  * packet 00 01 .. 3f; the expected values are worked out in the comments.
  */
 #include <linux/bpf.h>
@@ -50,5 +51,29 @@ SUM_PROG(sum_e, 2, 4)	/* the code of sum_d: 9 */
 
 COUNT_PROG(count_a, 100)	/* 5 + 101 = 106 */
 COUNT_PROG(count_b, 200)	/* 5 + 201 = 206 */
+
+/* one body after inlining, but the helpers differ in what they promise
+ * (nonnull lets -O3 drop the test of p): different code */
+static __always_inline __attribute__((nonnull)) int third_nn(unsigned char *p)
+{
+	return p ? p[3] : 7;
+}
+
+static __always_inline int third(unsigned char *p)
+{
+	return p ? p[3] : 7;
+}
+
+#define THIRD_PROG(name, fn)                                                      \
+	SEC("xdp") int name(struct xdp_md *ctx)                                    \
+	{                                                                          \
+		unsigned char *p = (void *)(long)ctx->data;                        \
+		if (p + 64 > (unsigned char *)(long)ctx->data_end)                 \
+			return 0;                                                  \
+		return fn(p);                                                      \
+	}
+
+THIRD_PROG(third_a, third_nn)	/* 3 */
+THIRD_PROG(third_b, third)	/* 3 */
 
 char LICENSE[] SEC("license") = "GPL";
