@@ -1417,6 +1417,7 @@ static char *canon_ir(const char *ir)
 	char **decls = NULL, *out = NULL, *d;
 	size_t len, n_groups = 0, n_decls = 0, used = 0, dused, i, num;
 	FILE *f = open_memstream(&out, &used), *df;
+	bool quoted;
 
 	if (!f)
 		return NULL;
@@ -1458,11 +1459,12 @@ static char *canon_ir(const char *ir)
 			if (!df)
 				goto fail;
 		}
-		/* ` #N` outside constants and metadata: an attribute group */
-		for (i = 0; i < len; i++) {
+		/* ` #N` outside a string (the printer writes a `"` in one as
+		 * \22): an attribute group */
+		for (i = 0, quoted = false; i < len; i++) {
 			fputc(line[i], df);
-			if (line[i] != ' ' || i + 1 >= len || line[i + 1] != '#' || *line == '@' ||
-			    *line == '!')
+			quoted ^= line[i] == '"';
+			if (quoted || line[i] != ' ' || i + 1 >= len || line[i + 1] != '#')
 				continue;
 			num = strtoul(line + i + 2, (char **)&g, 10);
 			if (g == line + i + 2 || num >= n_groups || !groups[num])
