@@ -1480,7 +1480,8 @@ static char *canon_ir(const char *ir)
 			decls[n_decls++] = d;
 		}
 	}
-	qsort(decls, n_decls, sizeof(*decls), cmp_str);
+	if (n_decls)
+		qsort(decls, n_decls, sizeof(*decls), cmp_str);
 	for (i = 0; i < n_decls; i++)
 		fputs(decls[i], f);
 	if (fclose(f)) {
