@@ -1504,17 +1504,21 @@ fail:
 	return NULL;
 }
 
-/* LLVM's passes over m, no target: 0 or -ENOMEM (what fails them). */
-static int run_passes(LLVMModuleRef m, const char *passes)
+/* LLVM's passes over m, no target: 0, or -EINVAL when they fail (said). */
+static int run_passes(struct job *j, LLVMModuleRef m, const char *passes)
 {
 	LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
 	LLVMErrorRef e = LLVMRunPasses(m, passes, NULL, pbo);
+	char *msg;
 
 	LLVMDisposePassBuilderOptions(pbo);
 	if (!e)
 		return 0;
-	LLVMConsumeError(e);
-	return -ENOMEM;
+	msg = LLVMGetErrorMessage(e);
+	fe_diag_pos(j->d, FE_ERROR, NULL, 0, 0, "internal error: LLVM passes '%s': %s", passes,
+		    msg);
+	LLVMDisposeErrorMessage(msg);
+	return -EINVAL;
 }
 
 /* What decides a program's native code, as text: its module (entry
@@ -1599,14 +1603,15 @@ static int split_entries(struct job *j, const char *in, struct shared *s)
 		}
 		/* what the program does not reach, -O3 would drop first: the back
 		 * end reads less (the objects are the same) */
-		buf = run_passes(c, "globaldce") ? NULL : LLVMWriteBitcodeToMemoryBuffer(c);
+		err = run_passes(j, c, "globaldce");
+		buf = err ? NULL : LLVMWriteBitcodeToMemoryBuffer(c);
 		/* -O0 inlines nothing: every object keeps its program's name */
 		keys[i] = !buf ? NULL : j->o->opt_level < 1 ? strdup(name) : code_key(c, name);
 		LLVMDisposeModule(c);
 		if (!keys[i]) {
 			if (buf)
 				LLVMDisposeMemoryBuffer(buf);
-			err = -ENOMEM;
+			err = err ? err : -ENOMEM;
 			break;
 		}
 		hashes[i] = bpfaot_bchash_bytes(BPFAOT_BCHASH_INIT, keys[i], strlen(keys[i]));
