@@ -1386,6 +1386,15 @@ static int shared_progs(struct job *j, struct shared *s)
 
 #define PROG_FN_KEY "__bpfaot_prog"
 
+/* The name of BPF_PROG's inner function of program prog (`____NAME`),
+ * malloc'ed; NULL when out of memory. */
+static char *prog_inner_name(const char *prog)
+{
+	char *name;
+
+	return asprintf(&name, "____%s", prog) < 0 ? NULL : name;
+}
+
 /* A line of ir: its start, its length without the newline, and where
  * the next one starts. */
 static const char *ir_line(const char *r, size_t *len)
@@ -1537,7 +1546,8 @@ static char *code_key(LLVMModuleRef m, const char *prog)
 	char *ir, *canon, *names[2] = { (char *)prog, NULL };
 	unsigned i;
 
-	if (asprintf(&names[1], "____%s", prog) < 0)
+	names[1] = prog_inner_name(prog);
+	if (!names[1])
 		return NULL;
 	for (i = 0; i < 2; i++) {
 		f = LLVMGetNamedFunction(m, names[i]);
@@ -1677,7 +1687,7 @@ static int keeps_prog_name(struct job *j, const char *path, const char *prog)
 
 	if (!err)
 		err = be_elf__parse(&e, data, size, path, j->d);
-	if (!err && asprintf(&inner, "____%s", prog) < 0)
+	if (!err && !(inner = prog_inner_name(prog)))
 		err = -ENOMEM;
 	if (!err)
 		err = be_elf__find_sym(&e, prog) || be_elf__find_sym(&e, inner);
