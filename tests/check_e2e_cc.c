@@ -831,6 +831,9 @@ static const struct conf_case conf_cases[] = {
 	{"same_code.bpf.c", "", "count_b", true, 206},
 	{"same_code.bpf.c", "", "third_b", true, 3},
 	{"kept_name.bpf.c", "", "big_b", true, 156},
+	/* an innermost loop on a 64-byte line, and a program without one */
+	{"hot_loop.bpf.c", "", "hot_loop", true, 88},
+	{"hot_loop.bpf.c", "", "no_loop", true, 78},
 	/* bpftime's convention: the file's own bpf_main(mem) */
 	{"bpf_main.c", "", "bpf_main", false, 51},
 };
@@ -2663,6 +2666,58 @@ START_TEST(test_aot_march)
 }
 END_TEST
 
+/* The native code of a program with an innermost loop starts that loop on
+ * a 64-byte line (its .text aligned to 64, the backward branch's target a
+ * multiple of 64); a program without a loop keeps x86's 16. The answers
+ * (hot_loop.bpf.c, by hand) are test_conformance's. */
+START_TEST(test_loop_alignment)
+{
+	static const struct {
+		const char *prog;
+		uint64_t align;	/* .text's sh_addralign */
+		int back;	/* backward branches */
+	} cases[] = { { "hot_loop", 64, 1 }, { "no_loop", 16, 0 } };
+	char dir[96], out[OUT_SZ], path[PATH_MAX], native[PATH_MAX];
+	size_t c, len;
+
+	tmpdir_new(dir, sizeof(dir));
+	ck_assert_msg(cc_data(dir, "hot_loop.bpf.c", "", "", out, sizeof(out)) == 0, "%.2000s", out);
+	snprintf(path, sizeof(path), "%s/x.o", dir);
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		unsigned char *img;
+		struct elf_sec text;
+		Elf64_Shdr sh;
+		char *line;
+		int back = 0;
+
+		snprintf(native, sizeof(native), "%s/%s.n.o", dir, cases[c].prog);
+		ck_assert_msg(tu_sh(out, sizeof(out), "llvm-objcopy-14 --dump-section=.aot.%s='%s' '%s'",
+				    cases[c].prog, native, path) == 0, "%.2000s", out);
+		img = read_file(native, &len);
+		ck_assert_msg(elf_find(img, len, ".text", &text), "%s: no .text", cases[c].prog);
+		memcpy(&sh, img + text.hdr, sizeof(sh));
+		ck_assert_msg(sh.sh_addralign == cases[c].align, "%s: .text aligned to %llu",
+			      cases[c].prog, (unsigned long long)sh.sh_addralign);
+		free(img);
+		/* "  83:   jne  0x40 <bpf_main+0x40>": a branch at 0x83 back to 0x40 */
+		ck_assert_msg(tu_sh(out, sizeof(out), "llvm-objdump-14 -d --no-show-raw-insn '%s' | "
+				    "grep -E '^ *[0-9a-f]+:[[:space:]]+j[a-z]+[[:space:]]+0x[0-9a-f]+ <'", native) <= 1,
+			      "%.2000s", out);
+		for (line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+			unsigned long at = strtoul(line, NULL, 16);
+			unsigned long to = strtoul(strstr(line, "0x") + 2, NULL, 16);
+
+			if (to > at)
+				continue;
+			back++;
+			ck_assert_msg(to % 64 == 0, "%s: loop at %#lx: %s", cases[c].prog, to, line);
+		}
+		ck_assert_int_eq(back, cases[c].back);
+	}
+	tmpdir_rm(dir);
+}
+END_TEST
+
 static TCase *known_failures_tcase(void)
 {
 	TCase *tc = tcase_create("known_failures");
@@ -2746,6 +2801,7 @@ Suite *e2e_cc_suite(void)
 	tcase_add_test(tc, test_htab_inlined);
 	tcase_add_test(tc, test_queue_inlined);
 	tcase_add_test(tc, test_aot_march);
+	tcase_add_test(tc, test_loop_alignment);
 	tcase_set_timeout(tc, 120);
 	tcase_add_unchecked_fixture(tc, base_dir_new, base_dir_rm);
 	suite_add_tcase(s, tc);
