@@ -48,7 +48,7 @@ def main():
         for (name, eng), r in off:
             print("| %s | %s | %.2fx |" % (name, eng, r))
         print()
-    pairs = [("aot", "native", statistics.median), ("aot", "kernel", min), ("llvm-aot", "aot", statistics.median),
+    pairs = [("aot", "native", statistics.median), ("aot", "native", min), ("aot", "kernel", min), ("llvm-aot", "aot", statistics.median),
              ("jit", "aot", statistics.median), ("interp", "aot", statistics.median)]
     moved = []
     for name in sorted({k[0] for k in common}):
@@ -57,7 +57,7 @@ def main():
                 r1 = f(a[(name, x)]) / f(a[(name, y)])
                 r2 = f(b[(name, x)]) / f(b[(name, y)])
                 if abs(r2 / r1 - 1) > tol:
-                    moved.append((name, "%s / %s" % (x, y), r1, r2))
+                    moved.append((name, "%s / %s%s" % (x, y, " (min)" if f is min else ""), r1, r2))
     print("Ratios between engines that differ by more than %d%% between the runs: %d." % (round(tol * 100), len(moved)))
     if moved:
         print()
