@@ -133,6 +133,8 @@ struct rt_jit {
 	size_t nr_entries;
 	uint32_t main_off;
 	uint64_t compile_ns;
+	uint32_t *loops;	/* offsets of the innermost loops' heads, ascending */
+	size_t nr_loops;
 };
 
 /* The emitter. */
@@ -145,7 +147,7 @@ struct jit {
 	uint32_t *body;		/* per instruction: offset of its code */
 	uint32_t *entry;	/* per instruction: offset of its prologue, or NO_ENTRY */
 	uint8_t *is_entry;	/* per instruction: a function starts there */
-	uint8_t *is_target;	/* per instruction: a jump lands there */
+	uint8_t *is_target;	/* per instruction: a jump lands there (LOOP_HEAD: an innermost loop's) */
 	struct fixup *fix;
 	size_t nr_fix, fix_cap;
 	struct stub *stubs;
@@ -1269,20 +1271,68 @@ static int64_t jump_target(const struct rt_insn *i, size_t pc)
 	}
 }
 
+#define LOOP_HEAD 2
+
 /* Instructions a jump lands on: a pair of instructions whose second is
- * not one may be fused into one template. */
-static void mark_targets(struct jit *j)
+ * not one may be fused into one template. The target of a backward jump
+ * with no other backward jump's target after it, up to the jump, heads an
+ * innermost loop: LOOP_HEAD (its code starts a 64-byte line, as the
+ * native back end aligns innermost loops: emit_align()). 0, or -ENOMEM. */
+static int mark_targets(struct jit *j)
 {
 	const struct rt_insn *insns = j->prog->insns;
 	size_t n = j->prog->nr_insns, pc;
+	uint32_t *heads = calloc(n + 1, sizeof(*heads));	/* back-jump targets before pc */
 
+	if (!heads)
+		return -ENOMEM;
 	for (pc = 0; pc < n; pc++) {
 		int64_t t = jump_target(&insns[pc], pc);
 
 		if (t >= 0 && (size_t)t < n)
 			j->is_target[t] = 1;
+		if (t >= 0 && (size_t)t <= pc)
+			heads[t + 1] = 1;
 		if (rt_insn_is_lddw(insns[pc].code))
 			pc++;
+	}
+	for (pc = 0; pc < n; pc++)
+		heads[pc + 1] += heads[pc];
+	for (pc = 0; pc < n; pc++) {
+		int64_t t = jump_target(&insns[pc], pc);
+
+		if (t >= 0 && (size_t)t <= pc && heads[pc + 1] == heads[t + 1])
+			j->is_target[t] = LOOP_HEAD;
+		if (rt_insn_is_lddw(insns[pc].code))
+			pc++;
+	}
+	free(heads);
+	return 0;
+}
+
+/* Multi-byte NOPs (0f 1f /0 with the prefixes and displacements that make
+ * each length one instruction), up to the next 64-byte boundary of the
+ * code: the code is mapped page-aligned, so offsets are addresses modulo
+ * 64. On the fallthrough into the loop they run once per entry. */
+static void emit_align(struct jit *j)
+{
+	static const uint8_t nops[9][9] = {
+		{ 0x90 },
+		{ 0x66, 0x90 },
+		{ 0x0f, 0x1f, 0x00 },
+		{ 0x0f, 0x1f, 0x40, 0x00 },
+		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+		{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	};
+	size_t pad = (64 - (j->len & 63)) & 63, k;
+
+	while (pad && !j->err) {
+		k = pad < 9 ? pad : 9;
+		emit_bytes(j, nops[k - 1], k);
+		pad -= k;
 	}
 }
 
@@ -1428,6 +1478,14 @@ static struct rt_jit *install(struct jit *j)
 	for (pc = 0; pc < j->prog->nr_insns; pc++)
 		if (j->is_entry[pc])
 			jit->entries[k++] = j->entry[pc];
+	for (pc = 0; pc < j->prog->nr_insns; pc++)
+		jit->nr_loops += j->is_target[pc] == LOOP_HEAD;
+	jit->loops = calloc(jit->nr_loops + 1, sizeof(*jit->loops));
+	if (!jit->loops)
+		goto out_free_entries;
+	for (pc = 0, k = 0; pc < j->prog->nr_insns; pc++)
+		if (j->is_target[pc] == LOOP_HEAD)
+			jit->loops[k++] = j->body[pc];
 	jit->size = j->len;
 	jit->map_size = (j->len + page - 1) & ~(page - 1);
 	mem = mmap(NULL, jit->map_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1443,6 +1501,7 @@ static struct rt_jit *install(struct jit *j)
 	return jit;
 
 out_free_entries:
+	free(jit->loops);
 	free(jit->entries);
 out_free_jit:
 	free(jit);
@@ -1478,7 +1537,10 @@ struct rt_jit *rt_jit__compile(const struct rt_prog *prog, size_t max_code, stru
 	memset(j.body, 0xff, n * sizeof(*j.body));
 	memset(j.entry, 0xff, n * sizeof(*j.entry));
 	mark_entries(&j);
-	mark_targets(&j);
+	if (mark_targets(&j)) {
+		jit_fail(&j, -ENOMEM, "jit: out of memory");
+		goto out;
+	}
 	emit_trampoline(&j);
 	for (j.pc = 0; j.pc < n && !j.err; j.pc++) {
 		const struct rt_insn *i = &prog->insns[j.pc];
@@ -1490,6 +1552,8 @@ struct rt_jit *rt_jit__compile(const struct rt_prog *prog, size_t max_code, stru
 			j.entry[j.pc] = (uint32_t)j.len;
 			emit_prologue(&j, j.pc);
 		}
+		if (j.is_target[j.pc] == LOOP_HEAD)
+			emit_align(&j);
 		j.body[j.pc] = (uint32_t)j.len;
 		if (emit_fused(&j, i)) {
 			j.pc++;
@@ -1529,6 +1593,7 @@ void rt_jit__free(struct rt_jit *jit)
 		return;
 	if (jit->code)
 		munmap(jit->code, jit->map_size);
+	free(jit->loops);
 	free(jit->entries);
 	free(jit);
 }
@@ -1570,6 +1635,12 @@ bool rt_jit__is_function(const struct rt_jit *jit, uint64_t addr)
 			hi = mid;
 	}
 	return false;
+}
+
+const uint32_t *rt_jit__loop_heads(const struct rt_jit *jit, size_t *n)
+{
+	*n = jit->nr_loops;
+	return jit->loops;
 }
 
 void rt_jit__stats(const struct rt_jit *jit, size_t *code_size, uint64_t *compile_ns)

@@ -782,6 +782,10 @@ rt_jit_trampoline_fn rt_jit__trampoline(const struct rt_jit *jit);
 uint64_t rt_jit__main_addr(const struct rt_jit *jit);
 /* true when addr is the native entry of one of the program's functions. */
 bool rt_jit__is_function(const struct rt_jit *jit, uint64_t addr);
+/* The code offsets of the heads of the program's innermost loops (the
+ * targets of backward jumps that no other such target follows before the
+ * jump), n of them, ascending; each starts a 64-byte line. */
+const uint32_t *rt_jit__loop_heads(const struct rt_jit *jit, size_t *n);
 /* Bytes of machine code and the time the compile took. */
 void rt_jit__stats(const struct rt_jit *jit, size_t *code_size, uint64_t *compile_ns);
 

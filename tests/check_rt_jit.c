@@ -304,6 +304,49 @@ START_TEST(test_fused_pairs)
 }
 END_TEST
 
+/* Innermost loops start a 64-byte line of the code: a nest of two loops
+ * and a third loop have two innermost heads (insns 3 and 10; the outer
+ * head, insn 2, is not one). sum over i < 4, k < 5 of k + i = 4 * 10 +
+ * 5 * 6 = 70, then 10 * 3: 100. */
+START_TEST(test_loop_alignment)
+{
+	static const char text[] = "-- asm\n"
+				   "mov %r0, 0\n"
+				   "mov %r1, 0\n"
+				   "mov %r2, 0\n"
+				   "add %r0, %r2\n"
+				   "add %r0, %r1\n"
+				   "add %r2, 1\n"
+				   "jlt %r2, 5, -4\n"
+				   "add %r1, 1\n"
+				   "jlt %r1, 4, -7\n"
+				   "mov %r3, 10\n"
+				   "add %r0, 3\n"
+				   "sub %r3, 1\n"
+				   "jne %r3, 0, -3\n"
+				   "exit\n";
+	char log[512];
+	struct rt_log l = { .buf = log, .size = sizeof(log) };
+	struct rt_object *obj;
+	struct rt_jit *jit;
+	const uint32_t *heads;
+	size_t n, k;
+
+	expect_both(text, 100);
+	obj = open_text(text, log, sizeof(log));
+	ck_assert_msg(obj, "open failed: %s", log);
+	jit = rt_jit__compile(&obj->progs[0], 0, &l);
+	ck_assert_msg(jit, "%s", log);
+	heads = rt_jit__loop_heads(jit, &n);
+	ck_assert_uint_eq(n, 2);
+	for (k = 0; k < n; k++)
+		ck_assert_msg(heads[k] % 64 == 0, "loop head %zu at offset %u", k, heads[k]);
+	ck_assert_uint_lt(heads[0], heads[1]);
+	rt_jit__free(jit);
+	rt_object__free(obj);
+}
+END_TEST
+
 START_TEST(test_callx_code_address)
 {
 	/* lddw r2, code_addr(f); mov r1, 5; callx r2; add r0, 1; exit;
@@ -621,6 +664,7 @@ Suite *rt_jit_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_code_size_limit);
+	tcase_add_test(tc, test_loop_alignment);
 	tcase_add_test(tc, test_unknown_helper);
 	tcase_add_test(tc, test_callx_bad_address);
 	tcase_add_test(tc, test_call_depth);
