@@ -352,6 +352,8 @@ def write(progs, engines, start, end, absent):
         rc, out, _ = sh(["git", "-C", os.path.join(PEERS, peer), "log", "-1", "--format=%h %cs"])
         if rc == 0:
             peers_rev[peer] = out.strip()
+        elif peer not in absent:
+            peers_rev[peer] = "(commit unknown: %s is not a git checkout)" % os.path.join(PEERS, peer)
     os.makedirs(OUT, exist_ok=True)
     pairs = [(a, b) for a, b in PAIRS if a in engines and b in engines]
     L = ["# bpfaot engines against their peers (bench/peers.py)", ""]
