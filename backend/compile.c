@@ -795,7 +795,10 @@ static int back_end_child(const struct job *j, const char *sem, const char *out,
 	 * a hot loop sits in its line otherwise decides its speed as much as
 	 * its code does (switch: 1.5-2.2x, bench/results/
 	 * 2026-12-07-switch-alignment.md, 2026-12-07-loop-alignment.md). The
-	 * child's own option, LLVM's command line never reaches the parent. */
+	 * child's own option, LLVM's command line never reaches the parent;
+	 * parsed once per process (a second parse of one option only warns,
+	 * and LLVM drops an option it does not know without a word:
+	 * test_loop_alignment of check_e2e_cc notices). */
 	LLVMParseCommandLineOptions(sizeof(cg_flags) / sizeof(cg_flags[0]), cg_flags, NULL);
 	LLVMContextSetDiagnosticHandler(ctx, back_end_diag, &failed);
 	if (LLVMCreateMemoryBufferWithContentsOfFile(sem, &buf, &msg) ||

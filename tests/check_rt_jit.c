@@ -651,6 +651,7 @@ Suite *rt_jit_suite(void)
 	tcase_add_test(tc, test_bpf_to_bpf_frames);
 	tcase_add_test(tc, test_atomics);
 	tcase_add_test(tc, test_fused_pairs);
+	tcase_add_test(tc, test_loop_alignment);
 	tcase_add_test(tc, test_callx_code_address);
 	tcase_add_test(tc, test_legacy_loads);
 	tcase_add_test(tc, test_unwind_stops);
@@ -664,7 +665,6 @@ Suite *rt_jit_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_code_size_limit);
-	tcase_add_test(tc, test_loop_alignment);
 	tcase_add_test(tc, test_unknown_helper);
 	tcase_add_test(tc, test_callx_bad_address);
 	tcase_add_test(tc, test_call_depth);

@@ -3,8 +3,9 @@
  * Random bytecode programs for the differential tests (check_rt_jit,
  * check_llvm, check_rt_kernel): every register set, then random ALU
  * (both widths, every operation including signed division and modulo and
- * sign-extending moves), forward jumps (jmp and jmp32, gotol), stack loads
- * (also sign-extending), stores and atomics, then an epilogue folding r0-r9
+ * sign-extending moves), forward jumps (jmp and jmp32, gotol), counted
+ * backward loops of a few ALU instructions, stack loads (also
+ * sign-extending), stores and atomics, then an epilogue folding r0-r9
  * and some stack into r0. Every program is valid and terminates; the
  * caller owns the text program_text() returns (free()).
  */
@@ -141,6 +142,24 @@ static void gen_jump(struct gen *g, size_t elem, size_t nr_elems)
 		    rnd_reg(g), 0, 0, rnd_imm(g));
 }
 
+/* A counted loop, as clang emits one: r9 = 1..4, a body of 1..4 ALU
+ * instructions that do not write r9 (one that would writes r8), r9 -= 1,
+ * back to the body while r9 != 0. The body is an innermost loop. */
+static void gen_loop(struct gen *g)
+{
+	size_t head, k, body = 1 + rnd(g) % 4;
+
+	put(g, RT_CLASS_ALU64 | RT_OP_MOV | RT_SRC_K, 9, 0, 0, (int32_t)(1 + rnd(g) % 4));
+	head = g->n;
+	for (k = 0; k < body; k++) {
+		gen_alu(g);
+		if (g->insns[g->n - 1].dst == 9)
+			g->insns[g->n - 1].dst = 8;
+	}
+	put(g, RT_CLASS_ALU64 | RT_OP_SUB | RT_SRC_K, 9, 0, 0, 1);
+	put(g, RT_CLASS_JMP | RT_OP_JNE | RT_SRC_K, 9, 0, (int16_t)((int)head - (int)g->n - 1), 0);
+}
+
 static void gen_mem(struct gen *g)
 {
 	static const uint8_t sizes[] = {
@@ -182,8 +201,9 @@ static void gen_mem(struct gen *g)
 	}
 }
 
-/* Every register set, nr_elems random elements with forward jumps, then
- * an epilogue that folds r0-r9 and some stack into r0. */
+/* Every register set, nr_elems random elements with forward jumps (and
+ * loops of their own), then an epilogue that folds r0-r9 and some stack
+ * into r0. */
 static void gen_program(struct gen *g, size_t nr_elems)
 {
 	size_t e, k;
@@ -202,7 +222,7 @@ static void gen_program(struct gen *g, size_t nr_elems)
 	}
 	for (e = 0; e < nr_elems; e++) {
 		g->elem_pc[e] = g->n;
-		switch (rnd(g) % 10) {
+		switch (rnd(g) % 11) {
 		case 0:
 		case 1:
 		case 2:
@@ -216,6 +236,9 @@ static void gen_program(struct gen *g, size_t nr_elems)
 		case 6:
 		case 7:
 			gen_jump(g, e, nr_elems);
+			break;
+		case 10:
+			gen_loop(g);
 			break;
 		default:
 			gen_mem(g);
