@@ -587,9 +587,9 @@ def report(progs, build_errors, abl, abl_rounds, cc_rows, cc_n, info, load0, loa
       "over the interleaved rounds (the least disturbed batch of each). `aot / kernel` is one: the "
       "kernel's BPF_PROG_TEST_RUN timer stops while the CPU is yielded and a userspace clock does "
       "not, so a loaded machine favours the kernel. `aot / native (min)` is the other: on this kind "
-      "of VM some compute cells are bimodal (the batches of both engines fall in two groups, such as "
-      "bitfield's 30-45 and 55-78 ns), and the median of a few rounds then lands in either group "
-      "from one run to the next. Below 1 means aot is faster.")
+      "of VM some compute cells are bimodal (the batches of both engines fall in two groups; "
+      "bench/results/2026-12-07-loop-alignment.md shows bitfield's), and the median of a few rounds "
+      "then lands in either group from one run to the next. Below 1 means aot is faster.")
     a("")
     cols = [("aot / native", "aot", "native", med), ("aot / native (min)", "aot", "native", min),
             ("llvm-aot / aot", "llvm-aot", "aot", med),
